@@ -1,0 +1,46 @@
+"""The default mode: print the derivative of a formula."""
+
+from __future__ import annotations
+
+import argparse
+
+from symdiff import SymdiffError, diff, parse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("derivative")
+    group.add_argument(
+        "--wrt", "-w", action="append", metavar="VAR",
+        help="differentiate with respect to VAR (repeat for mixed partials; optional when the "
+        "formula has one variable)",
+    )  # fmt: skip
+    group.add_argument(
+        "--order", "-n", type=int, default=1, metavar="N",
+        help="differentiate N times with respect to each --wrt variable (default 1)",
+    )  # fmt: skip
+
+
+def wants(args: argparse.Namespace) -> bool:
+    return True
+
+
+def variables_of(args: argparse.Namespace, expr) -> list[str]:
+    """The ``--wrt`` names, or the single free variable; a clear error otherwise."""
+    if args.wrt:
+        return args.wrt
+    free = [s.name for s in expr.free_symbols]
+    if len(free) > 1:
+        raise SymdiffError(
+            f"the formula has several variables ({', '.join(free)}): choose one with --wrt"
+        )
+    return free
+
+
+def run(args: argparse.Namespace, formula: str) -> str:
+    if args.order < 0:
+        raise SymdiffError("--order must be 0 or more")
+    expr = parse(formula)
+    names = variables_of(args, expr)
+    if not names:
+        return str(diff(expr, ("x", args.order))) if args.order else str(expr)
+    return str(diff(expr, *((name, args.order) for name in names)))

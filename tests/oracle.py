@@ -1,0 +1,115 @@
+"""The SymPy oracle: the only module of symdiff's tests that imports SymPy.
+
+Expressions cross over through their string form, and values are compared numerically at
+random points inside the domain (points where either side is undefined are skipped).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from typing import Any
+
+import mpmath
+import sympy
+
+from symdiff import EvaluationError, Expr, evaluate
+
+SYMPY_NAMES: dict[str, Any] = {
+    "abs": sympy.Abs,
+    "sign": sympy.sign,
+    "stop_gradient": sympy.Function("stop_gradient"),
+    "E": sympy.E,
+    "pi": sympy.pi,
+    "erf": sympy.erf,
+    "atan2": sympy.atan2,
+}
+for _name in ("x", "y", "z", "a", "b", "c", "w0", "w1", "w2", "x1", "x2", "lam"):
+    SYMPY_NAMES[_name] = sympy.Symbol(_name, real=True)
+
+
+def to_sympy(expr: Expr | str) -> sympy.Expr:
+    """SymPy's reading of symdiff's string form (symbols are real)."""
+    text = str(expr)
+    names = dict(SYMPY_NAMES)
+    for token in set(_identifiers(text)):
+        names.setdefault(token, sympy.Symbol(token, real=True))
+    result = sympy.sympify(text, locals=names)
+    # stop_gradient is the identity for values; its derivative (zero) is symdiff's business
+    return result.replace(names["stop_gradient"], lambda u: u)
+
+
+def _identifiers(text: str) -> list[str]:
+    import re
+
+    return [t for t in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text) if t not in SYMPY_NAMES]
+
+
+def sympy_value(expr: sympy.Expr, point: dict[str, float]) -> float | None:
+    """The real value at ``point`` with mpmath (50 digits), or None if undefined or complex."""
+    symbols = sorted(expr.free_symbols, key=lambda s: s.name)
+    function = sympy.lambdify(symbols, expr, modules="mpmath")
+    with mpmath.workdps(50):
+        try:
+            value = function(*(mpmath.mpf(point[s.name]) for s in symbols))
+        except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+            return None
+        if isinstance(value, mpmath.mpc):
+            if abs(value.imag) > 1e-30 * max(1, abs(value.real)):
+                return None
+            value = value.real
+        try:
+            result = float(value)
+        except (TypeError, ValueError, OverflowError):
+            return None
+    return result if math.isfinite(result) else None
+
+
+def symdiff_value(expr: Expr, point: dict[str, float]) -> float | None:
+    try:
+        return evaluate(expr, point)
+    except EvaluationError:
+        return None
+
+
+def close(a: float, b: float, rel: float = 1e-7, abs_: float = 1e-9) -> bool:
+    return math.isclose(a, b, rel_tol=rel, abs_tol=abs_)
+
+
+def random_points(
+    variables: Sequence[str], count: int = 8, seed: int = 0, low: float = -2.5, high: float = 2.5
+) -> list[dict[str, float]]:
+    rng = random.Random(seed)
+    return [{v: rng.uniform(low, high) for v in variables} for _ in range(count)]
+
+
+def agree_numerically(
+    ours: Expr,
+    theirs: sympy.Expr,
+    variables: Sequence[str],
+    guard: Expr | None = None,
+    points: int = 8,
+    seed: int = 0,
+    rel: float = 1e-7,
+) -> int:
+    """Compare at random points; returns how many points were checked (raises on mismatch).
+
+    A point counts only where ``guard`` (e.g. the function being differentiated) and both
+    results are defined and finite, and away from poles (huge values).
+    """
+    checked = 0
+    for point in random_points(variables, points, seed):
+        if guard is not None and symdiff_value(guard, point) is None:
+            continue
+        expected = sympy_value(theirs, point)
+        if expected is None or abs(expected) > 1e8:
+            continue
+        actual = symdiff_value(ours, point)
+        assert actual is not None, f"symdiff undefined at {point} where SymPy gives {expected}"
+        assert close(actual, expected, rel=rel, abs_=rel), (
+            f"at {point}: symdiff {actual!r} != sympy {expected!r}\n  ours: {ours}\n"
+            f"  theirs: {theirs}"
+        )
+        checked += 1
+    return checked
