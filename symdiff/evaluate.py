@@ -12,7 +12,8 @@ from .functions import FUNCTIONS
 from .traverse import postorder
 
 
-def _short(node: Expr, limit: int = 80) -> str:
+def short_text(node: Expr, limit: int = 80) -> str:
+    """The formula of ``node``, cut to ``limit`` characters for error messages."""
     text = str(node)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -48,26 +49,29 @@ def node_value(node: Expr, args: list[float], values: Mapping[str, float]) -> fl
     raise TypeError(f"cannot evaluate {type(node).__name__}")
 
 
-def evaluate_all(
-    roots: list[Expr], values: Mapping[str, float]
-) -> dict[Expr, float]:
+def evaluate_all(roots: list[Expr], values: Mapping[str, float]) -> dict[Expr, float]:
     """Values of every node under ``roots``; raises ``EvaluationError`` naming a failing node."""
     memo: dict[Expr, float] = {}
     for node in postorder(*roots):
-        try:
-            result = node_value(node, [memo[a] for a in node.args], values)
-        except EvaluationError:
-            raise
-        except ZeroDivisionError:
-            raise EvaluationError(f"division by zero in {_short(node)}") from None
-        except OverflowError:
-            raise EvaluationError(f"overflow evaluating {_short(node)}") from None
-        except (ValueError, TypeError) as error:
-            raise EvaluationError(f"{_short(node)} is undefined here ({error})") from None
-        if not math.isfinite(result) and all(math.isfinite(memo[a]) for a in node.args):
-            raise EvaluationError(f"{_short(node)} is not finite here ({result})")
-        memo[node] = result
+        memo[node] = checked_value(node, [memo[a] for a in node.args], values)
     return memo
+
+
+def checked_value(node: Expr, args: list[float], values: Mapping[str, float]) -> float:
+    """``node_value`` with every float failure turned into an ``EvaluationError`` naming it."""
+    try:
+        result = node_value(node, args, values)
+    except EvaluationError:
+        raise
+    except ZeroDivisionError:
+        raise EvaluationError(f"division by zero in {short_text(node)}") from None
+    except OverflowError:
+        raise EvaluationError(f"overflow evaluating {short_text(node)}") from None
+    except (ValueError, TypeError) as error:
+        raise EvaluationError(f"{short_text(node)} is undefined here ({error})") from None
+    if not math.isfinite(result) and all(math.isfinite(a) for a in args):
+        raise EvaluationError(f"{short_text(node)} is not finite here ({result})")
+    return result
 
 
 def evaluate(expr: Any, values: Mapping[str, float] | None = None, **kwargs: float) -> float:
