@@ -66,7 +66,11 @@ class ForwardSweep:
 
 @dataclass(frozen=True)
 class ReverseSweep:
-    """One reverse-mode pass: every node's value (forward) and adjoint (backward)."""
+    """One reverse-mode pass: every node's value (forward) and adjoint (backward).
+
+    ``adjoints`` holds the nodes that depend on the ``wrt`` inputs (and the outputs); the
+    adjoint of any other node is never needed, so it is not computed.
+    """
 
     roots: list[Expr]
     order: list[Expr]
@@ -145,8 +149,10 @@ def reverse_sweep(
     for root, seed in zip(roots, seeds, strict=True):
         adjoints[root] = adjoints.get(root, 0.0) + float(seed)
     for node in reversed(order):
+        if node not in active:
+            continue
         adjoint = adjoints.setdefault(node, 0.0)
-        if node not in active or not node.args:
+        if not node.args:
             continue
         args = [values[a] for a in node.args]
         wanted = [a in active for a in node.args]
