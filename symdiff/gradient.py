@@ -134,6 +134,22 @@ def gradient(f: Any, vars: Any = None) -> Vector:
     return Vector((table.get(v, ZERO) for v in variables), variables)
 
 
+def split_formulas(text: str) -> list[str]:
+    """``"x*y, atan2(y, x)"`` -> ``["x*y", "atan2(y, x)"]``: split at commas outside brackets."""
+    parts: list[str] = []
+    depth = start = 0
+    for i, char in enumerate(text):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [part for part in parts if part.strip()]
+
+
 def jacobian(fs: Any, vars: Any = None) -> tuple[Vector, ...]:
     """Rows ``gradient(f_k, vars)``; ``vars`` defaults to the free symbols of all ``fs``.
 
@@ -142,7 +158,7 @@ def jacobian(fs: Any, vars: Any = None) -> tuple[Vector, ...]:
     from .parse import parse_any
 
     if isinstance(fs, str):
-        fs = [part for part in fs.split(",") if part.strip()]
+        fs = split_formulas(fs)
     elif isinstance(fs, Expr):
         fs = [fs]
     roots = [parse_any(f) for f in fs]

@@ -12,10 +12,10 @@ import argparse
 import sys
 from types import ModuleType
 
-from . import derive
+from . import derive, grad
 
 #: Modes in dispatch order; the plain derivative is the default and comes last.
-MODES: tuple[ModuleType, ...] = (derive,)
+MODES: tuple[ModuleType, ...] = (grad, derive)
 
 EXAMPLES = """\
 examples:

@@ -1,0 +1,101 @@
+"""Gradient, Hessian and Jacobian modes: one derivative per line, or the CSE form when shared.
+
+``symdiff "x*y + sin(x)" --grad`` prints ``d/dx = y + cos(x)`` and ``d/dy = x``.  When the
+entries share so much that writing them out as trees would repeat work (tree size at least twice
+the DAG size), the output names the shared subexpressions once: ``t0 = ...`` lines first.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from symdiff import (
+    Expr,
+    SymdiffError,
+    cse_text,
+    dag_size,
+    gradient,
+    hessian,
+    jacobian,
+    parse,
+    tree_size,
+)
+
+#: Below this many printed nodes the plain form is always readable enough.
+SMALL_OUTPUT = 60
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("gradient, Hessian, Jacobian (use --wrt to pick variables)")
+    group.add_argument(
+        "--grad", action="store_true",
+        help="all first derivatives, one line per variable (d/dx = ...)",
+    )  # fmt: skip
+    group.add_argument(
+        "--hessian", action="store_true",
+        help="second derivatives d2/dxdy, each distinct entry once",
+    )  # fmt: skip
+    group.add_argument(
+        "--jacobian", action="store_true",
+        help='derivatives of several comma-separated formulas: "x*y, x + y**2"',
+    )  # fmt: skip
+    group.add_argument(
+        "--cse", choices=("auto", "always", "never"), default="auto",
+        help="name shared subexpressions t0, t1, ... (auto: when the output is shared and large)",
+    )  # fmt: skip
+
+
+def wants(args: argparse.Namespace) -> bool:
+    # with --emit, the code generator prints the value and gradient together
+    if getattr(args, "emit", None):
+        return False
+    return bool(args.grad or args.hessian or args.jacobian)
+
+
+def _wanted_variables(args: argparse.Namespace) -> str | None:
+    return " ".join(args.wrt) if args.wrt else None
+
+
+def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Expr]]:
+    """Labels and derivative expressions for the requested mode."""
+    variables = _wanted_variables(args)
+    if args.jacobian:
+        rows = jacobian(formula, variables)
+        many = len(rows) > 1
+        labels, entries = [], []
+        for k, row in enumerate(rows, start=1):
+            for v, entry in zip(row.variables, row, strict=True):
+                labels.append(f"df{k}/d{v.name}" if many else f"d/d{v.name}")
+                entries.append(entry)
+        return labels, entries
+    if args.hessian:
+        matrix = hessian(parse(formula), variables)
+        names = [v.name for v in matrix[0].variables] if matrix else []
+        labels, entries = [], []
+        for i, a in enumerate(names):
+            for j in range(i, len(names)):
+                b = names[j]
+                labels.append(f"d2/d{a}2" if i == j else f"d2/d{a}d{b}")
+                entries.append(matrix[i][j])
+        return labels, entries
+    vector = gradient(parse(formula), variables)
+    return [f"d/d{v.name}" for v in vector.variables], list(vector)
+
+
+def use_cse(entries: list[Expr], mode: str = "auto") -> bool:
+    """Whether to print the CSE form: forced, or the trees repeat much of a large DAG."""
+    if mode != "auto":
+        return mode == "always"
+    printed = sum(tree_size(e) for e in entries)
+    return printed > SMALL_OUTPUT and printed >= 2 * dag_size(*entries)
+
+
+def run(args: argparse.Namespace, formula: str) -> str:
+    labels, entries = _entries(args, formula)
+    if not entries:
+        raise SymdiffError(
+            "the formula has no variables to differentiate by (name some with --wrt)"
+        )
+    if use_cse(entries, args.cse):
+        return cse_text(entries, labels)
+    return "\n".join(f"{label} = {entry}" for label, entry in zip(labels, entries, strict=True))
