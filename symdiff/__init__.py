@@ -7,10 +7,15 @@
 """
 
 from . import math
+from .ad import forward_gradient, forward_sweep, grad_at, jvp, reverse_sweep, vjp
 from .cse import cse, cse_text
 from .diff import derivative, diff
 from .errors import CodegenError, DivisionByZeroError, EvaluationError, ParseError, SymdiffError
 from .evaluate import evaluate
+from .explain import Derivation, Step, explain
+from .formats import FORMATS, format_expr
+from .jsonio import from_json, to_json
+from .latex import to_latex
 from .expr import Add, Call, Expr, Mul, Num, Pow, Sym, symbols
 from .functions import (
     FUNCTIONS,
@@ -49,10 +54,15 @@ from .functions import (
     tanh,
 )
 from .gradient import Vector, count_operations, gradient, hessian, jacobian
+from .graph import to_dot, write_graph
+from .methods import compare_methods, format_partials, methods_table, partials_at
+from .numeric import check_gradient, numeric_derivative, numeric_gradient
 from .parse import parse
 from .printing import to_repr, to_str
 from .tracing import TracingError, trace
+from .treeview import to_tree
 from .traverse import dag_size, free_symbols, postorder, substitute, tree_size
+from .wengert import evaluation_trace
 
 __version__ = "0.1.0"
 
@@ -60,9 +70,12 @@ __all__ = [
     "FUNCTIONS", "PI", "Abs", "Add", "Call", "CodegenError", "DivisionByZeroError", "E",
     "EvaluationError", "Expr", "Mul", "Num", "ParseError", "Pow", "Sym", "SymdiffError",
     "TracingError", "Vector", "__version__", "acos", "acosh", "acot", "acoth", "acsc", "asec",
-    "asin", "asinh", "atan", "atan2", "atanh", "cos", "cosh", "cot", "coth", "count_operations",
-    "csc", "csch", "cse", "cse_text", "dag_size", "derivative", "detach", "diff", "erf",
-    "evaluate", "exp", "free_symbols", "gradient", "hessian", "jacobian", "log", "math", "parse",
-    "postorder", "sec", "sech", "sign", "sin", "sinh", "sqrt", "stop_gradient", "substitute",
-    "symbols", "tan", "tanh", "to_repr", "to_str", "trace", "tree_size"
+    "asin", "asinh", "atan", "atan2", "atanh", "check_gradient", "compare_methods", "cos", "cosh",
+    "cot", "coth", "count_operations", "csc", "csch", "cse", "cse_text", "dag_size", "derivative",
+    "detach", "diff", "erf", "evaluate", "evaluation_trace", "exp", "format_partials",
+    "forward_gradient", "forward_sweep", "free_symbols", "grad_at", "gradient", "hessian",
+    "jacobian", "jvp", "log", "math", "methods_table", "numeric_derivative", "numeric_gradient",
+    "parse", "partials_at", "postorder", "reverse_sweep", "sec", "sech", "sign", "sin", "sinh",
+    "sqrt", "stop_gradient", "substitute", "symbols", "tan", "tanh", "to_dot", "to_repr", "to_str",
+    "trace", "tree_size", "vjp", "write_graph"
 ]  # fmt: skip
