@@ -1,0 +1,305 @@
+"""Algebraic candidate rewrites for the simplifier: factor, expand, cancel.
+
+Each function takes one canonical node and returns candidate replacements (possibly none).  None
+of them decides anything: the simplifier keeps a candidate only when the cost model says it is no
+costlier, so expanding and factoring compete instead of one being a default.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from fractions import Fraction
+
+from . import numbers
+from .expr import ONE, ZERO, Add, Expr, Mul, Num, Pow, Sym, add, mul, power
+from .traverse import free_symbols
+
+#: Expansion gives up beyond this many terms (a candidate, never a blow-up).
+MAX_EXPANDED_TERMS = 64
+MAX_EXPANDED_POWER = 6
+MAX_POLY_DEGREE = 24
+
+Key = tuple[Expr, Expr]  # (base, symbolic part of the exponent)
+
+
+def _split_exponent(exponent: Expr) -> tuple[Fraction | None, Expr]:
+    """``3 -> (3, 0)``, ``n - 1 -> (-1, n)``, ``n -> (0, n)``; float exponents give ``None``."""
+    if isinstance(exponent, Num):
+        value = exponent.value
+        return (None, exponent) if isinstance(value, float) else (Fraction(value), ZERO)
+    if isinstance(exponent, Add) and isinstance(exponent.args[-1], Num):
+        value = exponent.args[-1].value
+        if not isinstance(value, float):
+            return Fraction(value), add(*exponent.args[:-1])
+    return Fraction(0), exponent
+
+
+def _term_factors(term: Expr) -> tuple[Fraction | None, dict[Key, Fraction]]:
+    """A term's rational coefficient (``None`` for floats) and its ``{(base, rest): k}``."""
+    factors = term.args if isinstance(term, Mul) else (term,)
+    coefficient: Fraction | None = Fraction(1)
+    powers: dict[Key, Fraction] = {}
+    for factor in factors:
+        if isinstance(factor, Num):
+            value = factor.value
+            coefficient = None if isinstance(value, float) else Fraction(value)
+            continue
+        base, exponent = (factor.base, factor.exp) if isinstance(factor, Pow) else (factor, ONE)
+        numeric, rest = _split_exponent(exponent)
+        if numeric is None:  # a float exponent: only identical factors are common
+            powers[(factor, ZERO)] = Fraction(1)
+        else:
+            powers[(base, rest)] = numeric
+    return coefficient, powers
+
+
+def _content(coefficients: list[Fraction | None]) -> Fraction:
+    """The positive rational gcd of the coefficients (1 when a float is involved)."""
+    if any(c is None for c in coefficients):
+        return Fraction(1)
+    numerator = math.gcd(*(c.numerator for c in coefficients))  # type: ignore[union-attr]
+    denominator = math.lcm(*(c.denominator for c in coefficients))  # type: ignore[union-attr]
+    return Fraction(numerator, denominator)
+
+
+def _common(terms: tuple[Expr, ...], sign: int) -> dict[Key, Fraction]:
+    """Exponents common to all terms; ``sign`` > 0 keeps factors, < 0 denominators, 0 both."""
+    split = [_term_factors(t)[1] for t in terms]
+    keys = {key for powers in split for key in powers}
+    common: dict[Key, Fraction] = {}
+    for key in sorted(keys, key=lambda k: (k[0]._key, k[1]._key)):
+        rest = key[1]
+        present = [powers.get(key) for powers in split]
+        if rest is not ZERO and any(p is None for p in present):
+            continue
+        lowest = min(Fraction(0) if p is None else p for p in present)
+        if rest is ZERO and (lowest == 0 or sign > 0 > lowest or sign < 0 < lowest):
+            continue
+        common[key] = lowest
+    return common
+
+
+def _factor_out(terms: tuple[Expr, ...], common: dict[Key, Fraction], content: Fraction) -> Expr:
+    factor = mul(
+        *(power(base, add(rest, Num(numbers.normalize(k)))) for (base, rest), k in common.items())
+    )
+    if isinstance(factor, Num) and content == 1:
+        return add(*terms)
+    inverse = mul(Num(numbers.normalize(1 / content)), power(factor, -1))
+    inner = add(*(mul(t, inverse) for t in terms))
+    return mul(Num(numbers.normalize(content)), factor, inner)
+
+
+def factor_candidates(node: Expr) -> Iterator[Expr]:
+    """Common factors of a sum: ``x*y + x*z -> x*(y + z)``, and common denominators."""
+    if not isinstance(node, Add):
+        return
+    terms = node.args
+    coefficients = [_term_factors(t)[0] for t in terms]
+    content = _content(coefficients)
+    if all(c is not None and c < 0 for c in coefficients):
+        content = -content
+    seen: set[Expr] = set()
+    for sign in (0, 1, -1):
+        common = _common(terms, sign)
+        if not common:
+            continue
+        candidate = _factor_out(terms, common, content)
+        if candidate not in seen:
+            seen.add(candidate)
+            yield candidate
+
+
+def inner_factor_candidates(node: Expr) -> Iterator[Expr]:
+    """Factor a sum inside a product, so the product can absorb its factors or denominators:
+    ``y*(x**2/y**2 + 1) -> (x**2 + y**2)/y``."""
+    if not isinstance(node, Mul):
+        return
+    for i, factor in enumerate(node.args):
+        base, k = (factor.base, factor.exp) if isinstance(factor, Pow) else (factor, ONE)
+        if not isinstance(base, Add) or not (isinstance(k, Num) and type(k.value) is int):
+            continue
+        others = node.args[:i] + node.args[i + 1 :]
+        for candidate in factor_candidates(base):
+            yield mul(*others, power(candidate, k))
+
+
+def partial_factor_candidates(node: Expr, tries: int = 3) -> Iterator[Expr]:
+    """Group the terms sharing the most frequent factor: ``a*x + a*y + b -> a*(x + y) + b``."""
+    if not isinstance(node, Add) or len(node.args) < 3:
+        return
+    counts: dict[Key, int] = {}
+    split = [_term_factors(t)[1] for t in node.args]
+    for powers in split:
+        for key, k in powers.items():
+            if k > 0:
+                counts[key] = counts.get(key, 0) + 1
+    frequent = [
+        key for key, n in sorted(counts.items(), key=lambda item: -item[1])
+        if 2 <= n < len(node.args)
+    ][:tries]  # fmt: skip
+    for key in frequent:
+        group = tuple(
+            t for t, powers in zip(node.args, split, strict=True) if powers.get(key, 0) > 0
+        )
+        others = tuple(t for t in node.args if t not in group)
+        for candidate in factor_candidates(add(*group)):
+            yield add(candidate, *others)
+            break
+
+
+def _expanded_terms(factor: Expr) -> list[Expr] | None:
+    if isinstance(factor, Add):
+        return list(factor.args)
+    if (
+        isinstance(factor, Pow)
+        and isinstance(factor.base, Add)
+        and isinstance(factor.exp, Num)
+        and type(factor.exp.value) is int
+        and 2 <= factor.exp.value <= MAX_EXPANDED_POWER
+    ):
+        terms = [ONE]
+        for _ in range(factor.exp.value):
+            terms = _distribute(terms, list(factor.base.args))
+            if terms is None:
+                return None
+        return terms
+    return None
+
+
+def _distribute(left: list[Expr], right: list[Expr]) -> list[Expr] | None:
+    if len(left) * len(right) > MAX_EXPANDED_TERMS:
+        return None
+    return list(add(*(mul(a, b) for a in left for b in right)).args) or [ZERO]
+
+
+def _expand_product(node: Expr) -> Expr | None:
+    """Distribute one product over its sums and small integer powers of sums."""
+    factors = node.args if isinstance(node, Mul) else (node,)
+    terms: list[Expr] | None = [ONE]
+    changed = False
+    for factor in factors:
+        expanded = _expanded_terms(factor)
+        if expanded is None:
+            terms = [mul(t, factor) for t in terms]  # type: ignore[union-attr]
+            continue
+        changed = True
+        terms = _distribute(terms, expanded)  # type: ignore[arg-type]
+        if terms is None:
+            return None
+    if not changed:
+        return None
+    return add(*terms)  # type: ignore[misc]
+
+
+def expand_candidates(node: Expr) -> Iterator[Expr]:
+    """The expanded form of a product, a power of a sum, or of each term of a sum."""
+    if isinstance(node, Add):
+        expanded = [_expand_product(t) for t in node.args]
+        if any(e is not None for e in expanded):
+            yield add(*(t if e is None else e for t, e in zip(node.args, expanded, strict=True)))
+    else:
+        result = _expand_product(node)
+        if result is not None:
+            yield result
+
+
+# --- cancelling polynomial gcds (univariate, rational coefficients) -------------------------
+
+Poly = list[Fraction]  # coefficients, lowest degree first, no trailing zeros
+
+
+def _monomial_degree(factor: Expr, variable: Sym) -> int | None:
+    if factor is variable:
+        return 1
+    if isinstance(factor, Pow) and factor.base is variable and isinstance(factor.exp, Num):
+        k = factor.exp.value
+        return k if type(k) is int and 0 < k <= MAX_POLY_DEGREE else None
+    return None
+
+
+def to_poly(expr: Expr, variable: Sym) -> Poly | None:
+    """Coefficients of ``expr`` as a polynomial in ``variable`` with rational coefficients."""
+    poly: dict[int, Fraction] = {}
+    for term in expr.args if isinstance(expr, Add) else (expr,):
+        coefficient, degree = Fraction(1), 0
+        for factor in term.args if isinstance(term, Mul) else (term,):
+            if isinstance(factor, Num):
+                if isinstance(factor.value, float):
+                    return None
+                coefficient *= Fraction(factor.value)
+                continue
+            k = _monomial_degree(factor, variable)
+            if k is None:
+                return None
+            degree += k
+        poly[degree] = poly.get(degree, Fraction(0)) + coefficient
+    top = max(poly)
+    return [poly.get(k, Fraction(0)) for k in range(top + 1)]
+
+
+def _trim(p: Poly) -> Poly:
+    while p and p[-1] == 0:
+        p = p[:-1]
+    return p
+
+
+def _divmod(p: Poly, q: Poly) -> tuple[Poly, Poly]:
+    quotient = [Fraction(0)] * max(len(p) - len(q) + 1, 1)
+    rest = list(p)
+    while len(_trim(rest)) >= len(q):
+        rest = _trim(rest)
+        shift, factor = len(rest) - len(q), rest[-1] / q[-1]
+        quotient[shift] = factor
+        for i, c in enumerate(q):
+            rest[i + shift] -= factor * c
+    return _trim(quotient), _trim(rest)
+
+
+def poly_gcd(p: Poly, q: Poly) -> Poly:
+    """Monic greatest common divisor (Euclid over the rationals)."""
+    p, q = _trim(p), _trim(q)
+    while q:
+        p, q = q, _divmod(p, q)[1]
+    return [c / p[-1] for c in p] if p else p
+
+
+def from_poly(p: Poly, variable: Sym) -> Expr:
+    """The expression of a coefficient list."""
+    return add(
+        *(mul(Num(numbers.normalize(c)), power(variable, k)) for k, c in enumerate(p) if c != 0)
+    )
+
+
+def cancel_candidates(node: Expr) -> Iterator[Expr]:
+    """Cancel a common polynomial factor of a numerator and a denominator sum."""
+    if not isinstance(node, Mul):
+        return
+    sums = [
+        (f.base if isinstance(f, Pow) else f, f.exp.value if isinstance(f, Pow) else 1)
+        for f in node.args
+        if isinstance(f, Add) or (isinstance(f, Pow) and isinstance(f.base, Add)
+        and isinstance(f.exp, Num) and type(f.exp.value) is int)
+    ]  # fmt: skip
+    tops = [(s, k) for s, k in sums if k > 0]
+    bottoms = [(s, k) for s, k in sums if k < 0]
+    for top, a in tops:
+        for bottom, b in bottoms:
+            for variable in free_symbols(top):
+                p, q = to_poly(top, variable), to_poly(bottom, variable)
+                if p is None or q is None:
+                    continue
+                g = poly_gcd(p, q)
+                if len(g) < 2:
+                    continue
+                p1, q1 = _divmod(p, g)[0], _divmod(q, g)[0]
+                g_expr = from_poly(g, variable)
+                replaced = power(g_expr, a + b), power(from_poly(p1, variable), a)
+                rest = [f for f in node.args if not _has_base(f, top) and not _has_base(f, bottom)]
+                yield mul(*rest, *replaced, power(from_poly(q1, variable), b))
+                return
+
+
+def _has_base(factor: Expr, base: Expr) -> bool:
+    return factor is base or (isinstance(factor, Pow) and factor.base is base)

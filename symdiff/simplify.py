@@ -1,0 +1,111 @@
+"""The simplifier: a bottom-up, memoised fold over the DAG that rewrites with the rule table.
+
+At each node (children already simplified) every applicable rule proposes candidates; each
+candidate is itself simplified (up to a small nesting depth) and the cheapest one is kept if it
+is strictly cheaper than the node in ``(operations, tree size)``.  This repeats at the node until
+nothing improves, and whole passes repeat until a fixpoint.  A step budget proportional to the
+size of the input bounds the work, so simplification is polynomial even on adversarial input;
+every walk is iterative, so 10,000-deep expressions are fine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .cost import CostModel, postorder_missing
+from .errors import SymdiffError
+from .expr import Expr
+from .rules import Facts, rules_for
+from .traverse import dag_size
+
+MAX_PASSES = 6
+MAX_ROUNDS_PER_NODE = 8
+MAX_NESTING = 3
+STEPS_PER_NODE = 60
+MIN_STEPS = 5000
+
+
+class Simplifier:
+    """One simplification run: the memo (node -> simplest form), costs, facts and budget."""
+
+    def __init__(self, facts: Facts, budget: int) -> None:
+        self.facts = facts
+        self.budget = budget
+        self.steps = 0
+        self.cost = CostModel()
+        self.memo: dict[Expr, Expr] = {}
+
+    def run(self, root: Expr, depth: int = 0) -> Expr:
+        """The simplest form of ``root`` found; visits only nodes not simplified before."""
+        memo = self.memo
+        for node in postorder_missing(root, memo):
+            args = [memo[a] for a in node.args]
+            if all(x is y for x, y in zip(args, node.args, strict=True)):
+                memo[node] = self.rewrite(node, depth)
+                continue
+            rebuilt = node.rebuild(args)
+            if rebuilt in memo:
+                memo[node] = memo[rebuilt]
+            elif depth < MAX_NESTING:  # canonicalising may create new, unvisited children
+                memo[node] = self.run(rebuilt, depth + 1)
+            else:
+                memo[node] = rebuilt
+        return memo[root]
+
+    def rewrite(self, node: Expr, depth: int) -> Expr:
+        """Apply the best strictly-cheaper rewrite at ``node`` until none is left."""
+        current, current_cost = node, self.cost(node)
+        settled = True
+        for _ in range(MAX_ROUNDS_PER_NODE):
+            best, best_cost = None, current_cost
+            for candidate in self._candidates(current):
+                if depth < MAX_NESTING:
+                    candidate = self.run(candidate, depth + 1)
+                candidate_cost = self.cost(candidate)
+                if candidate_cost < best_cost:
+                    best, best_cost = candidate, candidate_cost
+            if best is None:
+                break
+            current, current_cost = best, best_cost
+            settled = depth < MAX_NESTING
+        if settled and self.steps < self.budget:
+            self.memo.setdefault(current, current)
+        return current
+
+    def _candidates(self, node: Expr) -> Iterable[Expr]:
+        for rule in rules_for(node):
+            if self.steps >= self.budget:
+                return
+            self.steps += 1
+            try:
+                for candidate in rule.candidates(node, self.facts):
+                    if candidate is not node:
+                        yield candidate
+            except (SymdiffError, ArithmeticError, ValueError):
+                continue  # a candidate that would divide by zero or overflow is no candidate
+
+
+def simplify(expr: Any, *, assume_positive: Iterable[str] = (), budget: int | None = None) -> Expr:
+    """A smaller equivalent of ``expr`` (never costlier; sound on the real domain).
+
+    ``assume_positive=("x", "y")`` also allows rewrites valid only for positive symbols, e.g.
+    ``sqrt(x**2) -> x`` and ``log(x*y) -> log(x) + log(y)``.  ``budget`` caps the rule
+    attempts (default proportional to the size of ``expr``).
+
+    >>> str(simplify(parse("sin(x)**2 + cos(x)**2")))
+    '1'
+    """
+    from .parse import parse_any
+
+    expr = parse_any(expr)
+    facts = Facts(frozenset(assume_positive))
+    steps = budget if budget is not None else STEPS_PER_NODE * dag_size(expr) + MIN_STEPS
+    engine = Simplifier(facts, steps)
+    current = expr
+    for _ in range(MAX_PASSES):
+        result = engine.run(current)
+        if result is current:
+            break
+        current = result
+    return current if engine.cost(current) <= engine.cost(expr) else expr
