@@ -50,8 +50,10 @@ def cse(
     bindings: list[tuple[Sym, Expr]] = []
     for node in postorder(*roots):
         args = [replaced[a] for a in node.args]
-        rebuilt = node if all(a is b for a, b in zip(args, node.args, strict=True)) else (
-            node.rebuild(args)
+        rebuilt = (
+            node
+            if all(a is b for a, b in zip(args, node.args, strict=True))
+            else (node.rebuild(args))
         )
         shared = counts.get(node, 0) > 1 and len(node.args) >= min_size
         if shared and not isinstance(node, Sym | Num) and node.args:

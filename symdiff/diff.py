@@ -48,7 +48,11 @@ def _power_rule(node: Pow, dbase: Expr, dexp: Expr) -> Expr:
 def _chain_rule(node: Call, dargs: list[Expr]) -> Expr:
     rules = partials(node.name)
     return add(
-        *(mul(rule(*node.args), da) for rule, da in zip(rules, dargs, strict=True) if da is not ZERO)
+        *(
+            mul(rule(*node.args), da)
+            for rule, da in zip(rules, dargs, strict=True)
+            if da is not ZERO
+        )
     )
 
 

@@ -17,6 +17,7 @@ Anything costlier (expanding, factoring, identities) belongs to ``simplify``.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Iterable
@@ -146,6 +147,11 @@ class Expr:
 
         return to_repr(self)
 
+    def _repr_latex_(self) -> str:
+        from .latex import to_latex
+
+        return f"$\\displaystyle {to_latex(self)}$"
+
     def diff(self, *variables: Any, simplify: bool = False) -> Expr:
         """Derivative with respect to ``variables`` (see ``symdiff.diff``)."""
         from .diff import diff
@@ -192,7 +198,9 @@ class Num(Expr):
     def __new__(cls, value: Number) -> Num:
         value = numbers.normalize(value)
         return cls._intern(
-            (Num, type(value), value), (), _digest(f"{type(value).__name__}:{value!r}"),
+            (Num, type(value), value),
+            (),
+            _digest(f"{type(value).__name__}:{value!r}"),
             value=value,
         )
 
@@ -217,15 +225,28 @@ class Sym(Expr):
         return self
 
 
+_MASK = 0xFFFFFFFFFFFFFFFF
+
+
 def _composite_digest(tag: int, args: tuple[Expr, ...]) -> int:
     # tuples of ints hash identically in every process, so this is deterministic
-    return hash((tag, *(a._key[1] for a in args))) & 0xFFFFFFFFFFFFFFFF
+    return hash((tag, *(a._key[1] for a in args))) & _MASK
+
+
+def _mix(digest: int) -> int:
+    return (digest * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & _MASK
+
+
+def _sum_digest(tag: int, args: tuple[Expr, ...]) -> int:
+    """Order-free digest of a sum or product: a sum of mixed child digests, so that growing a
+    long sum by one term updates it in O(1) (``_grow``)."""
+    return (tag + sum(_mix(a._key[1]) for a in args)) & _MASK
 
 
 class Add(Expr):
     """An n-ary sum in canonical form (build with ``add`` or ``+``)."""
 
-    __slots__ = ()
+    __slots__ = ("_index",)  # monomials of a large sum, handed on when it grows (see _grow)
     __match_args__ = ("args",)
     RANK = 4
 
@@ -233,8 +254,9 @@ class Add(Expr):
         return add(*terms)
 
     @classmethod
-    def _raw(cls, args: tuple[Expr, ...]) -> Add:
-        return cls._intern((Add, *args), args, _composite_digest(4, args))
+    def _raw(cls, args: tuple[Expr, ...], digest: int | None = None) -> Add:
+        digest = _sum_digest(4, args) if digest is None else digest
+        return cls._intern((Add, *args), args, digest, _index=None)
 
     def rebuild(self, args: Iterable[Expr]) -> Expr:
         return add(*args)
@@ -243,7 +265,7 @@ class Add(Expr):
 class Mul(Expr):
     """An n-ary product in canonical form; a numeric coefficient, if any, comes first."""
 
-    __slots__ = ()
+    __slots__ = ("_index",)  # bases of a large product, handed on when it grows (see _grow)
     __match_args__ = ("args",)
     RANK = 3
 
@@ -251,8 +273,9 @@ class Mul(Expr):
         return mul(*factors)
 
     @classmethod
-    def _raw(cls, args: tuple[Expr, ...]) -> Mul:
-        return cls._intern((Mul, *args), args, _composite_digest(3, args))
+    def _raw(cls, args: tuple[Expr, ...], digest: int | None = None) -> Mul:
+        digest = _sum_digest(3, args) if digest is None else digest
+        return cls._intern((Mul, *args), args, digest, _index=None)
 
     def rebuild(self, args: Iterable[Expr]) -> Expr:
         return mul(*args)
@@ -358,8 +381,58 @@ def _scale(coefficient: Number, monomial: Expr) -> Expr:
     return Mul._raw((Num(coefficient), *factors))
 
 
+#: Sums and products at least this long grow in O(n) C-level work per new term (``_grow``).
+_GROW_FROM = 16
+
+
+def _index_of(node: Add | Mul, key_of: Any) -> dict[Expr, None] | None:
+    """Take over the node's key index (building it if needed); the node keeps none."""
+    index = node._index
+    if index is None:
+        index = dict.fromkeys(key_of(a) for a in node.args if not isinstance(a, Num))
+    object.__setattr__(node, "_index", None)
+    return index
+
+
+def _grow(node: Add | Mul, new: Expr, key: Expr, key_of: Any) -> Expr | None:
+    """``node`` with one more argument whose key (monomial or base) is new to it, or None.
+
+    Building a long sum term by term (``s = s + t`` in a loop) would otherwise re-collect the
+    whole sum at every step, O(n**2) in Python; this inserts in sorted position instead.
+    """
+    index = _index_of(node, key_of)
+    if key in index:
+        object.__setattr__(node, "_index", index)
+        return None
+    args = node.args
+    position = bisect.bisect_left(args, new._key, key=lambda a: a._key)
+    if position < len(args) and args[position]._key == new._key:
+        object.__setattr__(node, "_index", index)
+        return None  # digest collision: let the general path order by text
+    digest = (node._key[1] + _mix(new._key[1])) & _MASK
+    grown = type(node)._raw((*args[:position], new, *args[position:]), digest)
+    index[key] = None
+    if grown._index is None:
+        object.__setattr__(grown, "_index", index)
+    return grown
+
+
+def _monomial(term: Expr) -> Expr:
+    return _split_coefficient(term)[1]
+
+
 def add(*terms: Any) -> Expr:
     """Canonical sum: flatten, fold constants, collect like terms (``x + x -> 2*x``)."""
+    if len(terms) == 2:
+        a, b = as_expr(terms[0]), as_expr(terms[1])
+        big, new = (a, b) if isinstance(a, Add) else (b, a)
+        if (
+            isinstance(big, Add)
+            and len(big.args) >= _GROW_FROM
+            and not isinstance(new, Add | Num)
+            and (grown := _grow(big, new, _monomial(new), _monomial))
+        ):
+            return grown
     constant: Number = 0
     coefficients: dict[Expr, Number] = {}
     stack = [as_expr(t) for t in reversed(terms)]
@@ -373,9 +446,7 @@ def add(*terms: Any) -> Expr:
             continue
         coefficient, monomial = _split_coefficient(term)
         coefficients[monomial] = coefficients.get(monomial, 0) + coefficient
-    collected = [
-        _scale(numbers.normalize(c), m) for m, c in coefficients.items() if c != 0
-    ]
+    collected = [_scale(numbers.normalize(c), m) for m, c in coefficients.items() if c != 0]
     constant = numbers.normalize(constant)
     if constant != 0:
         collected.append(Num(constant))
@@ -415,13 +486,29 @@ def _mul_once(factors: Iterable[Expr]) -> tuple[Number, list[Expr], bool]:
             coefficient *= result.value
         else:
             # a Mul, or a power of another base, may now merge with the other factors
-            again = again or not (result is base or isinstance(result, Pow) and result.base is base)
+            again = again or not (
+                result is base or (isinstance(result, Pow) and result.base is base)
+            )
             combined.append(result)
     return coefficient, combined, again
 
 
+def _base(factor: Expr) -> Expr:
+    return factor.base if isinstance(factor, Pow) else factor
+
+
 def mul(*factors: Any) -> Expr:
     """Canonical product: flatten, fold constants, collect like factors (``x*x -> x**2``)."""
+    if len(factors) == 2:
+        a, b = as_expr(factors[0]), as_expr(factors[1])
+        big, new = (a, b) if isinstance(a, Mul) else (b, a)
+        if (
+            isinstance(big, Mul)
+            and len(big.args) >= _GROW_FROM
+            and not isinstance(new, Mul | Num | Add)
+            and (grown := _grow(big, new, _base(new), _base))
+        ):
+            return grown
     items = [as_expr(f) for f in factors]
     for _ in range(8):  # re-collect when combining exposed new factors; converges fast
         coefficient, combined, again = _mul_once(items)

@@ -14,14 +14,14 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .errors import DivisionByZeroError, ParseError
-from .expr import Expr, Num, Sym, add, divide, mul, negate, power
-from .functions import ALIASES, FUNCTIONS, SPECIAL_FORMS, E, PI, call
+from .expr import Expr, Num, Sym, add, mul, negate, power
+from .functions import ALIASES, FUNCTIONS, PI, SPECIAL_FORMS, E, call
 
 #: Names that are constants, not variables.
 CONSTANTS: dict[str, Expr] = {"pi": PI, "e": E, "E": E}
 
 _READABLE = {
-    "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "SLASH": "'/'", "POWER": "'**'",
+    "PLUS": "'+'", "MINUS": "'-'", "ADDOP": "'+', '-'", "MULOP": "'*', '/'", "POWER": "'**'",
     "LPAR": "'('", "RPAR": "')'", "COMMA": "','", "NAME": "a name", "NUMBER": "a number",
     "$END": "end of input",
 }  # fmt: skip
@@ -75,17 +75,21 @@ class _Build(Transformer):
     def arguments(self, *args: Expr) -> list[Expr]:
         return list(args)
 
-    def add(self, a: Expr, b: Expr) -> Expr:
-        return add(a, b)
+    def sum(self, first: Expr, *rest: Expr | Token) -> Expr:
+        terms = [first]
+        for op, term in zip(rest[::2], rest[1::2], strict=True):
+            terms.append(term if op == "+" else negate(term))
+        return add(*terms)
 
-    def sub(self, a: Expr, b: Expr) -> Expr:
-        return add(a, negate(b))
-
-    def mul(self, a: Expr, b: Expr) -> Expr:
-        return mul(a, b)
-
-    def div(self, a: Expr, b: Expr) -> Expr:
-        return divide(a, b)
+    def product(self, first: Expr, *rest: Expr | Token) -> Expr:
+        factors, op = [first], "*"
+        for item in rest:
+            if isinstance(item, Token):
+                op = str(item)
+            else:
+                factors.append(item if op == "*" else power(item, -1))
+                op = "*"
+        return mul(*factors)
 
     def neg(self, a: Expr) -> Expr:
         return negate(a)

@@ -71,8 +71,9 @@ def _power(node: Pow, base: Piece, exp: Piece) -> Piece:
     if _is_negative_number(e):
         inverse = _denominator_part(node, base)
         return Piece(False, f"1/{_wrap(inverse, MUL)}", MUL, inverse)
-    return Piece(False, f"{_wrap(base, POW)}**{_wrap(exp, POW) if exp.prec < ATOM else exp.text}",
-                 POW)
+    return Piece(
+        False, f"{_wrap(base, POW)}**{_wrap(exp, POW) if exp.prec < ATOM else exp.text}", POW
+    )
 
 
 def _denominator_part(node: Pow, base: Piece) -> Piece:
@@ -87,7 +88,7 @@ def _denominator_part(node: Pow, base: Piece) -> Piece:
 
 def _factor_order(node: Expr, piece: Piece) -> tuple[int, str]:
     base = node.base if isinstance(node, Pow) else node
-    if isinstance(base, Call) and base.name == "pi" or node is E_NODE:
+    if (isinstance(base, Call) and base.name == "pi") or node is E_NODE:
         return -1, piece.text  # constants first: pi*x, E*x
     group = 0 if isinstance(base, Sym) else 1 if isinstance(base, Call | Pow) else 2
     return group, piece.text
@@ -113,7 +114,7 @@ def _product(node: Mul, pieces: list[Piece]) -> Piece:
     if isinstance(coefficient, Fraction):
         bottom.insert(0, Piece(False, str(coefficient.denominator), ATOM))
         coefficient = coefficient.numerator
-    if coefficient is not None and coefficient != 1 or isinstance(coefficient, float):
+    if (coefficient is not None and coefficient != 1) or isinstance(coefficient, float):
         top.insert(0, _number(coefficient).body)
     text = "*".join(top) or "1"
     if bottom:
@@ -131,8 +132,7 @@ def _degree(term: Expr) -> float:
         if isinstance(factor, Sym):
             total += 1
         elif isinstance(factor, Pow) and isinstance(factor.base, Sym):
-            if isinstance(factor.exp, Num):
-                total += float(factor.exp.value)
+            total += float(factor.exp.value) if isinstance(factor.exp, Num) else 0
     return total
 
 

@@ -43,11 +43,14 @@ def to_sympy(expr: Expr | str) -> sympy.Expr:
 def _identifiers(text: str) -> list[str]:
     import re
 
-    return [t for t in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text) if t not in SYMPY_NAMES]
+    found = re.findall(r"([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*\()", text)
+    return [t for t in found if t not in SYMPY_NAMES]
 
 
 def sympy_value(expr: sympy.Expr, point: dict[str, float]) -> float | None:
     """The real value at ``point`` with mpmath (50 digits), or None if undefined or complex."""
+    # derivatives of abs/sign bring DiracDelta, which is zero away from the (measure-zero) jump
+    expr = expr.replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
     symbols = sorted(expr.free_symbols, key=lambda s: s.name)
     function = sympy.lambdify(symbols, expr, modules="mpmath")
     with mpmath.workdps(50):

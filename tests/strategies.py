@@ -42,9 +42,7 @@ def expressions(
     """Random expressions over ``variables``: sums, products, quotients, powers, calls."""
     exponents = st.one_of(
         st.integers(-3, 4).map(Num),
-        st.sampled_from([Fraction(1, 2), Fraction(-1, 2), Fraction(1, 3), Fraction(3, 2)]).map(
-            Num
-        ),
+        st.sampled_from([Fraction(1, 2), Fraction(-1, 2), Fraction(1, 3), Fraction(3, 2)]).map(Num),
     )
 
     def extend(children: st.SearchStrategy[Expr]) -> st.SearchStrategy[Expr]:
@@ -57,7 +55,7 @@ def expressions(
             st.tuples(children, children).map(_safe(lambda a, b: a**b)),
             st.tuples(st.sampled_from(functions), children).map(_safe(lambda f, a: call(f, a))),
             st.tuples(children, children).map(_safe(lambda a, b: call("atan2", a, b))),
-            children.map(_safe(sqrt)),
+            st.tuples(children).map(_safe(sqrt)),
         )
 
     return st.recursive(leaves(variables), extend, max_leaves=max_leaves)
