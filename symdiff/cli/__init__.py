@@ -12,10 +12,10 @@ import argparse
 import sys
 from types import ModuleType
 
-from . import derive, grad
+from . import derive, grad, point
 
 #: Modes in dispatch order; the plain derivative is the default and comes last.
-MODES: tuple[ModuleType, ...] = (grad, derive)
+MODES: tuple[ModuleType, ...] = (grad, point, derive)
 
 EXAMPLES = """\
 examples:
@@ -26,6 +26,9 @@ examples:
   symdiff "x**2*y**3" --wrt x --wrt y   mixed partial d2f/dydx: 6*x*y**2
   echo "exp(-x**2/2)" | symdiff - --wrt x
   symdiff "-x**2" --wrt x               a formula may start with '-'
+  symdiff "x**2*y+y+2" --at x=3,y=4     f = 42, df/dx = 24, df/dy = 10
+  symdiff "x**2*y+y+2" --at x=3,y=4 --method all     symbolic, forward, reverse, numeric
+  symdiff "log(x)+x*y-sin(y)" --at x=2,y=5 --trace --graph g.svg
 
 formulas: + - * / ** ^, implicit products (2x, 3(x+1)), functions sin cos tan sec csc cot
 asin acos atan acot asec acsc sinh cosh tanh sech csch coth asinh acosh atanh acoth exp log ln

@@ -1,0 +1,107 @@
+"""The point mode: values, partials by any method, the evaluation trace and the graph picture.
+
+``symdiff "x**2*y + y + 2" --at x=3,y=4`` prints the value and every partial derivative;
+``--method all`` compares the four methods, ``--trace`` prints the Wengert list and
+``--graph FILE`` draws the computation graph (``.dot``, or ``.svg``/``.png`` with Graphviz).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from symdiff import (
+    SymdiffError,
+    compare_methods,
+    evaluate,
+    evaluation_trace,
+    format_partials,
+    methods_table,
+    parse,
+    partials_at,
+    write_graph,
+)
+
+METHOD_CHOICES = ("symbolic", "forward", "reverse", "numeric", "all")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("values at a point")
+    group.add_argument(
+        "--at", metavar="POINT",
+        help="evaluate at POINT, e.g. x=3,y=4 (values may be formulas: x=pi/4); prints the "
+        "value and every partial derivative",
+    )  # fmt: skip
+    group.add_argument(
+        "--method", choices=METHOD_CHOICES, default=None,
+        help="how to compute the partials at --at (default symbolic); 'all' compares the four "
+        "methods: gradient, error against symbolic, and cost",
+    )  # fmt: skip
+    group.add_argument(
+        "--trace", action="store_true",
+        help="print the evaluation trace (Wengert list) at --at: one row per DAG node with its "
+        "operation, value, tangent and adjoint",
+    )  # fmt: skip
+    group.add_argument(
+        "--graph", metavar="FILE",
+        help="draw the computation graph to FILE (.dot, or .svg/.png/.pdf with Graphviz), "
+        "labelled with values and adjoints when --at is given",
+    )  # fmt: skip
+
+
+def wants(args: argparse.Namespace) -> bool:
+    return bool(args.at is not None or args.method or args.trace or args.graph)
+
+
+def _top_level_parts(text: str) -> list[str]:
+    """``"x=3,y=atan2(1, 2)"`` split at the commas outside parentheses."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def parse_point(text: str) -> dict[str, float]:
+    """``"x=3,y=4"`` as ``{"x": 3.0, "y": 4.0}``; each value may be a constant formula."""
+    point: dict[str, float] = {}
+    for assignment in _top_level_parts(text):
+        name, equals, value = assignment.partition("=")
+        name = name.strip()
+        if not equals or not name.isidentifier() or not value.strip():
+            raise SymdiffError(f"--at expects name=value pairs like x=3,y=4, not {assignment!r}")
+        if name in point:
+            raise SymdiffError(f"--at gives {name} twice")
+        point[name] = evaluate(parse(value))
+    return point
+
+
+def run(args: argparse.Namespace, formula: str) -> str:
+    expr = parse(formula)
+    if args.at is None:
+        if args.method or args.trace:
+            option = "--method" if args.method else "--trace"
+            raise SymdiffError(f"{option} needs a point: add --at, e.g. --at x=3,y=4")
+        write_graph(expr, args.graph)
+        return f"wrote {args.graph}"
+    point = parse_point(args.at)
+    missing = [s.name for s in expr.free_symbols if s.name not in point]
+    if missing:
+        raise SymdiffError(f"--at gives no value for {', '.join(missing)}")
+    wrt = args.wrt
+    unknown = [name for name in wrt or () if name not in point]
+    if unknown:
+        raise SymdiffError(f"--wrt {unknown[0]} needs a value in --at")
+    parts = []
+    if args.method == "all":
+        parts.append(methods_table(compare_methods(expr, point, wrt)))
+    else:
+        parts.append(format_partials(partials_at(expr, point, args.method or "symbolic", wrt)))
+    if args.trace:
+        parts.append(str(evaluation_trace(expr, point, wrt[0] if wrt else None)))
+    if args.graph:
+        write_graph(expr, args.graph, point)
+        parts.append(f"wrote {args.graph}")
+    return "\n\n".join(parts)
