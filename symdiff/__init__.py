@@ -13,10 +13,8 @@ from .diff import derivative, diff
 from .errors import CodegenError, DivisionByZeroError, EvaluationError, ParseError, SymdiffError
 from .evaluate import evaluate
 from .explain import Derivation, Step, explain
-from .formats import FORMATS, format_expr
-from .jsonio import from_json, to_json
-from .latex import to_latex
 from .expr import Add, Call, Expr, Mul, Num, Pow, Sym, symbols
+from .formats import FORMATS, format_expr
 from .functions import (
     FUNCTIONS,
     PI,
@@ -55,27 +53,31 @@ from .functions import (
 )
 from .gradient import Vector, count_operations, gradient, hessian, jacobian
 from .graph import to_dot, write_graph
+from .jsonio import from_json, to_json
+from .latex import to_latex
 from .methods import compare_methods, format_partials, methods_table, partials_at
 from .numeric import check_gradient, numeric_derivative, numeric_gradient
 from .parse import parse
 from .printing import to_repr, to_str
 from .tracing import TracingError, trace
-from .treeview import to_tree
 from .traverse import dag_size, free_symbols, postorder, substitute, tree_size
+from .treeview import to_tree
 from .wengert import evaluation_trace
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "FUNCTIONS", "PI", "Abs", "Add", "Call", "CodegenError", "DivisionByZeroError", "E",
-    "EvaluationError", "Expr", "Mul", "Num", "ParseError", "Pow", "Sym", "SymdiffError",
-    "TracingError", "Vector", "__version__", "acos", "acosh", "acot", "acoth", "acsc", "asec",
-    "asin", "asinh", "atan", "atan2", "atanh", "check_gradient", "compare_methods", "cos", "cosh",
-    "cot", "coth", "count_operations", "csc", "csch", "cse", "cse_text", "dag_size", "derivative",
-    "detach", "diff", "erf", "evaluate", "evaluation_trace", "exp", "format_partials",
-    "forward_gradient", "forward_sweep", "free_symbols", "grad_at", "gradient", "hessian",
-    "jacobian", "jvp", "log", "math", "methods_table", "numeric_derivative", "numeric_gradient",
-    "parse", "partials_at", "postorder", "reverse_sweep", "sec", "sech", "sign", "sin", "sinh",
-    "sqrt", "stop_gradient", "substitute", "symbols", "tan", "tanh", "to_dot", "to_repr", "to_str",
-    "trace", "tree_size", "vjp", "write_graph"
+    "FORMATS", "FUNCTIONS", "PI", "Abs", "Add", "Call", "CodegenError", "Derivation",
+    "DivisionByZeroError", "E", "EvaluationError", "Expr", "Mul", "Num", "ParseError", "Pow",
+    "Step", "Sym", "SymdiffError", "TracingError", "Vector", "__version__", "acos", "acosh",
+    "acot", "acoth", "acsc", "asec", "asin", "asinh", "atan", "atan2", "atanh",
+    "check_gradient", "compare_methods", "cos", "cosh", "cot", "coth", "count_operations",
+    "csc", "csch", "cse", "cse_text", "dag_size", "derivative", "detach", "diff", "erf",
+    "evaluate", "evaluation_trace", "exp", "explain", "format_expr", "format_partials",
+    "forward_gradient", "forward_sweep", "free_symbols", "from_json", "grad_at", "gradient",
+    "hessian", "jacobian", "jvp", "log", "math", "methods_table", "numeric_derivative",
+    "numeric_gradient", "parse", "partials_at", "postorder", "reverse_sweep", "sec", "sech",
+    "sign", "sin", "sinh", "sqrt", "stop_gradient", "substitute", "symbols", "tan", "tanh",
+    "to_dot", "to_json", "to_latex", "to_repr", "to_str", "to_tree", "trace", "tree_size",
+    "vjp", "write_graph",
 ]  # fmt: skip
