@@ -100,9 +100,13 @@ class Derivation:
         return self.steps[-1].result
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, color: bool = False) -> str:
+        """Numbered lines indented by nesting, each ending with its rule; ANSI colour on request."""
         from .explain_render import derivation_text
 
-        return derivation_text(self)
+        return derivation_text(self, color=color)
 
     def to_latex(self) -> str:
         """The derivation as a LaTeX ``align*`` block."""

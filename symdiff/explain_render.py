@@ -28,7 +28,9 @@ def step_text(step: Step, variable: str, width: int = 2, color: bool = False) ->
     """One numbered line: ``  3.   d/dx(sin(x)) = cos(x)    [trigonometric: sin]``."""
     number = f"{step.number:>{width}}."
     indent = "  " * step.depth
-    if step.rule == "simplify":
+    if step.rule == "simplify" and step.uses and step.uses[0] == step.number - 1:
+        equation = f"= {to_str(step.result)}"  # the rewrite of the whole previous result
+    elif step.rule == "simplify":
         equation = f"{to_str(step.expr)} = {to_str(step.result)}"
     else:
         equation = f"d/d{variable}({to_str(step.expr)}) = {to_str(step.result)}"

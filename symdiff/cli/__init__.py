@@ -12,10 +12,10 @@ import argparse
 import sys
 from types import ModuleType
 
-from . import derive, grad, point
+from . import derive, grad, interactive, point, present
 
 #: Modes in dispatch order; the plain derivative is the default and comes last.
-MODES: tuple[ModuleType, ...] = (grad, point, derive)
+MODES: tuple[ModuleType, ...] = (grad, point, present, derive)
 
 EXAMPLES = """\
 examples:
@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every mode's options."""
     from symdiff import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = present.FriendlyParser(
         prog="symdiff",
         description="Differentiate formulas symbolically and print small, readable results.",
         epilog=EXAMPLES,
@@ -70,7 +70,7 @@ def _formula_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]
             action = parser._option_string_actions[option]
             taking_value = "=" not in arg and action.nargs != 0
             continue
-        if arg.startswith("-") and arg != "-":
+        if arg.startswith("-") and arg != "-" and not arg.startswith("--"):  # --x is a bad flag
             return [*argv[:i], *argv[i + 1 :], "--", arg]
     return argv
 
@@ -95,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(_formula_last(parser, argv))
     try:
+        if args.formula is None and sys.stdin.isatty() and sys.stdout.isatty():
+            return interactive.run(args, run_one)
         if args.formula is None:
             parser.print_usage(sys.stderr)
             _error("give a formula, or - to read formulas from standard input")
@@ -103,14 +105,17 @@ def main(argv: list[str] | None = None) -> int:
             print(run_one(args, args.formula))
             return 0
         status = 0
-        for number, line in enumerate(sys.stdin, start=1):
-            if not line.strip():
-                continue
-            try:
-                print(run_one(args, line.rstrip("\n")), flush=True)
-            except SymdiffError as error:
-                _error(f"line {number}: {error}")
-                status = 2
+        with present.Progress("formulas done") as progress:
+            for number, line in enumerate(sys.stdin, start=1):
+                progress.update(number - 1)
+                if not line.strip():
+                    continue
+                try:
+                    print(run_one(args, line.rstrip("\n")), flush=True)
+                except SymdiffError as error:
+                    progress.close()
+                    _error(f"line {number}: {error}")
+                    status = 2
         return status
     except SymdiffError as error:
         _error(str(error))

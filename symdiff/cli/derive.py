@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from symdiff import SymdiffError, diff, parse
+from symdiff import SymdiffError, diff, format_expr, parse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +41,7 @@ def run(args: argparse.Namespace, formula: str) -> str:
         raise SymdiffError("--order must be 0 or more")
     expr = parse(formula)
     names = variables_of(args, expr)
+    fmt = getattr(args, "format", None) or "text"
     if not names:
-        return str(diff(expr, ("x", args.order))) if args.order else str(expr)
-    return str(diff(expr, *((name, args.order) for name in names)))
+        return format_expr(diff(expr, ("x", args.order)) if args.order else expr, fmt)
+    return format_expr(diff(expr, *((name, args.order) for name in names)), fmt)
