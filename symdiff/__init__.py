@@ -8,6 +8,7 @@
 
 from . import math
 from .ad import forward_gradient, forward_sweep, grad_at, jvp, reverse_sweep, vjp
+from .codegen import codegen, compile, lambdify
 from .cse import cse, cse_text
 from .diff import derivative, diff
 from .errors import CodegenError, DivisionByZeroError, EvaluationError, ParseError, SymdiffError
@@ -59,6 +60,7 @@ from .methods import compare_methods, format_partials, methods_table, partials_a
 from .numeric import check_gradient, numeric_derivative, numeric_gradient
 from .parse import parse
 from .printing import to_repr, to_str
+from .simplify import simplify
 from .tracing import TracingError, trace
 from .traverse import dag_size, free_symbols, postorder, substitute, tree_size
 from .treeview import to_tree
@@ -72,12 +74,13 @@ __all__ = [
     "Step", "Sym", "SymdiffError", "TracingError", "Vector", "__version__", "acos", "acosh",
     "acot", "acoth", "acsc", "asec", "asin", "asinh", "atan", "atan2", "atanh",
     "check_gradient", "compare_methods", "cos", "cosh", "cot", "coth", "count_operations",
-    "csc", "csch", "cse", "cse_text", "dag_size", "derivative", "detach", "diff", "erf",
+    "csc", "csch", "codegen", "compile", "cse", "cse_text", "dag_size", "derivative", "detach", "diff", "erf",
     "evaluate", "evaluation_trace", "exp", "explain", "format_expr", "format_partials",
     "forward_gradient", "forward_sweep", "free_symbols", "from_json", "grad_at", "gradient",
-    "hessian", "jacobian", "jvp", "log", "math", "methods_table", "numeric_derivative",
+    "hessian", "jacobian", "lambdify", "jvp", "log", "math", "methods_table", "numeric_derivative",
     "numeric_gradient", "parse", "partials_at", "postorder", "reverse_sweep", "sec", "sech",
-    "sign", "sin", "sinh", "sqrt", "stop_gradient", "substitute", "symbols", "tan", "tanh",
+    "sign", "simplify", "sin", "sinh", "sqrt", "stop_gradient", "substitute", "symbols", "tan",
+    "tanh",
     "to_dot", "to_json", "to_latex", "to_repr", "to_str", "to_tree", "trace", "tree_size",
     "vjp", "write_graph",
 ]  # fmt: skip

@@ -18,6 +18,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--order", "-n", type=int, default=1, metavar="N",
         help="differentiate N times with respect to each --wrt variable (default 1)",
     )  # fmt: skip
+    group.add_argument(
+        "--no-simplify", dest="simplify", action="store_false",
+        help="print the raw derivative (by default it is simplified)",
+    )  # fmt: skip
 
 
 def wants(args: argparse.Namespace) -> bool:
@@ -42,6 +46,9 @@ def run(args: argparse.Namespace, formula: str) -> str:
     expr = parse(formula)
     names = variables_of(args, expr)
     fmt = getattr(args, "format", None) or "text"
+    tidy = getattr(args, "simplify", True)
     if not names:
-        return format_expr(diff(expr, ("x", args.order)) if args.order else expr, fmt)
-    return format_expr(diff(expr, *((name, args.order) for name in names)), fmt)
+        return format_expr(
+            diff(expr, ("x", args.order), simplify=tidy) if args.order else expr, fmt
+        )
+    return format_expr(diff(expr, *((name, args.order) for name in names), simplify=tidy), fmt)
