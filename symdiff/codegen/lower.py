@@ -1,0 +1,367 @@
+"""Lowering expression DAGs to straight-line code: the target-independent half of codegen.
+
+Every non-atomic DAG node is computed once.  A node gets its own statement (``t3 = ...``) when
+it is shared, is a root, or would nest too deeply; otherwise its small tree is written inline in
+its one parent.  The trees use a tiny vocabulary that each target prints with its own names:
+
+    ("const", float)  ("ratio", p, q)  ("arg", i)  ("temp", k)
+    ("sum", ((negative, tree), ...))  ("product", numerators, denominators)  ("neg", tree)
+    ("call", name, args)   # name in FUNCTION_NAMES: sin ... sqrt, pow, abs, sign, erf, atan2
+
+Integer powers become products (``x**3 -> x*x*x``, ``x**-2 -> 1/(x*x)``, squaring through
+temporaries above 4), half-integer powers use ``sqrt``, symbol-free subtrees are folded to float64
+constants, and rows of ``FUNCTIONS`` without a common library name are rewritten
+(``sec(u) -> 1/cos(u)``, ``acoth(u) -> atanh(1/u)``, ``stop_gradient(u) -> u``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from ..cse import parent_counts
+from ..evaluate import node_value
+from ..expr import Add, Call, Expr, Mul, Num, Pow, Sym
+from ..traverse import postorder
+
+Tree = tuple[Any, ...]
+
+#: Functions every target prints directly (plus ``pow``, the general power).
+FUNCTION_NAMES = (
+    "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh",
+    "atanh", "exp", "log", "sqrt", "abs", "sign", "erf", "atan2", "pow",
+)  # fmt: skip
+
+#: Rows of ``FUNCTIONS`` written as ``1/g(u)`` or ``g(1/u)`` for a ``g`` of ``FUNCTION_NAMES``.
+RECIPROCAL_OF = {"sec": "cos", "csc": "sin", "cot": "tan", "sech": "cosh", "csch": "sinh",
+                 "coth": "tanh"}  # fmt: skip
+OF_RECIPROCAL = {"acot": "atan", "asec": "acos", "acsc": "asin", "acoth": "atanh"}
+
+#: Deepest inline nesting before a subtree gets a statement of its own (keeps parsers happy).
+MAX_DEPTH = 12
+#: Most operands of one sum or product in a single statement.
+MAX_OPERANDS = 32
+#: Largest ``|n|`` of ``u**n`` or ``u**(n/2)`` written with multiplications instead of ``pow``.
+MAX_EXPANDED_POWER = 16
+
+ONE_TREE: Tree = ("const", 1.0)
+
+
+@dataclass(frozen=True)
+class Program:
+    """Straight-line code: ``statements[k] = (k, tree)`` defines temporary ``k`` in order."""
+
+    arity: int
+    statements: tuple[tuple[int, Tree], ...]
+    outputs: tuple[Tree, ...]
+    output_symbols: tuple[frozenset[int], ...]  # argument indices each output depends on
+
+
+def constant_tree(value: Any) -> Tree:
+    """A number as a tree: rationals as exact quotients of doubles when both are exact."""
+    if isinstance(value, Fraction):
+        p, q = value.numerator, value.denominator
+        if abs(p) < 2**53 and q < 2**53 and q & (q - 1):  # a power-of-two q is exact as a float
+            tree = ("ratio", abs(p), q)
+            return ("neg", tree) if p < 0 else tree
+        value = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = float("inf") if value > 0 else float("-inf")
+    return ("neg", ("const", -number)) if number < 0 else ("const", number)
+
+
+def negated(tree: Tree) -> Tree:
+    """``-tree``, cancelling a double negation."""
+    return tree[1] if tree[0] == "neg" else ("neg", tree)
+
+
+def depth(tree: Tree) -> int:
+    """Nesting depth of a tree (atoms are 0); trees are kept shallow, so this is cheap."""
+    match tree[0]:
+        case "sum":
+            return 1 + max(depth(t) for _, t in tree[1])
+        case "product":
+            return 1 + max((depth(t) for t in (*tree[1], *tree[2])), default=0)
+        case "neg":
+            return depth(tree[1])
+        case "call":
+            return 1 + max((depth(t) for t in tree[2]), default=0)
+    return 0
+
+
+def is_atom(tree: Tree) -> bool:
+    """Atoms may be repeated freely: arguments, temporaries and constants."""
+    return tree[0] in ("arg", "temp", "const", "ratio") or (
+        tree[0] == "neg" and tree[1][0] in ("const", "ratio")
+    )
+
+
+def expanded_exponent(exponent: Expr) -> Fraction | None:
+    """``n`` or ``n/2`` if ``u**exponent`` is written with products (and ``sqrt``), else None."""
+    if isinstance(exponent, Num) and not isinstance(exponent.value, float):
+        value = Fraction(exponent.value)
+        if value.denominator in (1, 2) and 0 < abs(value) <= MAX_EXPANDED_POWER:
+            return value
+    return None
+
+
+class _Lowering:
+    """The state of one lowering: statements emitted so far and each node's tree."""
+
+    def __init__(self, roots: Sequence[Expr], args: Sequence[Sym]) -> None:
+        self.roots = list(roots)
+        self.arg_index = {symbol: i for i, symbol in enumerate(args)}
+        self.statements: list[tuple[int, Tree]] = []
+        self.tree: dict[Expr, Tree] = {}
+        self.counts = parent_counts(self.roots)
+        self.powers: dict[tuple[Tree, Fraction], Tree] = {}  # (atom, exponent) -> temporary
+
+    def emit(self, tree: Tree) -> Tree:
+        """A new temporary holding ``tree``."""
+        index = len(self.statements)
+        self.statements.append((index, tree))
+        return ("temp", index)
+
+    def named(self, tree: Tree) -> Tree:
+        """``tree`` itself if it is an atom (may be repeated), else a temporary holding it."""
+        return tree if is_atom(tree) else self.emit(tree)
+
+    def run(self) -> Program:
+        nodes = postorder(*self.roots)
+        value: dict[Expr, float] = {}
+        symbolic = self._symbolic(nodes)
+        absorbed = self._absorbed_powers(nodes, symbolic)
+        root_set = set(self.roots)
+        for node in nodes:
+            if node in absorbed:
+                continue
+            if not isinstance(node, Sym) and all(a in value for a in node.args):
+                try:
+                    value[node] = node_value(node, [value[a] for a in node.args], {})
+                except (ArithmeticError, ValueError):
+                    pass  # undefined constant (log(-1)): computed at run time, gives nan
+                else:
+                    self.tree[node] = constant_tree(node.value if isinstance(node, Num) else
+                                                    value[node])  # fmt: skip
+                    continue
+            tree = self._lower(node)
+            if not is_atom(tree) and (
+                self.counts.get(node, 0) > 1 or node in root_set or depth(tree) > MAX_DEPTH
+            ):
+                tree = self.emit(tree)
+                self._remember_power(node, tree)
+            self.tree[node] = tree
+        outputs = tuple(self.tree[root] for root in self.roots)
+        dependencies = self._dependencies(nodes)
+        return Program(
+            len(self.arg_index), tuple(self.statements), outputs,
+            tuple(dependencies[root] for root in self.roots),
+        )  # fmt: skip
+
+    def _remember_power(self, node: Expr, temporary: Tree) -> None:
+        """A computed ``u**n`` (or ``u**(n/2)``) is reused by later powers of ``u``."""
+        if isinstance(node, Pow):
+            exponent = expanded_exponent(node.exp)
+            base = self.tree[node.base]
+            if exponent is not None and exponent > 0 and is_atom(base):
+                self.powers.setdefault((base, exponent), temporary)
+
+    def _dependencies(self, nodes: list[Expr]) -> dict[Expr, frozenset[int]]:
+        found: dict[Expr, frozenset[int]] = {}
+        for node in nodes:
+            if isinstance(node, Sym):
+                found[node] = frozenset({self.arg_index[node]})
+            else:
+                found[node] = frozenset().union(*(found[a] for a in node.args))
+        return found
+
+    @staticmethod
+    def _symbolic(nodes: list[Expr]) -> set[Expr]:
+        """The nodes that contain a symbol."""
+        found: set[Expr] = set()
+        for node in nodes:
+            if isinstance(node, Sym) or any(a in found for a in node.args):
+                found.add(node)
+        return found
+
+    def _absorbed_powers(self, nodes: list[Expr], symbolic: set[Expr]) -> set[Expr]:
+        """Single-use integer powers inside products: written as factors, never computed alone."""
+        absorbed: set[Expr] = set()
+        roots = set(self.roots)
+        for node in nodes:
+            if isinstance(node, Mul):
+                for factor in node.args:
+                    if (
+                        isinstance(factor, Pow)
+                        and self.counts.get(factor) == 1
+                        and factor not in roots
+                        and expanded_exponent(factor.exp) is not None
+                        and factor in symbolic
+                    ):
+                        absorbed.add(factor)
+        return absorbed
+
+    def _lower(self, node: Expr) -> Tree:
+        match node:
+            case Sym():
+                return ("arg", self.arg_index[node])
+            case Add(terms):
+                return self._sum([self.tree[t] for t in terms])
+            case Mul(factors):
+                return self._product(factors)
+            case Pow(base, exponent):
+                if expanded_exponent(exponent) is None:
+                    return ("call", "pow", (self.tree[base], self.tree[exponent]))
+                return self._product((node,))
+            case Call("stop_gradient", (u,)):
+                return self.tree[u]
+            case Call(name, args):
+                trees = tuple(self.tree[a] for a in args)
+                if name in RECIPROCAL_OF:
+                    return ("product", (), (("call", RECIPROCAL_OF[name], trees),))
+                if name in OF_RECIPROCAL:
+                    return ("call", OF_RECIPROCAL[name], (("product", (), trees),))
+                return ("call", name, trees)
+        raise TypeError(f"cannot lower {type(node).__name__}")
+
+    def _sum(self, trees: list[Tree]) -> Tree:
+        terms = [(True, t[1]) if t[0] == "neg" else (False, t) for t in trees]
+        # a positive term first reads better (y - x rather than -x + y); constants go last
+        terms.sort(key=lambda term: (term[0], term[1][0] in ("const", "ratio")))
+        while len(terms) > MAX_OPERANDS:
+            head = self.emit(("sum", tuple(terms[:MAX_OPERANDS])))
+            terms = [(False, head), *terms[MAX_OPERANDS:]]
+        if terms[0][0]:
+            return ("neg", ("sum", tuple((not neg, t) for neg, t in terms)))
+        return ("sum", tuple(terms))
+
+    def _product(self, factors: Sequence[Expr]) -> Tree:
+        negative = False
+        numerators: list[Tree] = []
+        denominators: list[Tree] = []
+        for factor in factors:
+            exponent = expanded_exponent(factor.exp) if isinstance(factor, Pow) else None
+            if isinstance(factor, Num):
+                negative ^= factor.value < 0
+                if abs(factor.value) != 1:
+                    numerators.insert(0, constant_tree(abs(factor.value)))
+            elif exponent is None or factor in self.tree:
+                tree = self.tree[factor]
+                if tree[0] == "neg":
+                    negative, tree = not negative, tree[1]
+                if tree != ONE_TREE:
+                    numerators.append(tree)
+            else:
+                base = self.tree[factor.base]
+                side = numerators if exponent > 0 else denominators
+                side.extend(self._power_factors(base, abs(exponent)))
+        numerators = self._chunked(numerators)
+        denominators = self._chunked(denominators)
+        if len(numerators) == 1 and not denominators:
+            tree = numerators[0]
+        else:
+            tree = ("product", tuple(numerators), tuple(denominators))
+        return ("neg", tree) if negative else tree
+
+    def _chunked(self, trees: list[Tree]) -> list[Tree]:
+        while len(trees) > MAX_OPERANDS:
+            trees = [self.emit(("product", tuple(trees[:MAX_OPERANDS]), ())),
+                     *trees[MAX_OPERANDS:]]  # fmt: skip
+        return trees
+
+    def _power_factors(self, base: Tree, exponent: Fraction) -> list[Tree]:
+        """Factors whose product is ``base**exponent`` (``exponent > 0``, integer or n/2)."""
+        if exponent == 1:
+            return [base]
+        base = self.named(base)
+        cached = self.powers.get((base, exponent))
+        if cached is not None:
+            return [cached]
+        if exponent.denominator == 2:
+            root = self.powers.get((base, Fraction(1, 2)), ("call", "sqrt", (base,)))
+            whole = int(exponent - Fraction(1, 2))
+            return [root, *self._integer_power(base, whole)] if whole else [root]
+        return self._integer_power(base, int(exponent))
+
+    def _integer_power(self, base: Tree, n: int) -> list[Tree]:
+        """Factors of ``base**n`` for an atom ``base``: squares go through (cached) temporaries."""
+        cached = self.powers.get((base, Fraction(n)))
+        if cached is not None:
+            return [cached]
+        if n == 3 and (base, Fraction(2)) in self.powers:
+            return [self.powers[base, Fraction(2)], base]
+        if n <= 3:
+            return [base] * n
+        half = self._power_temporary(base, n // 2)
+        return [half, half] + [base] * (n % 2)
+
+    def _power_temporary(self, base: Tree, n: int) -> Tree:
+        if n == 1:
+            return base
+        key = (base, Fraction(n))
+        if key not in self.powers:
+            self.powers[key] = self.emit(("product", tuple(self._integer_power(base, n)), ()))
+        return self.powers[key]
+
+
+def lower(roots: Sequence[Expr], args: Sequence[Sym]) -> Program:
+    """Straight-line code computing ``roots`` from ``args`` (every free symbol must be an arg)."""
+    return _Lowering(roots, args).run()
+
+
+def last_uses(program: Program) -> dict[int, int]:
+    """For each temporary, the index of the last statement reading it (outputs: past the end)."""
+    last: dict[int, int] = {}
+    for position, (_, tree) in enumerate(program.statements):
+        for index in temporaries_in(tree):
+            last[index] = position
+    for tree in program.outputs:
+        for index in temporaries_in(tree):
+            last[index] = len(program.statements)
+    return last
+
+
+def temporaries_in(tree: Tree) -> list[int]:
+    """Indices of the temporaries a tree reads."""
+    found: list[int] = []
+    stack = [tree]
+    while stack:
+        item = stack.pop()
+        match item[0]:
+            case "temp":
+                found.append(item[1])
+            case "sum":
+                stack.extend(t for _, t in item[1])
+            case "product":
+                stack.extend((*item[1], *item[2]))
+            case "neg":
+                stack.append(item[1])
+            case "call":
+                stack.extend(item[2])
+    return found
+
+
+def reuse_slots(program: Program) -> list[int]:
+    """A slot per temporary so that dead values are overwritten (bounded memory for arrays)."""
+    last = last_uses(program)
+    free: list[int] = []
+    slot_of: list[int] = []
+    slots = 0
+    for position, (index, tree) in enumerate(program.statements):
+        for read in sorted(set(temporaries_in(tree))):
+            if last[read] == position:
+                free.append(slot_of[read])
+        if free:
+            free.sort()
+            slot_of.append(free.pop(0))
+        else:
+            slot_of.append(slots)
+            slots += 1
+        assert len(slot_of) == index + 1
+        if index not in last:  # never read (cannot happen for lowered programs, but be safe)
+            free.append(slot_of[index])
+    return slot_of

@@ -1,0 +1,63 @@
+"""The ``numpy`` target: vectorised with broadcasting, using only NumPy ufuncs and protocol
+functions, so the same function runs on any array implementing NumPy's protocols (dask, …).
+
+Dead temporaries are overwritten (``reuse_slots``), so memory stays a few arrays wide even for
+large gradients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .lower import Program, Tree, reuse_slots
+from .names import PYTHON_RESERVED, assign_names
+from .python import function_name, module
+from .render import Dialect
+
+FUNCTIONS = {
+    "sin": "np.sin", "cos": "np.cos", "tan": "np.tan", "asin": "np.arcsin",
+    "acos": "np.arccos", "atan": "np.arctan", "sinh": "np.sinh", "cosh": "np.cosh",
+    "tanh": "np.tanh", "asinh": "np.arcsinh", "acosh": "np.arccosh", "atanh": "np.arctanh",
+    "exp": "np.exp", "log": "np.log", "sqrt": "np.sqrt", "abs": "np.abs", "sign": "np.sign",
+    "erf": "_erf", "atan2": "np.arctan2", "pow": "np.power",
+}  # fmt: skip
+
+DIALECT = Dialect(FUNCTIONS, infinity="np.inf", nan="np.nan")
+
+#: NumPy has no erf; SciPy's is a NumPy ufunc.  Without SciPy, a (slower) object ufunc.
+ERF_HELPER = """
+try:
+    from scipy.special import erf as _erf
+except ImportError:  # a NumPy ufunc built from math.erf: slower, same values
+    import math
+
+    _erf_object = np.frompyfunc(math.erf, 1, 1)
+
+    def _erf(u):
+        return _erf_object(u).astype(np.float64)
+"""
+
+
+def source(program: Program, args: Sequence[str], name: str, single: bool) -> str:
+    """A module defining ``name(*args)`` over arrays (outputs broadcast to the common shape)."""
+    name = function_name(name)
+    params = assign_names(list(args), {*PYTHON_RESERVED, name})
+    slots = reuse_slots(program)
+
+    def leaf(tree: Tree) -> str:
+        return params[tree[1]] if tree[0] == "arg" else f"t{slots[tree[1]]}"
+
+    body = [
+        f"    t{slots[index]} = {DIALECT.expression(tree, leaf)}"
+        for index, tree in program.statements
+    ]
+    everything = frozenset(range(len(params)))
+    outputs = []
+    for tree, depends in zip(program.outputs, program.output_symbols, strict=True):
+        text = DIALECT.expression(tree, leaf)
+        outputs.append(text if depends == everything else f"np.broadcast_to({text}, _shape)")
+    if any("_shape)" in text for text in outputs):
+        shapes = ", ".join(f"np.shape({p})" for p in params)
+        body.append(f"    _shape = np.broadcast_shapes({shapes})")
+    helpers = ERF_HELPER if any("_erf(" in line for line in body) else ""
+    return module("import numpy as np\n" + helpers, name, params, body, outputs, single)
