@@ -200,7 +200,7 @@ class Num(Expr):
         return cls._intern(
             (Num, type(value), value),
             (),
-            _digest(f"{type(value).__name__}:{value!r}"),
+            _digest(numbers.digest_text(value)),
             value=value,
         )
 

@@ -100,3 +100,34 @@ def power(base: Number, exponent: Number) -> Number | None:
     if num is None or den is None:
         return None
     return power(normalize(Fraction(num, den)), p)
+
+
+def int_text(value: int) -> str:
+    """``str(value)`` without CPython's 4300-digit limit on conversions."""
+    if abs(value).bit_length() < 12000:
+        return str(value)
+    digits, rest, chunk = [], abs(value), 10**1000
+    while rest:
+        rest, low = divmod(rest, chunk)
+        digits.append(str(low).zfill(1000) if rest else str(low))
+    return ("-" if value < 0 else "") + "".join(reversed(digits))
+
+
+def int_from_text(text: str) -> int:
+    """``int(text)`` for decimal digits, without CPython's 4300-digit limit."""
+    if len(text) < 4000:
+        return int(text)
+    value = 0
+    for start in range(0, len(text), 1000):
+        chunk = text[start : start + 1000]
+        value = value * 10 ** len(chunk) + int(chunk)
+    return value
+
+
+def digest_text(value: Number) -> str:
+    """A process-independent text of a number for hashing (hex for exact values: no limits)."""
+    if isinstance(value, int):
+        return f"int:{value:x}"
+    if isinstance(value, Fraction):
+        return f"fraction:{value.numerator:x}/{value.denominator:x}"
+    return f"float:{value!r}"

@@ -16,6 +16,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from .errors import DivisionByZeroError, ParseError
 from .expr import Expr, Num, Sym, add, mul, negate, power
 from .functions import ALIASES, FUNCTIONS, PI, SPECIAL_FORMS, E, call
+from .numbers import int_from_text
 
 #: Names that are constants, not variables.
 CONSTANTS: dict[str, Expr] = {"pi": PI, "e": E, "E": E}
@@ -46,7 +47,7 @@ class _Build(Transformer):
             if value in (float("inf"), float("-inf")):
                 raise _Located(f"number {text} is too large for a float", token)
             return Num(value)
-        return Num(int(text))
+        return Num(int_from_text(text))
 
     def var(self, token: Token) -> Expr:
         name = str(token)

@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from .expr import Add, Call, Expr, Mul, Num, Pow, Sym
+from .numbers import int_text
 from .traverse import fold
 
 E_NODE = Call._raw("exp", (Num(1),))
@@ -31,17 +32,6 @@ class Piece(NamedTuple):
     @property
     def text(self) -> str:
         return "-" + self.body if self.negative else self.body
-
-
-def int_text(value: int) -> str:
-    """``str(value)`` without CPython's 4300-digit limit."""
-    if abs(value).bit_length() < 12000:
-        return str(value)
-    digits, rest, chunk = [], abs(value), 10**1000
-    while rest:
-        rest, low = divmod(rest, chunk)
-        digits.append(str(low).zfill(1000) if rest else str(low))
-    return ("-" if value < 0 else "") + "".join(reversed(digits))
 
 
 def _number(value: int | Fraction | float) -> Piece:
@@ -185,7 +175,7 @@ def to_repr(expr: Expr) -> str:
     def visit(node: Expr, texts: list[str]) -> str:
         match node:
             case Num(value):
-                return f"Num({value!r})"
+                return f"Num({int_text(value) if isinstance(value, int) else repr(value)})"
             case Sym(name):
                 return f"Sym({name!r})"
             case Call(name):
