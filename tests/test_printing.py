@@ -43,8 +43,11 @@ def test_readable_text(text: str, printed: str) -> None:
     assert parse(printed) is parse(text)
 
 
-@pytest.mark.parametrize("text", ["x**2*y + y + 2", "-3*x/(2*y)", "exp(-x**2/2)/sqrt(2*pi)",
-                                  "(x**y)**z", "atan2(y, x)**(1/3)", "1/(1 + exp(-z))"])  # fmt: skip
+SAMPLES = ["x**2*y + y + 2", "-3*x/(2*y)", "exp(-x**2/2)/sqrt(2*pi)", "(x**y)**z",
+           "atan2(y, x)**(1/3)", "1/(1 + exp(-z))"]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", SAMPLES)
 def test_sympy_reads_the_same_expression(text: str) -> None:
     e = parse(text)
     assert sympy.simplify(to_sympy(e) - to_sympy(text.replace("^", "**"))) == 0
