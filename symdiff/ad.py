@@ -10,7 +10,8 @@ partial at once (``vjp``, ``grad_at``)::
     {'x': 24.0, 'y': 10.0}
 
 Nodes that do not depend on the chosen variables carry a symbolic zero: their partials are
-never computed (JAX's symbolic zero), which also keeps ``x**2`` defined at negative ``x``.
+never computed (JAX's symbolic zero, the same one ``diff`` uses), which also keeps ``x**2``
+defined at negative ``x``.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from typing import Any
 
 from .evaluate import checked_value
 from .expr import Expr, Sym
-from .local_partials import local_partials
-from .traverse import depends_on, postorder
+from .local_partials import live_arguments, local_partials
+from .traverse import postorder
 
 Point = Mapping[Any, float]
 
@@ -94,19 +95,19 @@ def forward_sweep(f: Any, point: Point, direction: Mapping[Any, float]) -> Forwa
     (root,) = _roots(f)
     values_at = as_point(point)
     seeds = as_point(direction)
-    active = depends_on([root], [Sym(name) for name in seeds])
+    live = live_arguments([root], [Sym(name) for name in seeds])
     order = postorder(root)
     values: dict[Expr, float] = {}
     tangents: dict[Expr, float] = {}
     for node in order:
         args = [values[a] for a in node.args]
         value = values[node] = checked_value(node, args, values_at)
-        if node not in active:
+        if node not in live:
             tangents[node] = 0.0
         elif isinstance(node, Sym):
             tangents[node] = seeds[node.name]
         else:
-            wanted = [a in active for a in node.args]
+            wanted = live[node]
             partials = local_partials(node, args, value, wanted)
             tangents[node] = sum(
                 p * tangents[a] for p, a, w in zip(partials, node.args, wanted, strict=True) if w
@@ -140,7 +141,7 @@ def reverse_sweep(
     seeds = [float(cotangent)] * len(roots) if isinstance(cotangent, int | float) else cotangent
     if len(seeds) != len(roots):
         raise ValueError(f"{len(roots)} outputs but {len(seeds)} cotangents")
-    active = depends_on(roots, [Sym(name) for name in names])
+    live = live_arguments(roots, [Sym(name) for name in names])
     order = postorder(*roots)
     values: dict[Expr, float] = {}
     for node in order:
@@ -149,13 +150,13 @@ def reverse_sweep(
     for root, seed in zip(roots, seeds, strict=True):
         adjoints[root] = adjoints.get(root, 0.0) + float(seed)
     for node in reversed(order):
-        if node not in active:
+        if node not in live:
             continue
         adjoint = adjoints.setdefault(node, 0.0)
         if not node.args:
             continue
         args = [values[a] for a in node.args]
-        wanted = [a in active for a in node.args]
+        wanted = live[node]
         partials = local_partials(node, args, values[node], wanted)
         for a, p, w in zip(node.args, partials, wanted, strict=True):
             if w:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
+from .derivatives import DERIVATIVES
 from .errors import EvaluationError
 from .evaluate import power_value, short_text
-from .expr import Add, Call, Expr, Mul, Num, Pow, Sym
+from .expr import ZERO, Add, Call, Expr, Mul, Num, Pow, Sym
+from .traverse import postorder
 
 NumericPartial = Callable[..., float]
 
@@ -90,7 +92,8 @@ def _partials(node: Expr, args: list[float], value: float, wanted: list[bool]) -
         case Pow():
             base, exponent = args
             by_base = exponent * power_value(base, exponent - 1) if wanted[0] else 0.0
-            by_exponent = value * math.log(base) if wanted[1] else 0.0
+            # 0**v is 0 for every v > 0, so its slope in v is 0 (log(0) would say undefined)
+            by_exponent = value * math.log(base) if wanted[1] and value != 0 else 0.0
             return [by_base, by_exponent]
         case Call(name):
             try:
@@ -119,3 +122,40 @@ def local_partials(node: Expr, args: list[float], value: float, wanted: list[boo
     if not all(math.isfinite(p) for p in result):
         raise EvaluationError(f"the derivative of {short_text(node)} is not finite here")
     return result
+
+
+def _always_zero(name: str, index: int) -> bool:
+    """Whether the table's partial is identically zero (``sign``, ``stop_gradient``)."""
+    arity = len(DERIVATIVES[name])
+    symbols = [Sym(f"_u{i}") for i in range(arity)]
+    return DERIVATIVES[name][index](*symbols) is ZERO
+
+
+_ALWAYS_ZERO: frozenset[tuple[str, int]] = frozenset(
+    (name, i) for name, row in DERIVATIVES.items() for i in range(len(row)) if _always_zero(name, i)
+)
+
+
+def live_arguments(roots: Sequence[Expr], variables: Sequence[Sym]) -> dict[Expr, list[bool]]:
+    """For each node that depends on ``variables``: which arguments carry derivative to it.
+
+    An argument is live when it depends on the variables and its partial is not symbolically
+    zero: ``stop_gradient(x)`` and ``sign(x)`` stop the flow, and so does ``atan2(0, y)``,
+    whose partial by ``y`` is ``-0/y**2 = 0``.  This is the symbolic zero of ``diff``, so the
+    AD modes need exactly the partials that symbolic differentiation builds.
+    """
+    live: dict[Expr, list[bool]] = {v: [] for v in variables}
+    for node in postorder(*roots):
+        if node in live or not node.args:
+            continue
+        flags = [a in live for a in node.args]
+        if isinstance(node, Call) and any(flags):
+            for i, flag in enumerate(flags):
+                if flag and (
+                    (node.name, i) in _ALWAYS_ZERO
+                    or (not all(flags) and DERIVATIVES[node.name][i](*node.args) is ZERO)
+                ):
+                    flags[i] = False
+        if any(flags):
+            live[node] = flags
+    return live
