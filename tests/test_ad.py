@@ -96,6 +96,21 @@ def test_adjoints_of_every_node_are_available() -> None:
     assert parse("2") not in sweep.adjoints  # constants need no adjoint
 
 
+def test_tangents_of_every_node_are_available() -> None:
+    f = parse("x**2*y + y + 2")
+    sweep = forward_sweep(f, {"x": 3, "y": 4}, {"x": 1})
+    assert sweep.tangents[parse("x**2")] == 6.0
+    assert sweep.tangents[Sym("y")] == 0.0
+    assert (sweep.value, sweep.derivative) == (42.0, 24.0)
+
+
+def test_stop_gradient_and_sign_stop_the_flow() -> None:
+    assert grad_at("x*stop_gradient(x) + sign(y)*y", {"x": 3, "y": -2}) == {"x": 3.0, "y": -1.0}
+    assert jvp("x*stop_gradient(x)", {"x": 3}, {"x": 1}) == (9.0, 3.0)
+    # x**atan2(0, y): the exponent is constant in y (its partial is 0), so no log(x) is needed
+    assert grad_at("x**atan2(0, y)", {"x": -2, "y": 1}) == {"x": 0.0, "y": 0.0}
+
+
 def test_vjp_sums_the_outputs_weighted_by_the_cotangents() -> None:
     values, gradient = vjp(["x*y", "x + y"], {"x": 2, "y": 3}, [1, 10])
     assert values == [6.0, 5.0]
