@@ -235,11 +235,13 @@ def simplification_trace(expr: Expr) -> list[tuple[str, Expr, Expr]]:
     """``(rewrite name, before, after)`` for each rewrite the simplifier reports.
 
     Uses ``symdiff.simplify.simplify_trace`` when the simplifier offers one, else a single
-    ``("simplify", expr, simplify(expr))`` entry; nothing when no simplifier is installed or it
+    ``("", expr, simplify(expr))`` entry; nothing when no simplifier is installed or it
     changes nothing.
     """
-    try:
-        from . import simplify as simplifier
+    import importlib
+
+    try:  # the simplifier is a higher layer, built separately: use it when it is there
+        simplifier = importlib.import_module(".simplify", __package__)
     except ImportError:
         return []
     trace = getattr(simplifier, "simplify_trace", None)

@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             print(run_one(args, args.formula))
             return 0
         status = 0
-        with present.Progress("formulas done") as progress:
+        with present.Progress("formulas done", interleaved=True) as progress:
             for number, line in enumerate(sys.stdin, start=1):
                 progress.update(number - 1)
                 if not line.strip():

@@ -104,7 +104,9 @@ class Progress:
     """A one-line counter on stderr for slow work, drawn only when stderr is a terminal.
 
     Nothing is drawn before ``delay`` seconds have passed (quick runs stay silent); the line is
-    erased when the work ends, so what remains on the terminal is only the results.
+    erased when the work ends, so what remains on the terminal is only the results.  With
+    ``interleaved=True`` (results printed as the work goes) it stays silent when stdout is a
+    terminal, where the results themselves show the progress.
     """
 
     def __init__(
@@ -113,10 +115,13 @@ class Progress:
         total: int | None = None,
         stream: TextIO | None = None,
         delay: float = 0.5,
+        interleaved: bool = False,
     ) -> None:
         self.label, self.total, self.delay = label, total, delay
         self.stream = sys.stderr if stream is None else stream
         self.enabled = bool(getattr(self.stream, "isatty", None) and self.stream.isatty())
+        if interleaved and sys.stdout.isatty():  # results stream to the terminal: they show it
+            self.enabled = False
         self.started = time.monotonic()
         self.last_draw = 0.0
         self.drawn = False
