@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from fractions import Fraction
 
 from . import numbers
-from .expr import ONE, ZERO, Add, Expr, Mul, Num, Pow, Sym, add, mul, power
+from .expr import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow, Sym, add, mul, power
+from .functions import call
 from .traverse import free_symbols
 
 #: Expansion gives up beyond this many terms (a candidate, never a blow-up).
-MAX_EXPANDED_TERMS = 64
-MAX_EXPANDED_POWER = 6
+MAX_EXPANDED_TERMS = 32
+MAX_EXPANDED_POWER = 4
 MAX_POLY_DEGREE = 24
 
 Key = tuple[Expr, Expr]  # (base, symbolic part of the exponent)
@@ -63,8 +64,8 @@ def _content(coefficients: list[Fraction | None]) -> Fraction:
     return Fraction(numerator, denominator)
 
 
-def _common(terms: tuple[Expr, ...], sign: int) -> dict[Key, Fraction]:
-    """Exponents common to all terms; ``sign`` > 0 keeps factors, < 0 denominators, 0 both."""
+def _common(terms: tuple[Expr, ...]) -> dict[Key, Fraction]:
+    """Exponents common to all terms: shared factors (> 0) and shared denominators (< 0)."""
     split = [_term_factors(t)[1] for t in terms]
     keys = {key for powers in split for key in powers}
     common: dict[Key, Fraction] = {}
@@ -74,7 +75,7 @@ def _common(terms: tuple[Expr, ...], sign: int) -> dict[Key, Fraction]:
         if rest is not ZERO and any(p is None for p in present):
             continue
         lowest = min(Fraction(0) if p is None else p for p in present)
-        if rest is ZERO and (lowest == 0 or sign > 0 > lowest or sign < 0 < lowest):
+        if rest is ZERO and lowest == 0:
             continue
         common[key] = lowest
     return common
@@ -100,15 +101,15 @@ def factor_candidates(node: Expr) -> Iterator[Expr]:
     content = _content(coefficients)
     if all(c is not None and c < 0 for c in coefficients):
         content = -content
-    seen: set[Expr] = set()
-    for sign in (0, 1, -1):
-        common = _common(terms, sign)
-        if not common:
-            continue
-        candidate = _factor_out(terms, common, content)
-        if candidate not in seen:
-            seen.add(candidate)
-            yield candidate
+    both = _common(terms)
+    if not both:
+        return
+    variants = [both]
+    if any(k < 0 for k in both.values()) and any(k > 0 for k in both.values()):
+        variants += [{key: k for key, k in both.items() if k > 0}]
+        variants += [{key: k for key, k in both.items() if k < 0}]
+    for common in variants:
+        yield _factor_out(terms, common, content)
 
 
 def inner_factor_candidates(node: Expr) -> Iterator[Expr]:
@@ -123,6 +124,76 @@ def inner_factor_candidates(node: Expr) -> Iterator[Expr]:
         others = node.args[:i] + node.args[i + 1 :]
         for candidate in factor_candidates(base):
             yield mul(*others, power(candidate, k))
+
+
+def content_candidates(node: Expr) -> Iterator[Expr]:
+    """Move the numeric content of a sum inside a product to the coefficient:
+    ``(2*x - 2*y)/2 -> x - y``, ``exp(u)*(-x - y) -> -exp(u)*(x + y)``."""
+    if not isinstance(node, Mul):
+        return
+    for i, factor in enumerate(node.args):
+        base, k = (factor.base, factor.exp) if isinstance(factor, Pow) else (factor, ONE)
+        if not isinstance(base, Add) or not (isinstance(k, Num) and type(k.value) is int):
+            continue
+        coefficients = [_term_factors(t)[0] for t in base.args]
+        content = _content(coefficients)
+        if all(c is not None and c < 0 for c in coefficients):
+            content = -content
+        others = node.args[:i] + node.args[i + 1 :]
+        for c in (content, -content) if k.value % 2 else (content,):
+            if c != 1:
+                scaled = add(*(mul(Num(numbers.normalize(1 / c)), t) for t in base.args))
+                yield mul(Num(numbers.normalize(c**k.value)), *others, power(scaled, k))
+
+
+def _negated_exponent(term: Expr) -> Expr | None:
+    """For a term with a factor ``exp(-u)`` (``u`` with a negative sign), that ``u``."""
+    for factor in term.args if isinstance(term, Mul) else (term,):
+        if isinstance(factor, Call) and factor.name == "exp":
+            argument = factor.args[0]
+            if _is_negative(argument):
+                return mul(-1, argument)
+    return None
+
+
+def _is_negative(expr: Expr) -> bool:
+    if isinstance(expr, Mul):
+        return isinstance(expr.args[0], Num) and expr.args[0].value < 0
+    return isinstance(expr, Add) and all(_is_negative(t) for t in expr.args)
+
+
+def _times_exp(term: Expr, u: Expr) -> Expr:
+    """``term*exp(u)``, merging with an ``exp`` factor of ``term`` (``exp(-u)*exp(u) = 1``)."""
+    factors = term.args if isinstance(term, Mul) else (term,)
+    for i, factor in enumerate(factors):
+        if isinstance(factor, Call) and factor.name == "exp":
+            return mul(*factors[:i], call("exp", add(factor.args[0], u)), *factors[i + 1 :])
+    return mul(term, call("exp", u))
+
+
+def positive_exp_candidates(node: Expr) -> Iterator[Expr]:
+    """Clear ``exp(-u)`` from a denominator sum: ``exp(-x)/(exp(-x) + 1)**2 ->
+    exp(x)/(exp(x) + 1)**2`` (multiply the sum and the numerator by ``exp(u)**k``)."""
+    if not isinstance(node, Mul):
+        return
+    for i, factor in enumerate(node.args):
+        if not (isinstance(factor, Pow) and isinstance(factor.base, Add)):
+            continue
+        k = factor.exp
+        if not (isinstance(k, Num) and type(k.value) is int and k.value < 0):
+            continue
+        for term in factor.base.args:
+            u = _negated_exponent(term)
+            if u is not None:
+                break
+        else:
+            continue
+        cleared = add(*(_times_exp(t, u) for t in factor.base.args))
+        numerator = [f for j, f in enumerate(node.args) if j != i]
+        exp_factors = [f for f in numerator if isinstance(f, Call) and f.name == "exp"]
+        rest = [f for f in numerator if not (isinstance(f, Call) and f.name == "exp")]
+        exponent = add(*(f.args[0] for f in exp_factors), mul(-k.value, u))
+        yield mul(*rest, call("exp", exponent), power(cleared, k))
 
 
 def partial_factor_candidates(node: Expr, tries: int = 3) -> Iterator[Expr]:
@@ -239,6 +310,15 @@ def to_poly(expr: Expr, variable: Sym) -> Poly | None:
     return [poly.get(k, Fraction(0)) for k in range(top + 1)]
 
 
+def _poly_of(expr: Expr, variable: Sym) -> Poly | None:
+    """``to_poly`` of ``expr``, or of its expansion (``x**2*(2*x - 3) + 1``)."""
+    poly = to_poly(expr, variable)
+    if poly is None:
+        for expanded in expand_candidates(expr):
+            poly = to_poly(expanded, variable)
+    return poly
+
+
 def _trim(p: Poly) -> Poly:
     while p and p[-1] == 0:
         p = p[:-1]
@@ -287,7 +367,7 @@ def cancel_candidates(node: Expr) -> Iterator[Expr]:
     for top, a in tops:
         for bottom, b in bottoms:
             for variable in free_symbols(top):
-                p, q = to_poly(top, variable), to_poly(bottom, variable)
+                p, q = _poly_of(top, variable), _poly_of(bottom, variable)
                 if p is None or q is None:
                     continue
                 g = poly_gcd(p, q)

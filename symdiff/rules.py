@@ -171,6 +171,8 @@ RULES: tuple[Rule, ...] = (
     Rule("cancel-gcd", match=algebra.cancel_candidates, heads=(Mul,)),
     Rule("factor-common", match=algebra.factor_candidates, heads=(Add,)),
     Rule("factor-inner", match=algebra.inner_factor_candidates, heads=(Mul,)),
+    Rule("content", match=algebra.content_candidates, heads=(Mul,)),
+    Rule("positive-exp", match=algebra.positive_exp_candidates, heads=(Mul,)),
     Rule("factor-partial", match=algebra.partial_factor_candidates, heads=(Add,)),
     Rule("expand", match=algebra.expand_candidates, heads=(Add, Mul, Pow)),
 )

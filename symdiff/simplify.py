@@ -21,7 +21,8 @@ from .traverse import dag_size
 
 MAX_PASSES = 6
 MAX_ROUNDS_PER_NODE = 8
-MAX_NESTING = 3
+MAX_NESTING = 1
+PRUNE_FACTOR, PRUNE_SLACK = 2, 6
 STEPS_PER_NODE = 60
 MIN_STEPS = 5000
 
@@ -60,6 +61,8 @@ class Simplifier:
         for _ in range(MAX_ROUNDS_PER_NODE):
             best, best_cost = None, current_cost
             for candidate in self._candidates(current):
+                if self.cost(candidate)[0] > PRUNE_FACTOR * current_cost[0] + PRUNE_SLACK:
+                    continue  # far costlier: not worth simplifying further
                 if depth < MAX_NESTING:
                     candidate = self.run(candidate, depth + 1)
                 candidate_cost = self.cost(candidate)
