@@ -17,23 +17,46 @@ from . import derive, grad, interactive, point, present
 #: Modes in dispatch order; the plain derivative is the default and comes last.
 MODES: tuple[ModuleType, ...] = (grad, point, present, derive)
 
-EXAMPLES = """\
+EXAMPLES = r"""
 examples:
-  symdiff "x**2*y+y+2" --wrt x          2*x*y
-  symdiff "x**2*y+y+2" --wrt y          x**2 + 1
-  symdiff "sin(x)^2" --wrt x            (^ is power too)
-  symdiff "x**3" --wrt x --order 2      6*x
-  symdiff "x**2*y**3" --wrt x --wrt y   mixed partial d2f/dydx: 6*x*y**2
-  echo "exp(-x**2/2)" | symdiff - --wrt x
-  symdiff "-x**2" --wrt x               a formula may start with '-'
-  symdiff "x**2*y+y+2" --at x=3,y=4     f = 42, df/dx = 24, df/dy = 10
+ derivatives (the default mode)
+  symdiff "x**2*y+y+2" --wrt x            2*x*y
+  symdiff "x**2*y+y+2" --wrt y            x**2 + 1
+  symdiff "sin(x)^2"                      the only variable is x; ^ is power too
+  symdiff "x**3" --wrt x --order 2        6*x
+  symdiff "x**2*y**3" --wrt x --wrt y     mixed partial d2f/dydx: 6*x*y**2
+  symdiff "-x**2" --wrt x                 a formula may start with '-'
+  symdiff "x**2*exp(x)" --no-simplify     the raw derivative, before simplification
+  echo "exp(-x**2/2)" | symdiff - --wrt x one result per input line
+ step by step, and other output formats
+  symdiff "x**2*sin(x)/exp(x)" --steps    numbered steps, each naming its rule
+  symdiff "x + 1" --steps=all             also the trivial steps (constants, x itself)
+  symdiff "x**2*sin(x)" --steps --format latex     the steps as an align* block
+  symdiff "x/y" --wrt y --format latex    -\frac{x}{y^{2}}
+  symdiff "sin(x)**2" --format json       the tree ({"op": "mul", "args": [...]})
+  symdiff "sin(x)**2" --format tree       an indented picture of the result
+ gradient, Hessian, Jacobian
+  symdiff "x*y + sin(x)" --grad           d/dx = y + cos(x), d/dy = x
+  symdiff "x**2*y**3" --hessian           d2/dx2, d2/dxdy, d2/dy2
+  symdiff "x*y, x + y**2" --jacobian      df1/dx ... df2/dy
+ values at a point
+  symdiff "x**2*y+y+2" --at x=3,y=4       f = 42, df/dx = 24, df/dy = 10
   symdiff "x**2*y+y+2" --at x=3,y=4 --method all     symbolic, forward, reverse, numeric
   symdiff "log(x)+x*y-sin(y)" --at x=2,y=5 --trace --graph g.svg
+ interactive
+  symdiff                                 on a terminal: a prompt, one formula per line;
+                                          :wrt y, :steps, :format latex, :help, Ctrl-D to leave
 
 formulas: + - * / ** ^, implicit products (2x, 3(x+1)), functions sin cos tan sec csc cot
 asin acos atan acot asec acsc sinh cosh tanh sech csch coth asinh acosh atanh acoth exp log ln
 sqrt abs sign erf, log(x, b), atan2(y, x), stop_gradient/detach; constants pi and e (also E):
 name a variable e1 or eps instead of e.
+
+output: colour only on a terminal; progress of long batches on stderr only when it is a
+terminal; piped output is plain.
+environment: NO_COLOR (any value) turns colour off everywhere.
+exit status: 0 success; 2 a bad formula or usage (one-line error and a hint on stderr);
+1 an internal error (please report; --debug shows the traceback).
 """
 
 

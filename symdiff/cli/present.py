@@ -74,7 +74,12 @@ def run(args: argparse.Namespace, formula: str) -> str:
     names = variables_of(args, expr)
     if len(names) > 1:
         raise SymdiffError("--steps explains one derivative at a time: give a single --wrt")
-    derivation = explain(formula, names[0] if names else "x", all=args.steps == "all")
+    derivation = explain(
+        formula,
+        names[0] if names else "x",
+        all=args.steps == "all",
+        simplify=getattr(args, "simplify", True),
+    )
     match args.format:
         case "latex":
             return derivation.to_latex()
