@@ -21,6 +21,8 @@ from symdiff import (
     tree_size,
 )
 
+from .present import Progress
+
 #: Below this many printed nodes the plain form is always readable enough.
 SMALL_OUTPUT = 60
 
@@ -45,9 +47,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def _point_options(args: argparse.Namespace) -> bool:
+    """Whether any option of the point mode (--at, --method, --trace, --graph) is set."""
+    return getattr(args, "at", None) is not None or any(
+        getattr(args, name, None) for name in ("method", "trace", "graph")
+    )
+
+
 def wants(args: argparse.Namespace) -> bool:
-    # with --emit, the code generator prints the value and gradient together
-    if getattr(args, "emit", None):
+    # with --emit, the code generator prints the value and gradient together; with --at, the
+    # point mode prints the value and every partial (the gradient at that point)
+    if getattr(args, "emit", None) or (args.grad and _point_options(args)):
         return False
     return bool(args.grad or args.hessian or args.jacobian)
 
@@ -91,6 +101,10 @@ def use_cse(entries: list[Expr], mode: str = "auto") -> bool:
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
+    if _point_options(args):
+        raise SymdiffError(
+            "--hessian and --jacobian print formulas: drop --at (or use --grad --at)"
+        )
     labels, entries = _entries(args, formula)
     if not entries:
         raise SymdiffError(
@@ -98,4 +112,9 @@ def run(args: argparse.Namespace, formula: str) -> str:
         )
     if use_cse(entries, args.cse):
         return cse_text(entries, labels)
-    return "\n".join(f"{label} = {entry}" for label, entry in zip(labels, entries, strict=True))
+    lines = []
+    with Progress("writing entries", total=len(entries)) as progress:
+        for done, (label, entry) in enumerate(zip(labels, entries, strict=True)):
+            progress.update(done)  # only on a terminal stderr, and only for slow work
+            lines.append(f"{label} = {entry}")
+    return "\n".join(lines)
