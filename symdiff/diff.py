@@ -59,12 +59,23 @@ def _chain_rule(node: Call, dargs: list[Expr]) -> Expr:
 def derivative_wrt(expr: Expr, variable: Sym) -> Expr:
     """First derivative of ``expr`` with respect to one symbol (no simplification)."""
     relevant = depends_on([expr], [variable])
+    order = postorder(expr)
+    # uses left per node: a derivative is dropped from the memo once its last parent is done,
+    # so a 10,000-deep chain keeps O(n) intermediate results alive, not O(n**2)
+    uses_left: dict[Expr, int] = {}
+    for node in order:
+        for arg in node.args:
+            uses_left[arg] = uses_left.get(arg, 0) + 1
     memo: dict[Expr, Expr] = {}
-    for node in postorder(expr):
+    for node in order:
+        dargs = [memo[a] for a in node.args]
+        for arg in node.args:
+            uses_left[arg] -= 1
+            if not uses_left[arg]:
+                del memo[arg]
         if node not in relevant:
             memo[node] = ZERO
             continue
-        dargs = [memo[a] for a in node.args]
         match node:
             case Sym():
                 memo[node] = ONE if node is variable else ZERO
