@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import pexpect
@@ -14,7 +15,7 @@ import pytest
 
 from symdiff import from_json, parse
 from symdiff.cli import build_parser, main
-from symdiff.cli.present import Progress
+from symdiff.cli.present import Progress, Working
 
 SYMDIFF = shutil.which("symdiff")
 needs_command = pytest.mark.skipif(SYMDIFF is None, reason="the symdiff command is not installed")
@@ -101,6 +102,9 @@ def test_piped_output_has_no_colour_and_no_progress() -> None:
         assert "\x1b" not in result.stdout and "\x1b" not in result.stderr
         assert "\r" not in result.stderr and "formulas done" not in result.stderr
     assert result.stdout.count("result:") == 300
+    many = "+".join(f"sin(x{i})*x{i + 1}" for i in range(150))  # a Hessian of 151 variables
+    result = subprocess.run([SYMDIFF, many, "--hessian"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stderr == "" and "\x1b" not in result.stdout
 
 
 def _spawn(args: list[str], tmp_path: Path, **env: str) -> pexpect.spawn:
@@ -162,4 +166,19 @@ def test_progress_draws_only_on_a_terminal_and_erases_itself() -> None:
     pipe = io.StringIO()
     with Progress("hessian entries", total=10, stream=pipe, delay=0) as progress:
         progress.update(3)
+    assert pipe.getvalue() == ""
+
+
+def test_working_line_on_a_terminal_only() -> None:
+    terminal = FakeTerminal()
+    with Working("symdiff: working", stream=terminal, delay=0):
+        for _ in range(500):  # wait (boundedly) for the helper thread's first line
+            if terminal.getvalue():
+                break
+            threading.Event().wait(0.01)
+    assert terminal.getvalue().startswith("\rsymdiff: working (")
+    assert terminal.getvalue().endswith("\r\x1b[K")
+    pipe = io.StringIO()
+    with Working("symdiff: working", stream=pipe, delay=0):
+        pass
     assert pipe.getvalue() == ""

@@ -125,7 +125,9 @@ def main(argv: list[str] | None = None) -> int:
             _error("give a formula, or - to read formulas from standard input")
             return 2
         if args.formula != "-":
-            print(run_one(args, args.formula))
+            with present.Working("symdiff: working"):
+                text = run_one(args, args.formula)
+            print(text)
             return 0
         status = 0
         with present.Progress("formulas done", interleaved=True) as progress:

@@ -13,6 +13,7 @@ import difflib
 import json
 import os
 import sys
+import threading
 import time
 from typing import TextIO
 
@@ -156,3 +157,44 @@ class Progress:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class Working:
+    """An elapsed-time line on stderr while one slow computation runs (a Hessian of many
+    variables, a big CSE), drawn from a helper thread only when stderr is a terminal, after
+    ``delay`` seconds, and erased before the result is printed."""
+
+    def __init__(self, label: str, stream: TextIO | None = None, delay: float = 1.0) -> None:
+        self.label, self.delay = label, delay
+        self.stream = sys.stderr if stream is None else stream
+        self.enabled = bool(getattr(self.stream, "isatty", None) and self.stream.isatty())
+        self.done = threading.Event()
+        self.drawn = False
+        self.thread: threading.Thread | None = None
+
+    def _tick(self) -> None:
+        started = time.monotonic()
+        if self.done.wait(self.delay):
+            return
+        shown = ""
+        while not self.done.is_set():
+            text = f"\r{self.label} ({time.monotonic() - started:.0f} s)\x1b[K"
+            if text != shown:
+                self.stream.write(text)
+                self.stream.flush()
+                shown, self.drawn = text, True
+            self.done.wait(0.25)
+
+    def __enter__(self) -> Working:
+        if self.enabled:
+            self.thread = threading.Thread(target=self._tick, daemon=True)
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        if self.thread is not None:
+            self.thread.join()
+        if self.drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
