@@ -64,7 +64,8 @@ def to_dot(f: Any, point: Point | None = None, digits: int = 6) -> str:
         sweep = reverse_sweep(root, as_point(point))
         values, adjoints = sweep.values, sweep.adjoints
     ids = {node: f"n{i}" for i, node in enumerate(order)}
-    title = f"f = {short_text(root, 100)}"
+    # printing a huge formula only to cut it would cost more than the whole graph
+    title = f"f = {short_text(root, 100)}" if len(order) <= 200 else f"f ({len(order)} nodes)"
     if point is not None:
         title += " at " + ", ".join(f"{k}={format_number(v)}" for k, v in as_point(point).items())
     lines = [

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import symdiff.graph
-from symdiff import SymdiffError, dag_size, parse, to_dot, write_graph
+from symdiff import Sym, SymdiffError, dag_size, parse, sin, to_dot, write_graph
 
 LOG_EXAMPLE = "log(x) + x*y - sin(y)"
 HAS_DOT = shutil.which("dot") is not None
@@ -91,3 +91,12 @@ def test_missing_dot_program_is_named(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_unknown_format(tmp_path: Path) -> None:
     with pytest.raises(SymdiffError, match=r"\.dot, \.svg"):
         write_graph("x", tmp_path / "g.jpeg")
+
+
+def test_deep_graph() -> None:
+    f = Sym("x")
+    for _ in range(10_000):
+        f = sin(f)
+    nodes = nodes_of(to_dot(f, {"x": 0.5}))
+    assert len(nodes) == 10_001
+    assert nodes["n10000"][0] == "sin" and nodes["n0"][0] == "x"

@@ -8,7 +8,16 @@ from hypothesis import assume, given
 from oracle import random_points
 from strategies import VARIABLES, expressions
 
-from symdiff import EvaluationError, dag_size, evaluate, evaluation_trace, parse, postorder
+from symdiff import (
+    EvaluationError,
+    Sym,
+    dag_size,
+    evaluate,
+    evaluation_trace,
+    parse,
+    postorder,
+    sin,
+)
 
 
 def test_first_example_table() -> None:
@@ -76,3 +85,12 @@ def test_one_row_per_node_in_topological_order(f) -> None:
         assert trace.rows[-1].adjoint in (None, 1.0)
         checked += 1
     assume(checked > 0)
+
+
+def test_deep_trace() -> None:
+    f = Sym("x")
+    for _ in range(10_000):
+        f = sin(f)
+    trace = evaluation_trace(f, {"x": 0.5})
+    assert len(trace.rows) == 10_001
+    assert trace.rows[-1].label == "v10000" and trace.rows[-1].operation == "sin(v9999)"
