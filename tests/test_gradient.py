@@ -240,3 +240,16 @@ def test_cli_chooses_cse_for_shared_output(capsys: pytest.CaptureFixture[str]) -
 def test_cli_without_variables(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["5", "--grad"]) == 2
     assert "no variables" in capsys.readouterr().err
+
+
+def test_cli_grad_at_a_point_is_the_point_mode(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["x**2*y", "--grad", "--at", "x=1,y=2"]) == 0
+    out = capsys.readouterr().out
+    assert "4" in out and "d/dx =" not in out  # d/dx of x**2*y at (1, 2) is 4
+    assert main(["x**2*y", "--hessian", "--at", "x=1,y=2"]) == 2
+    assert "drop --at" in capsys.readouterr().err
+
+
+def test_cli_simplifies_small_entries_for_display(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sin(x)**2 + cos(x)**2 + x*y", "--grad"]) == 0
+    assert capsys.readouterr().out.strip() == "d/dx = y\nd/dy = x"

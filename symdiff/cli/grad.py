@@ -3,6 +3,7 @@
 ``symdiff "x*y + sin(x)" --grad`` prints ``d/dx = y + cos(x)`` and ``d/dy = x``.  When the
 entries share so much that writing them out as trees would repeat work (tree size at least twice
 the DAG size), the output names the shared subexpressions once: ``t0 = ...`` lines first.
+Small entries are simplified for display, as in the derivative mode (``--no-simplify``: raw).
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from symdiff import (
     SymdiffError,
     cse_text,
     dag_size,
+    format_expr,
     gradient,
     hessian,
     jacobian,
     parse,
+    simplify,
     tree_size,
 )
 
@@ -25,6 +28,8 @@ from .present import Progress
 
 #: Below this many printed nodes the plain form is always readable enough.
 SMALL_OUTPUT = 60
+#: Entries are simplified for display (as the derivative mode does) only up to this tree size.
+SIMPLIFY_LIMIT = 300
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -100,6 +105,13 @@ def use_cse(entries: list[Expr], mode: str = "auto") -> bool:
     return printed > SMALL_OUTPUT and printed >= 2 * dag_size(*entries)
 
 
+def _shown(entry: Expr, args: argparse.Namespace) -> str:
+    """One entry as text: simplified for display when cheap (the API keeps the shared DAG)."""
+    if getattr(args, "simplify", True) and tree_size(entry) <= SIMPLIFY_LIMIT:
+        entry = simplify(entry)
+    return format_expr(entry, getattr(args, "format", None) or "text")
+
+
 def run(args: argparse.Namespace, formula: str) -> str:
     if _point_options(args):
         raise SymdiffError(
@@ -116,5 +128,5 @@ def run(args: argparse.Namespace, formula: str) -> str:
     with Progress("writing entries", total=len(entries)) as progress:
         for done, (label, entry) in enumerate(zip(labels, entries, strict=True)):
             progress.update(done)  # only on a terminal stderr, and only for slow work
-            lines.append(f"{label} = {entry}")
+            lines.append(f"{label} = {_shown(entry, args)}")
     return "\n".join(lines)
