@@ -7,9 +7,12 @@ constructor, so parsing builds the canonical DAG directly on LALR's value stack.
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 from importlib import resources
 from typing import Any
 
+import lark
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
@@ -99,11 +102,30 @@ class _Build(Transformer):
         return power(base, exp)
 
 
+def _cache_file(grammar: str) -> str | None:
+    """A per-user file for Lark's cached parse tables (faster start-up), or None."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    digest = hashlib.sha256(f"{grammar}|{lark.__version__}".encode()).hexdigest()[:16]
+    folder = os.path.join(base, "symdiff")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return os.path.join(folder, f"grammar-{digest}.lark-cache")
+
+
 @functools.cache
 def parser() -> Lark:
-    """The LALR parser, built once per process."""
+    """The LALR parser, built once per process (its tables cached on disk between processes)."""
     text = (resources.files("symdiff.grammar") / "symdiff.lark").read_text(encoding="utf-8")
-    return Lark(text, parser="lalr", transformer=_Build(), maybe_placeholders=True)
+    options = {"parser": "lalr", "transformer": _Build(), "maybe_placeholders": True}
+    cache = _cache_file(text)
+    if cache is not None:
+        try:
+            return Lark(text, cache=cache, **options)
+        except Exception:  # an unreadable or stale cache must never stop parsing
+            pass
+    return Lark(text, **options)
 
 
 def _expected(error: UnexpectedInput) -> str:
