@@ -6,6 +6,7 @@ constructor, so parsing builds the canonical DAG directly on LALR's value stack.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -120,11 +121,13 @@ def parser() -> Lark:
     text = (resources.files("symdiff.grammar") / "symdiff.lark").read_text(encoding="utf-8")
     options = {"parser": "lalr", "transformer": _Build(), "maybe_placeholders": True}
     cache = _cache_file(text)
-    if cache is not None:
+    for attempt in range(2 if cache else 0):
         try:
             return Lark(text, cache=cache, **options)
-        except Exception:  # an unreadable or stale cache must never stop parsing
-            pass
+        except Exception:  # an unreadable or corrupt cache must never stop parsing: rebuild it
+            if attempt == 0:
+                with contextlib.suppress(OSError):
+                    os.remove(cache)  # type: ignore[arg-type]
     return Lark(text, **options)
 
 
