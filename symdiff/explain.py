@@ -2,9 +2,9 @@
 
 >>> d = explain("x**2*sin(x)", "x")
 >>> [step.rule for step in d.steps]
-['power', 'trigonometric', 'product']
+['power', 'trigonometric', 'product', 'simplify']
 >>> str(d.result)
-'x**2*cos(x) + 2*x*sin(x)'
+'x*(x*cos(x) + 2*sin(x))'
 
 The derivation follows the same single sweep over the expression DAG as ``diff`` (children
 before parents), so every step's result is exactly the derivative ``diff`` builds for that
