@@ -9,12 +9,14 @@ partials of one node) and, for finite differences, calls of the whole function.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .ad import Point, as_point, forward_sweep, reverse_sweep
 from .diff import derivative_wrt
+from .errors import EvaluationError
 from .evaluate import evaluate_all
 from .expr import Expr, Sym
 from .numeric import finite_difference_gradient, max_relative_error
@@ -32,10 +34,13 @@ class MethodResult:
     gradient: dict[str, float]
     node_evaluations: int
     function_evaluations: int | None = None
+    failure: str | None = None
 
     @property
     def cost(self) -> str:
         """The work done, in words: ``"9 node visits"``, ``"30 node visits (5 calls of f)"``."""
+        if self.failure is not None:
+            return f"failed: {self.failure}"
         text = f"{self.node_evaluations} node visits"
         if self.function_evaluations is not None:
             text += f" ({self.function_evaluations} calls of f)"
@@ -101,8 +106,23 @@ def partials_at(
 
 
 def compare_methods(f: Any, point: Point, wrt: Sequence[str] | None = None) -> list[MethodResult]:
-    """``partials_at`` by every method, symbolic first (the reference for the errors)."""
-    return [partials_at(f, point, method, wrt) for method in METHODS]
+    """``partials_at`` by every method, symbolic first (the reference for the errors).
+
+    A method that fails where others work (central differences stepping out of the domain of
+    ``log(x)`` near 0) gives a result with ``failure`` set; if every method fails, the first
+    error is raised.
+    """
+    results = []
+    errors = []
+    for method in METHODS:
+        try:
+            results.append(partials_at(f, point, method, wrt))
+        except EvaluationError as error:
+            errors.append(error)
+            results.append(MethodResult(method, math.nan, {}, 0, failure=str(error)))
+    if len(errors) == len(METHODS):
+        raise errors[0]
+    return results
 
 
 def format_partials(result: MethodResult) -> str:
@@ -120,17 +140,20 @@ def _full(value: float) -> str:
 
 def methods_table(results: Sequence[MethodResult]) -> str:
     """A Markdown table: each method's partials, its error against the first, and its cost."""
-    reference = results[0].gradient
-    names = list(reference)
+    reference = results[0].gradient if results[0].failure is None else None
+    names = next(list(r.gradient) for r in results if r.failure is None)
     header = ["method", *(f"df/d{name}" for name in names), "max rel. error", "cost"]
     rows = [header]
     for result in results:
-        error = max_relative_error(result.gradient, reference)
+        if result.failure is not None:
+            rows.append([result.method, *("-" for _ in names), "-", result.cost])
+            continue
+        error = None if reference is None else max_relative_error(result.gradient, reference)
         rows.append(
             [
                 result.method,
                 *(repr(result.gradient[name]) for name in names),
-                "0" if error == 0 else f"{error:.1e}",
+                "-" if error is None else "0" if error == 0 else f"{error:.1e}",
                 result.cost,
             ]
         )

@@ -115,3 +115,12 @@ def test_installed_command_draws_svg(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "df/dx = 5.5" in result.stdout
     assert b"<svg" in path.read_bytes()
+
+
+def test_method_all_reports_a_failing_method(capsys: pytest.CaptureFixture[str]) -> None:
+    # central differences at 1e-7 step over 0, outside the domain of log; the others work
+    status, out, _ = run(capsys, "log(x)", "--at", "x=1e-7", "--method", "all")
+    assert status == 0
+    rows = {line.split("|")[1].strip(): line for line in out.splitlines()[2:]}
+    assert "failed: log(x) is undefined" in rows["numeric"]
+    assert "10000000.0" in rows["reverse"]
