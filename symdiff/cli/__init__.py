@@ -12,10 +12,10 @@ import argparse
 import sys
 from types import ModuleType
 
-from . import derive, grad, interactive, point, present
+from . import derive, emit, grad, interactive, point, present
 
 #: Modes in dispatch order; the plain derivative is the default and comes last.
-MODES: tuple[ModuleType, ...] = (grad, point, present, derive)
+MODES: tuple[ModuleType, ...] = (emit, grad, point, present, derive)
 
 EXAMPLES = r"""
 examples:

@@ -135,7 +135,6 @@ class _Lowering:
         value: dict[Expr, float] = {}
         symbolic = self._symbolic(nodes)
         absorbed = self._absorbed_powers(nodes, symbolic)
-        root_set = set(self.roots)
         for node in nodes:
             if node in absorbed:
                 continue
@@ -149,9 +148,7 @@ class _Lowering:
                                                     value[node])  # fmt: skip
                     continue
             tree = self._lower(node)
-            if not is_atom(tree) and (
-                self.counts.get(node, 0) > 1 or node in root_set or depth(tree) > MAX_DEPTH
-            ):
+            if not is_atom(tree) and (self.counts.get(node, 0) > 1 or depth(tree) > MAX_DEPTH):
                 tree = self.emit(tree)
                 self._remember_power(node, tree)
             self.tree[node] = tree

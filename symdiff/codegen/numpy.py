@@ -59,5 +59,5 @@ def source(program: Program, args: Sequence[str], name: str, single: bool) -> st
     if any("_shape)" in text for text in outputs):
         shapes = ", ".join(f"np.shape({p})" for p in params)
         body.append(f"    _shape = np.broadcast_shapes({shapes})")
-    helpers = ERF_HELPER if any("_erf(" in line for line in body) else ""
+    helpers = ERF_HELPER if any("_erf(" in line for line in [*body, *outputs]) else ""
     return module("import numpy as np\n" + helpers, name, params, body, outputs, single)

@@ -43,7 +43,7 @@ def source(program: Program, args: Sequence[str], name: str, single: bool) -> st
         f"    t{index} = {DIALECT.expression(tree, leaf)}" for index, tree in program.statements
     ]
     outputs = [DIALECT.expression(tree, leaf) for tree in program.outputs]
-    helpers = SIGN_HELPER if any("_sign(" in line for line in body) else ""
+    helpers = SIGN_HELPER if any("_sign(" in line for line in [*body, *outputs]) else ""
     return module("import math\n" + helpers, name, params, body, outputs, single)
 
 
