@@ -14,7 +14,7 @@ principle), whatever the number of variables.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from .derivatives import partials
 from .diff import _as_symbol
@@ -93,31 +93,53 @@ def _local_partials(node: Expr, active: set[Expr]) -> Iterable[tuple[Expr, Expr]
                     yield child, rule(*args)
 
 
-def adjoints(f: Expr, variables: Iterable[Sym], seed: Expr = ONE) -> dict[Expr, Expr]:
-    """The adjoint ``d f / d node`` of every node of ``f`` on a path to ``variables``.
+class _Scaled(NamedTuple):
+    """``factor * rest``, not yet multiplied out.
 
-    One reverse sweep: contributions are collected in lists and summed by one n-ary ``add``
-    per node; a contribution whose partial is the symbolic zero is never built.
+    A canonical product is flat, so multiplying an adjoint that is already a product by one more
+    partial copies all its factors; along a chain of single-parent nodes (``sin(sin(...))``)
+    that would cost O(depth**2).  Chains of pending factors are multiplied out once, where
+    contributions meet (a sum) or at a variable.
     """
+
+    factor: Expr
+    rest: Expr | _Scaled
+
+
+def _multiply_out(item: Expr | _Scaled) -> Expr:
+    factors: list[Expr] = []
+    while isinstance(item, _Scaled):
+        factors.append(item.factor)
+        item = item.rest
+    return mul(item, *factors) if factors else item
+
+
+def adjoints(f: Expr, variables: Iterable[Sym], seed: Expr = ONE) -> dict[Sym, Expr]:
+    """``d f / d v`` for each of ``variables`` that ``f`` depends on, by one reverse sweep.
+
+    Each node's adjoint is the n-ary sum of the contributions its parents sent it; a child gets
+    ``adjoint * d node / d child``, and a contribution whose partial is the symbolic zero is
+    never built.
+    """
+    wanted = set(variables)
     nodes = postorder(f)
-    active = _active(nodes, set(variables))
-    contributions: dict[Expr, list[Expr]] = {f: [seed]} if f in active else {}
-    result: dict[Expr, Expr] = {}
+    active = _active(nodes, wanted)
+    contributions: dict[Expr, list[Expr | _Scaled]] = {f: [seed]} if f in active else {}
+    result: dict[Sym, Expr] = {}
     for node in reversed(nodes):
-        if node not in active:
-            continue
-        parts = contributions.pop(node, None)
+        parts = contributions.pop(node, None) if node in active else None
         if not parts:
             continue
-        adjoint = parts[0] if len(parts) == 1 else add(*parts)
+        adjoint = parts[0] if len(parts) == 1 else add(*map(_multiply_out, parts))
         if adjoint is ZERO:
             continue
-        result[node] = adjoint
+        if node in wanted:
+            result[node] = _multiply_out(adjoint)  # type: ignore[index]
+            continue
         for child, partial in _local_partials(node, active):
-            if partial is ZERO:
-                continue
-            contribution = adjoint if partial is ONE else mul(adjoint, partial)
-            contributions.setdefault(child, []).append(contribution)
+            if partial is not ZERO:
+                contribution = adjoint if partial is ONE else _Scaled(partial, adjoint)
+                contributions.setdefault(child, []).append(contribution)
     return result
 
 
