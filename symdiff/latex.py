@@ -14,7 +14,7 @@ from typing import NamedTuple
 from .expr import ONE, Add, Call, Expr, Mul, Num, Pow, Sym
 from .printing import E_NODE, _factor_order, int_text
 from .printing import _degree as degree  # the display order of terms and factors is shared
-from .traverse import fold
+from .traverse import postorder
 
 # precedence levels, loosest first (as in printing.py)
 ADD, MUL, POW, ATOM = 10, 20, 30, 40
@@ -210,6 +210,27 @@ def _visit(node: Expr, pieces: list[Tex]) -> Tex:
     raise TypeError(f"cannot print {type(node).__name__} as LaTeX")
 
 
+def _fold_releasing(root: Expr) -> Tex:
+    """``fold(root, _visit)`` that drops each piece once all its parents have used it.
+
+    Pieces of a deep expression are long strings; keeping them all would take memory
+    quadratic in the depth (gigabytes at 10,000 levels), keeping only live ones does not.
+    """
+    order = postorder(root)
+    waiting: dict[Expr, int] = {}
+    for node in order:
+        for child in node.args:
+            waiting[child] = waiting.get(child, 0) + 1
+    memo: dict[Expr, Tex] = {}
+    for node in order:
+        memo[node] = _visit(node, [memo[a] for a in node.args])
+        for child in node.args:
+            waiting[child] -= 1
+            if not waiting[child]:
+                del memo[child]
+    return memo[root]
+
+
 def to_latex(expr: Expr) -> str:
     """LaTeX math-mode text for ``expr`` (no surrounding ``$``)."""
-    return fold(expr, _visit).text
+    return _fold_releasing(expr).text

@@ -17,6 +17,9 @@ from .expr import Add, Call, Expr, Mul, Num, Pow, Sym
 from .printing import to_str
 from .traverse import postorder
 
+#: Deeper than this many levels, indentation starts again from the left (with a marker).
+MAX_INDENT = 40
+
 
 def label(node: Expr) -> str:
     """The text of one node: its operation, or the value of a leaf."""
@@ -57,6 +60,9 @@ def to_tree(expr: Expr) -> str:
             text = f"[{numbers[node]}] {text}"
         lines.append(own + text)
         last = len(node.args) - 1
+        if len(below) >= 4 * MAX_INDENT:  # restart the guides: keeps deep pictures linear
+            below = f"({len(lines)}) "
+            lines.append(f"... continued below: lines starting {below.strip()} are inside it")
         for i in range(last, -1, -1):
             branch, rest = ("`-- ", "    ") if i == last else ("|-- ", "|   ")
             stack.append((node.args[i], below + branch, below + rest))
