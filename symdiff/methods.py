@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .ad import Point, as_point, forward_sweep, reverse_sweep
-from .diff import derivative_wrt
 from .errors import EvaluationError
 from .evaluate import evaluate_all
-from .expr import Expr, Sym
+from .expr import Expr
+from .gradient import gradient
 from .numeric import finite_difference_gradient, max_relative_error
 from .traverse import postorder
 
@@ -48,11 +48,11 @@ class MethodResult:
 
 
 def _symbolic(root: Expr, point: dict[str, float], names: list[str]) -> MethodResult:
-    partials = [derivative_wrt(root, Sym(name)) for name in names]
+    partials = gradient(root, names)
     order = postorder(root, *partials)
     values = evaluate_all([root, *partials], point)
-    gradient = {name: values[p] for name, p in zip(names, partials, strict=True)}
-    return MethodResult("symbolic", values[root], gradient, len(order))
+    partial_values = {name: values[p] for name, p in zip(names, partials, strict=True)}
+    return MethodResult("symbolic", values[root], partial_values, len(order))
 
 
 def _forward(root: Expr, point: dict[str, float], names: list[str]) -> MethodResult:
@@ -93,8 +93,9 @@ def partials_at(
     """Value and partials of ``f`` at ``point`` by ``method`` (one of ``METHODS``).
 
     ``wrt`` names the variables (default: every name in ``point``, in its order).  "symbolic"
-    differentiates and evaluates the shared DAG; "forward" runs one dual-number sweep per
-    variable; "reverse" one forward and one backward sweep; "numeric" central differences.
+    builds the gradient as one shared DAG (``symdiff.gradient``) and evaluates it; "forward"
+    runs one dual-number sweep per variable; "reverse" one forward and one backward sweep;
+    "numeric" central differences.
     """
     from .parse import parse_any
 

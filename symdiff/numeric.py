@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .ad import Point, as_point
-from .diff import derivative_wrt
 from .evaluate import checked_value, evaluate_all
-from .expr import Expr, Sym
+from .expr import Expr
+from .gradient import gradient
 from .traverse import postorder
 
 EPS = sys.float_info.epsilon
@@ -165,13 +165,13 @@ def relative_error(approx: float, exact: float) -> float:
 
 
 def symbolic_gradient(f: Any, point: Point, wrt: Sequence[str] | None = None) -> dict[str, float]:
-    """The partials by symbolic differentiation, then one evaluation of the shared DAG."""
+    """The partials by symbolic differentiation (one shared gradient DAG), then evaluation."""
     from .parse import parse_any
 
     root = parse_any(f)
     base = as_point(point)
     names = list(base) if wrt is None else [str(name) for name in wrt]
-    partials = [derivative_wrt(root, Sym(name)) for name in names]
+    partials = gradient(root, names)
     values = evaluate_all([root, *partials], base)
     return {name: values[p] for name, p in zip(names, partials, strict=True)}
 
