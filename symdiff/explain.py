@@ -159,7 +159,7 @@ def classify(node: Expr, dargs: list[Expr], variable: Sym) -> tuple[str, str]:
             return "general power", ""
         case Call(name):
             family = FAMILIES.get(name, name)
-            if name == "stop_gradient" or (len(dargs) == 1 and dargs[0] is ONE):
+            if name == "stop_gradient" or all(d is ONE or d is ZERO for d in dargs):
                 return family, name if _FAMILY_SIZE.get(family, 0) > 1 else ""
             return "chain", name
     raise TypeError(f"cannot explain {type(node).__name__}")

@@ -28,6 +28,8 @@ RULE_TABLE = [
     ("sin(x)", "trigonometric", "cos(x)"),
     ("cos(x)", "trigonometric", "-sin(x)"),
     ("atan(x)", "inverse trigonometric", "1/(x**2 + 1)"),
+    ("atan2(y, x)", "inverse trigonometric", "-y/(x**2 + y**2)"),
+    ("atan2(x**2, x)", "chain", "(2*x**2 - x**2)/(x**4 + x**2)"),
     ("sinh(x)", "hyperbolic", "cosh(x)"),
     ("asinh(x)", "inverse hyperbolic", "1/sqrt(x**2 + 1)"),
     ("abs(x)", "absolute value", "sign(x)"),
