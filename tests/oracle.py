@@ -116,3 +116,10 @@ def agree_numerically(
         )
         checked += 1
     return checked
+
+
+def sympy_function(expr: Expr, variables: Sequence[str]) -> Any:
+    """SymPy's ``lambdify`` of ``to_sympy(expr)`` over ``variables`` (NumPy and SciPy names)."""
+    theirs = to_sympy(expr).replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
+    symbols = [sympy.Symbol(v, real=True) for v in variables]
+    return sympy.lambdify(symbols, theirs, modules=["scipy", "numpy"])
