@@ -69,10 +69,11 @@ def test_steps_refuse_several_variables(capsys: pytest.CaptureFixture[str]) -> N
 def test_help_reads_like_a_man_page(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run_main(capsys, "--help")
     assert status == 0
-    for option in ("--steps", "--format", "--wrt", "--grad", "--hessian", "--at"):
+    for option in ("--steps", "--format", "--wrt", "--grad", "--hessian", "--at", "--emit"):
         assert option in out
     epilog = out[out.index("examples:") :]
-    for option in ("--steps", "--format latex", "--grad", "--hessian", "--at", "NO_COLOR"):
+    wanted = ("--steps", "--format latex", "--grad", "--hessian", "--at", "--emit", "NO_COLOR")
+    for option in wanted:
         assert option in epilog, option
 
 

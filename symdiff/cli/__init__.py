@@ -39,6 +39,10 @@ examples:
   symdiff "x*y + sin(x)" --grad           d/dx = y + cos(x), d/dy = x
   symdiff "x**2*y**3" --hessian           d2/dx2, d2/dxdy, d2/dy2
   symdiff "x*y, x + y**2" --jacobian      df1/dx ... df2/dy
+ code generation
+  symdiff "x**2*sin(x)" --emit python     def f(x): return x*(2.0*math.sin(x) + ...)
+  symdiff "x*y + sin(x)" --grad --emit c --name energy     value and gradient in one C function
+  symdiff "exp(-x**2)" --emit numpy       a vectorised NumPy function
  values at a point
   symdiff "x**2*y+y+2" --at x=3,y=4       f = 42, df/dx = 24, df/dy = 10
   symdiff "x**2*y+y+2" --at x=3,y=4 --method all     symbolic, forward, reverse, numeric
