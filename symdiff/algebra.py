@@ -20,6 +20,7 @@ from .traverse import free_symbols
 MAX_EXPANDED_TERMS = 32
 MAX_EXPANDED_POWER = 4
 MAX_POLY_DEGREE = 24
+MAX_DENOMINATOR_TERMS = 32
 
 Key = tuple[Expr, Expr]  # (base, symbolic part of the exponent)
 
@@ -29,10 +30,11 @@ def _split_exponent(exponent: Expr) -> tuple[Fraction | None, Expr]:
     if isinstance(exponent, Num):
         value = exponent.value
         return (None, exponent) if isinstance(value, float) else (Fraction(value), ZERO)
-    if isinstance(exponent, Add) and isinstance(exponent.args[-1], Num):
-        value = exponent.args[-1].value
-        if not isinstance(value, float):
-            return Fraction(value), add(*exponent.args[:-1])
+    if isinstance(exponent, Add):
+        constants = [t for t in exponent.args if isinstance(t, Num)]
+        if constants and not isinstance(constants[0].value, float):
+            rest = add(*(t for t in exponent.args if t is not constants[0]))
+            return Fraction(constants[0].value), rest
     return Fraction(0), exponent
 
 
@@ -67,7 +69,9 @@ def _content(coefficients: list[Fraction | None]) -> Fraction:
 def _common(terms: tuple[Expr, ...]) -> dict[Key, Fraction]:
     """Exponents common to all terms: shared factors (> 0) and shared denominators (< 0)."""
     split = [_term_factors(t)[1] for t in terms]
-    keys = {key for powers in split for key in powers}
+    keys = set(split[0])  # a shared factor occurs in the first term
+    if len(terms) <= MAX_DENOMINATOR_TERMS:  # a common denominator is worth it for few terms
+        keys.update(key for powers in split for key, k in powers.items() if k < 0)
     common: dict[Key, Fraction] = {}
     for key in sorted(keys, key=lambda k: (k[0]._key, k[1]._key)):
         rest = key[1]
@@ -248,6 +252,10 @@ def _distribute(left: list[Expr], right: list[Expr]) -> list[Expr] | None:
 def _expand_product(node: Expr) -> Expr | None:
     """Distribute one product over its sums and small integer powers of sums."""
     factors = node.args if isinstance(node, Mul) else (node,)
+    if not any(
+        isinstance(f, Add) or (isinstance(f, Pow) and isinstance(f.base, Add)) for f in factors
+    ):
+        return None
     terms: list[Expr] | None = [ONE]
     changed = False
     for factor in factors:

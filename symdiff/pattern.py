@@ -145,15 +145,12 @@ def _match_scaled_terms(
             return
         p_coefficient, p_monomial = split_patterns[k]
         for i, (t_coefficient, t_monomial) in enumerate(split_targets):
-            if i in used:
-                continue
-            ratio = Fraction(t_coefficient) / Fraction(p_coefficient)
-            if isinstance(t_coefficient, float) or isinstance(p_coefficient, float):
-                continue
-            if scale is not None and ratio != scale:
+            if i in used or isinstance(t_coefficient, float):
                 continue
             for found in _match(p_monomial, t_monomial, bindings):
-                yield from search(k + 1, (*used, i), found, ratio)
+                ratio = Fraction(t_coefficient) / Fraction(p_coefficient)
+                if scale is None or ratio == scale:
+                    yield from search(k + 1, (*used, i), found, ratio)
 
     for bindings, used, scale in search(0, (), {}, None):
         rest = tuple(t for i, t in enumerate(targets) if i not in used)
@@ -187,9 +184,29 @@ def instantiate(template: Expr, bindings: Bindings) -> Expr:
     return template.rebuild([instantiate(a, bindings) for a in template.args])
 
 
+def names_near_top(node: Expr, depth: int = 3) -> frozenset[str]:
+    """Function names within ``depth`` levels of ``node`` (a cheap pre-filter for matching)."""
+    found: set[str] = set()
+    level = [node]
+    for _ in range(depth):
+        found.update(n.name for n in level if isinstance(n, Call))
+        level = [a for n in level for a in n.args]
+    return frozenset(found)
+
+
 def head_of(pattern: Expr) -> tuple[type, str | None]:
     """The index key of a pattern: its node kind, and the function name for calls."""
     return type(pattern), pattern.name if isinstance(pattern, Call) else None
 
 
-__all__ = ["Bindings", "Match", "Wild", "has_wild", "head_of", "instantiate", "match", "wilds"]
+__all__ = [
+    "Bindings",
+    "Match",
+    "Wild",
+    "has_wild",
+    "head_of",
+    "instantiate",
+    "match",
+    "names_near_top",
+    "wilds",
+]

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from . import algebra
 from .expr import Add, Call, Expr, Mul, Num, Pow, Sym, add, mul, power
 from .functions import Abs, cos, cosh, cot, exp, log, sign, sin, sinh, tan, tanh
-from .pattern import Bindings, Wild, head_of, instantiate, match, wilds
+from .numbers import normalize
+from .pattern import Bindings, Wild, head_of, instantiate, match, names_near_top, wilds
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,16 @@ class Rule:
     pattern: Expr | None = None
     replacement: Replacement | None = None
     when: Condition | None = None
-    match: Callable[[Expr], Iterable[Expr]] | None = None
+    match: Callable[..., Iterable[Expr]] | None = None
     heads: tuple[type, ...] = field(default=())
+    needs_facts: bool = False  # ``match(node, facts)`` instead of ``match(node)``
+
+    @cached_property
+    def needs_names(self) -> frozenset[str]:
+        """Function names every match must contain near its top (cheap pre-filter)."""
+        if self.pattern is None:
+            return frozenset()
+        return names_near_top(self.pattern)
 
     def heads_keys(self) -> list[tuple[type, str | None]]:
         """The node kinds (and function names) this rule can apply to."""
@@ -50,9 +60,11 @@ class Rule:
     def candidates(self, node: Expr, facts: Facts) -> Iterable[Expr]:
         """Rewrites of ``node`` proposed by this rule (the caller weighs them)."""
         if self.match is not None:
-            yield from self.match(node)
+            yield from self.match(node, facts) if self.needs_facts else self.match(node)
             return
         assert self.pattern is not None
+        if not self.needs_names <= names_near_top(node, 4):  # 4: a scaled term adds a level
+            return
         found = match(self.pattern, node)
         if found is None or (self.when is not None and not self.when(found.bindings, facts)):
             return
@@ -92,6 +104,31 @@ def is_positive(expr: Expr, facts: Facts, depth: int = 12) -> bool:
     return False
 
 
+def is_nonnegative(expr: Expr, facts: Facts, depth: int = 12) -> bool:
+    """True when ``expr`` is provably >= 0 wherever it is defined (bounded check)."""
+    if depth == 0:
+        return False
+    match expr:
+        case Num(value):
+            return value >= 0
+        case Call("abs"):
+            return True
+        case Pow(_, Num(k)) if not (type(k) is int and k % 2):
+            return True  # even powers, and real roots (defined only for a base >= 0)
+        case Add() | Mul():
+            return all(is_nonnegative(a, facts, depth - 1) for a in expr.args)
+    return is_positive(expr, facts, depth)
+
+
+def power_of_product(node: Expr, facts: Facts) -> Iterable[Expr]:
+    """``(u*v)**a -> u**a * v**a`` when all factors but one are >= 0 (so no sign is lost)."""
+    if not (isinstance(node, Pow) and isinstance(node.base, Mul)):
+        return
+    factors = node.base.args
+    if sum(not is_nonnegative(f, facts) for f in factors) <= 1:
+        yield mul(*(power(f, node.exp) for f in factors))
+
+
 def numeric(*names: str) -> Condition:
     """The bound values of ``names`` are exact numbers."""
     return lambda b, facts: all(
@@ -112,7 +149,7 @@ def log_power_ok(b: Bindings, facts: Facts) -> bool:
 def power_of_power(b: Bindings) -> Expr:
     """``(u**a)**b`` for numbers ``a``, ``b``: ``u**(a*b)``, with ``abs(u)`` when ``a`` is even."""
     u, a, c = b["u"], b["a"].value, b["c"].value  # type: ignore[attr-defined]
-    product = a * c
+    product = normalize(a * c)
     if (
         _even(a)
         and not (type(product) is int and product % 2 == 0)
@@ -125,6 +162,11 @@ def power_of_power(b: Bindings) -> Expr:
 def positive(*names: str) -> Condition:
     """The bound values of ``names`` are positive (given the facts)."""
     return lambda b, facts: all(is_positive(b[n], facts) for n in names)
+
+
+def either_positive(*names: str) -> Condition:
+    """One of ``names`` is positive: then ``log(u*v)`` and ``log(u) + log(v)`` share a domain."""
+    return lambda b, facts: any(is_positive(b[n], facts) for n in names)
 
 
 def _even_power(b: Bindings, facts: Facts) -> bool:
@@ -146,6 +188,7 @@ RULES: tuple[Rule, ...] = (
     Rule("log-power", log(u**a), a * log(u), when=log_power_ok),
     # power laws: (u**a)**c with numbers; integer c is already canonical
     Rule("power-power", (u**a) ** c, power_of_power, when=numeric("a", "c")),
+    Rule("power-of-product", match=power_of_product, heads=(Pow,), needs_facts=True),
     Rule("abs-even-power", Abs(u) ** a, u**a, when=_even_power),
     Rule("times-sign", u * sign(u), Abs(u)),
     Rule("abs-times-sign", Abs(u) * sign(u), u),
@@ -165,7 +208,7 @@ RULES: tuple[Rule, ...] = (
     # rewrites that hold only for positive quantities (assume_positive=...)
     Rule("abs-positive", Abs(u), u, when=positive("u")),
     Rule("power-power-positive", (u**v) ** w, u ** (v * w), when=positive("u")),
-    Rule("log-product-positive", log(u * v), log(u) + log(v), when=positive("u", "v")),
+    Rule("log-product", log(u * v), log(u) + log(v), when=either_positive("u", "v")),
     Rule("log-power-positive", log(u**v), v * log(u), when=positive("u")),
     # algebra: candidates weighed by the cost model
     Rule("cancel-gcd", match=algebra.cancel_candidates, heads=(Mul,)),

@@ -92,8 +92,8 @@ class Simplifier:
 def simplify(expr: Any, *, assume_positive: Iterable[str] = (), budget: int | None = None) -> Expr:
     """A smaller equivalent of ``expr`` (never costlier; sound on the real domain).
 
-    ``assume_positive=("x", "y")`` also allows rewrites valid only for positive symbols, e.g.
-    ``sqrt(x**2) -> x`` and ``log(x*y) -> log(x) + log(y)``.  ``budget`` caps the rule
+    ``assume_positive=("x", "y")`` (or ``"x y"``) also allows rewrites valid only for positive
+    symbols, e.g. ``sqrt(x**2) -> x`` and ``log(x*y) -> log(x) + log(y)``.  ``budget`` caps the rule
     attempts (default proportional to the size of ``expr``).
 
     >>> str(simplify(parse("sin(x)**2 + cos(x)**2")))
@@ -102,6 +102,8 @@ def simplify(expr: Any, *, assume_positive: Iterable[str] = (), budget: int | No
     from .parse import parse_any
 
     expr = parse_any(expr)
+    if isinstance(assume_positive, str):
+        assume_positive = assume_positive.replace(",", " ").split()
     facts = Facts(frozenset(assume_positive))
     steps = budget if budget is not None else STEPS_PER_NODE * dag_size(expr) + MIN_STEPS
     engine = Simplifier(facts, steps)
