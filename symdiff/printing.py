@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from .expr import Add, Call, Expr, Mul, Num, Pow, Sym
 from .numbers import int_text
-from .traverse import fold
+from .traverse import fold_once
 
 E_NODE = Call._raw("exp", (Num(1),))
 
@@ -166,7 +166,7 @@ def _visit(node: Expr, pieces: list[Piece]) -> Piece:
 
 def to_str(expr: Expr) -> str:
     """Python/SymPy syntax with minimal parentheses: ``2*x*y``, ``x**2 + 1``, ``-x/(y + 1)``."""
-    return fold(expr, _visit).text
+    return fold_once(expr, _visit).text
 
 
 def to_repr(expr: Expr) -> str:
@@ -182,4 +182,4 @@ def to_repr(expr: Expr) -> str:
                 return f"Call({', '.join([repr(name), *texts])})"
         return f"{type(node).__name__}({', '.join(texts)})"
 
-    return fold(expr, visit)
+    return fold_once(expr, visit)

@@ -41,6 +41,27 @@ def fold(
     return memo[root]
 
 
+def fold_once(root: Expr, visit: Callable[[Expr, list[T]], T]) -> T:
+    """``fold`` that forgets each result after its last parent used it (O(width) memory).
+
+    Use it when results are big (printed text) and only the root's is wanted.
+    """
+    order = postorder(root)
+    uses_left: dict[Expr, int] = {}
+    for node in order:
+        for arg in node.args:
+            uses_left[arg] = uses_left.get(arg, 0) + 1
+    memo: dict[Expr, T] = {}
+    for node in order:
+        args = [memo[a] for a in node.args]
+        for arg in node.args:
+            uses_left[arg] -= 1
+            if not uses_left[arg]:
+                del memo[arg]
+        memo[node] = visit(node, args)
+    return memo[root]
+
+
 def substitute(root: Expr, mapping: Mapping[Any, Any]) -> Expr:
     """Replace subexpressions (symbols given by name or node) and re-canonicalise."""
     replace: dict[Expr, Expr] = {}
