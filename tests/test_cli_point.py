@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -124,3 +125,16 @@ def test_method_all_reports_a_failing_method(capsys: pytest.CaptureFixture[str])
     rows = {line.split("|")[1].strip(): line for line in out.splitlines()[2:]}
     assert "failed: log(x) is undefined" in rows["numeric"]
     assert "10000000.0" in rows["reverse"]
+
+
+def test_output_is_the_same_under_two_hash_seeds(tmp_path: Path) -> None:
+    outputs = []
+    for seed in ("1", "2"):
+        path = tmp_path / f"g{seed}.dot"
+        command = [sys.executable, "-m", "symdiff", "log(x)+x*y-sin(y)+exp(x*y)", "--at"]
+        command += ["x=2,y=5", "--method", "all", "--trace", "--graph", str(path)]
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        result = subprocess.run(command, capture_output=True, text=True, env=env)
+        assert result.returncode == 0, result.stderr
+        outputs.append((result.stdout.replace(str(path), "G"), path.read_text()))
+    assert outputs[0] == outputs[1]
