@@ -11,9 +11,9 @@ from typing import Any
 
 from .derivatives import partials
 from .errors import SymdiffError
-from .expr import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow, Sym, add, mul, power
+from .expr import ONE, ZERO, Add, Call, Expr, Mul, Pow, Sym, add, mul, power
 from .functions import log
-from .traverse import depends_on, postorder
+from .traverse import depends_on, fold_once
 
 
 def _as_symbol(variable: Any) -> Sym:
@@ -57,39 +57,30 @@ def _chain_rule(node: Call, dargs: list[Expr]) -> Expr:
 
 
 def derivative_wrt(expr: Expr, variable: Sym) -> Expr:
-    """First derivative of ``expr`` with respect to one symbol (no simplification)."""
+    """First derivative of ``expr`` with respect to one symbol (no simplification).
+
+    Each node's derivative is dropped once its last parent used it (``fold_once``), so a
+    10,000-deep chain keeps O(n) intermediate results alive, not O(n**2).
+    """
     relevant = depends_on([expr], [variable])
-    order = postorder(expr)
-    # uses left per node: a derivative is dropped from the memo once its last parent is done,
-    # so a 10,000-deep chain keeps O(n) intermediate results alive, not O(n**2)
-    uses_left: dict[Expr, int] = {}
-    for node in order:
-        for arg in node.args:
-            uses_left[arg] = uses_left.get(arg, 0) + 1
-    memo: dict[Expr, Expr] = {}
-    for node in order:
-        dargs = [memo[a] for a in node.args]
-        for arg in node.args:
-            uses_left[arg] -= 1
-            if not uses_left[arg]:
-                del memo[arg]
+
+    def visit(node: Expr, dargs: list[Expr]) -> Expr:
         if node not in relevant:
-            memo[node] = ZERO
-            continue
+            return ZERO
         match node:
             case Sym():
-                memo[node] = ONE if node is variable else ZERO
-            case Num():
-                memo[node] = ZERO
+                return ONE if node is variable else ZERO
             case Add():
-                memo[node] = add(*dargs)
+                return add(*dargs)
             case Mul():
-                memo[node] = _product_rule(node, dargs)
+                return _product_rule(node, dargs)
             case Pow():
-                memo[node] = _power_rule(node, *dargs)
+                return _power_rule(node, *dargs)
             case Call():
-                memo[node] = _chain_rule(node, dargs)
-    return memo[expr]
+                return _chain_rule(node, dargs)
+        return ZERO  # numbers
+
+    return fold_once(expr, visit)
 
 
 def _orders(variables: Iterable[Any]) -> list[Sym]:
