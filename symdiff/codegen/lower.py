@@ -21,10 +21,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from ..cse import parent_counts
 from ..evaluate import node_value
 from ..expr import Add, Call, Expr, Mul, Num, Pow, Sym
-from ..traverse import postorder
 
 Tree = tuple[Any, ...]
 
@@ -117,7 +115,8 @@ class _Lowering:
         self.arg_index = {symbol: i for i, symbol in enumerate(args)}
         self.statements: list[tuple[int, Tree]] = []
         self.tree: dict[Expr, Tree] = {}
-        self.counts = parent_counts(self.roots)
+        self.rest: dict[Expr, Expr] = {}  # c*u*v*... -> u*v*... (shared by every coefficient)
+        self.counts: dict[Expr, int] = {}
         self.powers: dict[tuple[Tree, Fraction], Tree] = {}  # (atom, exponent) -> temporary
 
     def emit(self, tree: Tree) -> Tree:
@@ -130,8 +129,41 @@ class _Lowering:
         """``tree`` itself if it is an atom (may be repeated), else a temporary holding it."""
         return tree if is_atom(tree) else self.emit(tree)
 
+    def children(self, node: Expr) -> tuple[Expr, ...]:
+        """Arguments in the lowered graph: ``c*u*v`` is ``c`` times the (shared) node ``u*v``.
+
+        Gradients are full of products that differ only in their coefficient (``-2*x*y`` and
+        ``2*x*y``); splitting the coefficient off computes the rest once.
+        """
+        rest = self.rest.get(node)
+        if rest is None and isinstance(node, Mul) and len(node.args) > 2 and node.args[0].RANK == 0:
+            rest = self.rest[node] = Mul._raw(node.args[1:])
+        return node.args if rest is None else (node.args[0], rest)
+
+    def graph(self) -> list[Expr]:
+        """The lowered graph in postorder (children first, each node once), counting parents."""
+        order: list[Expr] = []
+        seen: set[Expr] = set()
+        stack = [(root, False) for root in reversed(self.roots)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                order.append(node)
+                continue
+            if node in seen:
+                continue
+            seen.add(node)
+            stack.append((node, True))
+            stack.extend((c, False) for c in reversed(self.children(node)) if c not in seen)
+        for node in order:
+            for child in self.children(node):
+                self.counts[child] = self.counts.get(child, 0) + 1
+        for root in self.roots:
+            self.counts[root] = self.counts.get(root, 0) + 1
+        return order
+
     def run(self) -> Program:
-        nodes = postorder(*self.roots)
+        nodes = self.graph()
         value: dict[Expr, float] = {}
         symbolic = self._symbolic(nodes)
         absorbed = self._absorbed_powers(nodes, symbolic)
@@ -173,15 +205,14 @@ class _Lowering:
             if isinstance(node, Sym):
                 found[node] = frozenset({self.arg_index[node]})
             else:
-                found[node] = frozenset().union(*(found[a] for a in node.args))
+                found[node] = frozenset().union(*(found[a] for a in self.children(node)))
         return found
 
-    @staticmethod
-    def _symbolic(nodes: list[Expr]) -> set[Expr]:
+    def _symbolic(self, nodes: list[Expr]) -> set[Expr]:
         """The nodes that contain a symbol."""
         found: set[Expr] = set()
         for node in nodes:
-            if isinstance(node, Sym) or any(a in found for a in node.args):
+            if isinstance(node, Sym) or any(a in found for a in self.children(node)):
                 found.add(node)
         return found
 
@@ -191,7 +222,7 @@ class _Lowering:
         roots = set(self.roots)
         for node in nodes:
             if isinstance(node, Mul):
-                for factor in node.args:
+                for factor in self.children(node):
                     if (
                         isinstance(factor, Pow)
                         and self.counts.get(factor) == 1
@@ -208,8 +239,8 @@ class _Lowering:
                 return ("arg", self.arg_index[node])
             case Add(terms):
                 return self._sum([self.tree[t] for t in terms])
-            case Mul(factors):
-                return self._product(factors)
+            case Mul():
+                return self._product(self.children(node))
             case Pow(base, exponent):
                 if expanded_exponent(exponent) is None:
                     return ("call", "pow", (self.tree[base], self.tree[exponent]))
@@ -250,12 +281,16 @@ class _Lowering:
                 tree = self.tree[factor]
                 if tree[0] == "neg":
                     negative, tree = not negative, tree[1]
-                if tree != ONE_TREE:
+                if tree[0] == "product":  # an inline product (the rest of c*u*v): flatten it
+                    numerators.extend(tree[1])
+                    denominators.extend(tree[2])
+                elif tree != ONE_TREE:
                     numerators.append(tree)
             else:
                 base = self.tree[factor.base]
                 side = numerators if exponent > 0 else denominators
                 side.extend(self._power_factors(base, abs(exponent)))
+        numerators = _constants_first(numerators)
         numerators = self._chunked(numerators)
         denominators = self._chunked(denominators)
         if len(numerators) == 1 and not denominators:
@@ -289,10 +324,12 @@ class _Lowering:
         cached = self.powers.get((base, Fraction(n)))
         if cached is not None:
             return [cached]
-        if n == 3 and (base, Fraction(2)) in self.powers:
-            return [self.powers[base, Fraction(2)], base]
-        if n <= 3:
-            return [base] * n
+        if n == 1:
+            return [base]
+        if n == 2:  # squares are named: x**2, x**3, x**-2 and x**4 then share one x*x
+            return [self._power_temporary(base, 2)]
+        if n == 3:
+            return [self._power_temporary(base, 2), base]
         half = self._power_temporary(base, n // 2)
         return [half, half] + [base] * (n % 2)
 
@@ -301,8 +338,25 @@ class _Lowering:
             return base
         key = (base, Fraction(n))
         if key not in self.powers:
-            self.powers[key] = self.emit(("product", tuple(self._integer_power(base, n)), ()))
+            factors = (base, base) if n == 2 else tuple(self._integer_power(base, n))
+            self.powers[key] = self.emit(("product", factors, ()))
         return self.powers[key]
+
+
+def _constants_first(factors: list[Tree]) -> list[Tree]:
+    """Numeric factors multiplied into one leading constant (one array pass, not several)."""
+    constants = [t for t in factors if t[0] in ("const", "ratio")]
+    if not constants:
+        return factors
+    rest = [t for t in factors if t[0] not in ("const", "ratio")]
+    if len(constants) == 1:
+        lead = constants[0]
+    else:
+        value = 1.0
+        for tree in constants:
+            value *= tree[1] if tree[0] == "const" else tree[1] / tree[2]
+        lead = ("const", value)
+    return rest if lead == ONE_TREE and rest else [lead, *rest]
 
 
 def lower(roots: Sequence[Expr], args: Sequence[Sym]) -> Program:
