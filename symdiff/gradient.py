@@ -70,7 +70,7 @@ def _active(nodes: list[Expr], wanted: set[Sym]) -> set[Expr]:
 
 
 def _local_partials(node: Expr, active: set[Expr]) -> Iterable[tuple[Expr, Expr]]:
-    """``(child, d node / d child)`` for each active child (repeated children appear once each)."""
+    """``(child, d node / d child)`` for each active argument (``atan2(x, x)`` gives x twice)."""
     args = node.args
     match node:
         case Add():
