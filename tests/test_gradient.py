@@ -253,5 +253,11 @@ def test_cli_grad_at_a_point_is_the_point_mode(capsys: pytest.CaptureFixture[str
 
 
 def test_cli_simplifies_small_entries_for_display(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["sin(x)**2 + cos(x)**2 + x*y", "--grad"]) == 0
-    assert capsys.readouterr().out.strip() == "d/dx = y\nd/dy = x"
+    assert main(["(x + 1)**2*y", "--grad", "--no-simplify"]) == 0
+    raw = capsys.readouterr().out.strip().splitlines()
+    assert raw == ["d/dx = y*(2*x + 2)", "d/dy = (x + 1)**2"]
+    assert main(["(x + 1)**2*y", "--grad"]) == 0
+    tidy = capsys.readouterr().out.strip().splitlines()
+    assert tidy[0] != raw[0] and tidy[0].startswith("d/dx = ")
+    shown = parse(tidy[0].removeprefix("d/dx = "))
+    assert evaluate(shown, x=0.7, y=1.3) == pytest.approx(2 * 1.3 * 1.7)
