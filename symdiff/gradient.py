@@ -85,7 +85,7 @@ def _local_partials(node: Expr, active: set[Expr]) -> Iterable[tuple[Expr, Expr]
             base, exponent = args
             if base in active:
                 yield base, mul(exponent, power(base, add(exponent, -1)))
-            if exponent in active:
+            if exponent in active and base is not ZERO:  # 0**v is 0 wherever it is defined
                 yield exponent, mul(node, log(base))
         case Call():
             for rule, child in zip(partials(node.name), args, strict=True):

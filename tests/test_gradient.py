@@ -6,7 +6,7 @@ import math
 
 import pytest
 import sympy
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from oracle import agree_numerically, to_sympy
 from strategies import UNARY, VARIABLES, expressions
 
@@ -77,7 +77,6 @@ def test_jacobian_against_sympy() -> None:
             assert _points_checked(entry, sympy.diff(theirs, symbol), parse(text)) >= 3
 
 
-@settings(max_examples=150)
 @given(expressions(functions=DIFFERENTIABLE))
 def test_random_gradients_against_sympy(f) -> None:
     theirs = to_sympy(f)
@@ -87,7 +86,6 @@ def test_random_gradients_against_sympy(f) -> None:
     assume(checked > 0)
 
 
-@settings(max_examples=40)
 @given(expressions(functions=DIFFERENTIABLE, max_leaves=6))
 def test_random_hessians_against_sympy(f) -> None:
     matrix = hessian(f, VARIABLES)
@@ -99,7 +97,6 @@ def test_random_hessians_against_sympy(f) -> None:
     assume(checked > 0)
 
 
-@settings(max_examples=40)
 @given(expressions(functions=DIFFERENTIABLE, max_leaves=8), expressions(max_leaves=8))
 def test_random_jacobians_against_sympy(f, g) -> None:
     rows = jacobian([f, g], VARIABLES)
@@ -261,3 +258,9 @@ def test_cli_simplifies_small_entries_for_display(capsys: pytest.CaptureFixture[
     assert tidy[0] != raw[0] and tidy[0].startswith("d/dx = ")
     shown = parse(tidy[0].removeprefix("d/dx = "))
     assert evaluate(shown, x=0.7, y=1.3) == pytest.approx(2 * 1.3 * 1.7)
+
+
+def test_zero_to_a_symbolic_power_is_constant() -> None:
+    # 0**x is 0 for x > 0 (and undefined elsewhere): no log(0) in its derivatives
+    assert [str(e) for e in gradient("0**x + y**x", "x")] == [str(parse("y**x*log(y)"))]
+    assert str(hessian("0**x")[0][0]) == "0"
