@@ -150,6 +150,8 @@ def gradient(f: Any, vars: Any = None) -> Vector:
     """
     from .parse import parse_any
 
+    if isinstance(f, tuple | list):
+        raise TypeError("gradient takes one expression; for several, use jacobian(fs, vars)")
     f = parse_any(f)
     variables = variables_of(vars, f)
     table = adjoints(f, variables)

@@ -127,6 +127,8 @@ def test_vector_keeps_its_variables() -> None:
     assert gradient("5") == ()
     assert [str(e) for e in gradient("x*y", [Sym("y"), "x"])] == ["x", "y"]
     assert [str(e) for e in gradient("x*y", "y, x")] == ["x", "y"]
+    with pytest.raises(TypeError, match="jacobian"):
+        gradient([parse("x"), parse("y")])
 
 
 def test_repeated_children_accumulate() -> None:
