@@ -20,6 +20,8 @@ TARGETS: dict[str, Callable[[Program, Sequence[str], str, bool], str]] = {
     "numpy": numpy.source,
     "c": c.source,
 }
+#: Targets that recompute one-operation shared nodes instead of storing them (see ``lower``).
+RECOMPUTE = {"numpy"}
 
 
 def _symbols(args: Any) -> list[Sym]:
@@ -74,7 +76,8 @@ def codegen(exprs: Any, args: Any, target: str = "python", name: str = "f") -> s
     printer = _target(target)
     check_identifier(name, "function name")
     roots, symbols, single = prepare(exprs, args)
-    return printer(lower(roots, symbols), [s.name for s in symbols], name, single)
+    program = lower(roots, symbols, recompute=target in RECOMPUTE)
+    return printer(program, [s.name for s in symbols], name, single)
 
 
 def compile(

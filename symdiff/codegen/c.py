@@ -28,7 +28,7 @@ FUNCTIONS = {
                  "acosh", "atanh", "exp", "log", "sqrt", "erf", "atan2", "pow")
 } | {"abs": "fabs", "sign": "symdiff_sign"}  # fmt: skip
 
-DIALECT = Dialect(FUNCTIONS, infinity="HUGE_VAL", nan="NAN")
+DIALECT = Dialect(FUNCTIONS, infinity="HUGE_VAL", nan="NAN", square="pow({}, 2.0)")
 
 SIGN_HELPER = """
 static double symdiff_sign(double u)

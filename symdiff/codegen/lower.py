@@ -16,6 +16,7 @@ constants, and rows of ``FUNCTIONS`` without a common library name are rewritten
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -110,8 +111,9 @@ def expanded_exponent(exponent: Expr) -> Fraction | None:
 class _Lowering:
     """The state of one lowering: statements emitted so far and each node's tree."""
 
-    def __init__(self, roots: Sequence[Expr], args: Sequence[Sym]) -> None:
+    def __init__(self, roots: Sequence[Expr], args: Sequence[Sym], recompute: bool) -> None:
         self.roots = list(roots)
+        self.recompute = recompute
         self.arg_index = {symbol: i for i, symbol in enumerate(args)}
         self.statements: list[tuple[int, Tree]] = []
         self.tree: dict[Expr, Tree] = {}
@@ -180,7 +182,8 @@ class _Lowering:
                                                     value[node])  # fmt: skip
                     continue
             tree = self._lower(node)
-            if not is_atom(tree) and (self.counts.get(node, 0) > 1 or depth(tree) > MAX_DEPTH):
+            shared = self.counts.get(node, 0) > 1 and not (self.recompute and _one_operation(tree))
+            if not is_atom(tree) and (shared or depth(tree) > MAX_DEPTH):
                 tree = self.emit(tree)
                 self._remember_power(node, tree)
             self.tree[node] = tree
@@ -258,6 +261,13 @@ class _Lowering:
 
     def _sum(self, trees: list[Tree]) -> Tree:
         terms = [(True, t[1]) if t[0] == "neg" else (False, t) for t in trees]
+        factored = _common_factors(terms)
+        if factored is not None:
+            numerators, denominators, rest = factored
+            inner = self._sum([("neg", t) if negative else t for negative, t in rest])
+            if inner[0] == "neg":
+                return ("neg", ("product", (*numerators, inner[1]), denominators))
+            return ("product", (*numerators, inner), denominators)
         # a positive term first reads better (y - x rather than -x + y); constants go last
         terms.sort(key=lambda term: (term[0], term[1][0] in ("const", "ratio")))
         while len(terms) > MAX_OPERANDS:
@@ -309,6 +319,8 @@ class _Lowering:
         """Factors whose product is ``base**exponent`` (``exponent > 0``, integer or n/2)."""
         if exponent == 1:
             return [base]
+        if exponent == 2 and not is_atom(base):  # (u)**2: one pass over a temporary
+            return [("call", "square", (base,))]
         base = self.named(base)
         cached = self.powers.get((base, exponent))
         if cached is not None:
@@ -327,7 +339,8 @@ class _Lowering:
         if n == 1:
             return [base]
         if n == 2:  # squares are named: x**2, x**3, x**-2 and x**4 then share one x*x
-            return [self._power_temporary(base, 2)]
+            inline = self.recompute and (base, Fraction(2)) not in self.powers
+            return [base, base] if inline else [self._power_temporary(base, 2)]
         if n == 3:
             return [self._power_temporary(base, 2), base]
         half = self._power_temporary(base, n // 2)
@@ -341,6 +354,57 @@ class _Lowering:
             factors = (base, base) if n == 2 else tuple(self._integer_power(base, n))
             self.powers[key] = self.emit(("product", factors, ()))
         return self.powers[key]
+
+
+def _factors(tree: Tree) -> tuple[list[Tree], list[Tree]]:
+    """Numerator and denominator factors of a term."""
+    if tree[0] == "product":
+        return list(tree[1]), list(tree[2])
+    return [tree], []
+
+
+def _as_term(numerators: list[Tree], denominators: list[Tree]) -> Tree:
+    if not denominators and len(numerators) <= 1:
+        return numerators[0] if numerators else ONE_TREE
+    return ("product", tuple(numerators), tuple(denominators))
+
+
+def _common_factors(
+    terms: list[tuple[bool, Tree]],
+) -> tuple[tuple[Tree, ...], tuple[Tree, ...], list[tuple[bool, Tree]]] | None:
+    """Factors shared by every term (``a*b + a*c -> a*(b + c)``): fewer passes over arrays.
+
+    Gradients are full of such sums (the product rule); returns None when nothing is shared.
+    """
+    if len(terms) < 2:
+        return None
+    split = [_factors(tree) for _, tree in terms]
+    common_numerators = Counter(t for t in split[0][0] if t[0] not in ("const", "ratio"))
+    common_denominators = Counter(split[0][1])
+    for numerators, denominators in split[1:]:
+        common_numerators &= Counter(numerators)
+        common_denominators &= Counter(denominators)
+    leading = {n[0] if n and n[0][0] in ("const", "ratio") else None for n, _ in split}
+    constant = leading.pop() if len(leading) == 1 else None
+    if not common_numerators and not common_denominators and constant is None:
+        return None
+    rest = []
+    for (negative, _), (numerators, denominators) in zip(terms, split, strict=True):
+        numerators = _without(numerators[1:] if constant else numerators, common_numerators)
+        rest.append((negative, _as_term(numerators, _without(denominators, common_denominators))))
+    shared = ([constant] if constant else []) + sorted(common_numerators.elements(), key=repr)
+    return tuple(shared), tuple(sorted(common_denominators.elements(), key=repr)), rest
+
+
+def _without(factors: list[Tree], removed: Counter) -> list[Tree]:
+    left = Counter(removed)
+    kept = []
+    for factor in factors:
+        if left[factor]:
+            left[factor] -= 1
+        else:
+            kept.append(factor)
+    return kept
 
 
 def _constants_first(factors: list[Tree]) -> list[Tree]:
@@ -359,9 +423,28 @@ def _constants_first(factors: list[Tree]) -> list[Tree]:
     return rest if lead == ONE_TREE and rest else [lead, *rest]
 
 
-def lower(roots: Sequence[Expr], args: Sequence[Sym]) -> Program:
-    """Straight-line code computing ``roots`` from ``args`` (every free symbol must be an arg)."""
-    return _Lowering(roots, args).run()
+def lower(roots: Sequence[Expr], args: Sequence[Sym], recompute: bool = False) -> Program:
+    """Straight-line code computing ``roots`` from ``args`` (every free symbol must be an arg).
+
+    With ``recompute``, a shared node that is one operation on atoms (``x*x``, ``x - y``) is
+    written out at each use instead of being stored: for whole arrays, a fresh allocation costs
+    more than one more pass (NumPy reuses the temporaries of an expression in place).
+    """
+    return _Lowering(roots, args, recompute).run()
+
+
+def _one_operation(tree: Tree) -> bool:
+    """A sum, product or square of two atoms at most."""
+    match tree[0]:
+        case "sum":
+            operands = [t for _, t in tree[1]]
+        case "product":
+            operands = [*tree[1], *tree[2]]
+        case "call" if tree[1] == "square":
+            operands = list(tree[2])
+        case _:
+            return False
+    return len(operands) <= 2 and all(is_atom(t) for t in operands)
 
 
 def last_uses(program: Program) -> dict[int, int]:

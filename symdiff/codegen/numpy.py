@@ -22,7 +22,7 @@ FUNCTIONS = {
     "erf": "_erf", "atan2": "np.arctan2", "pow": "np.power",
 }  # fmt: skip
 
-DIALECT = Dialect(FUNCTIONS, infinity="np.inf", nan="np.nan")
+DIALECT = Dialect(FUNCTIONS, infinity="np.inf", nan="np.nan", temporaries_first=True)
 
 #: NumPy has no erf; SciPy's is a NumPy ufunc.  Without SciPy, a (slower) object ufunc.
 ERF_HELPER = """

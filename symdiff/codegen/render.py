@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from .lower import Tree
+from .lower import Tree, is_atom
 
 SUM, PRODUCT, UNARY, ATOM = 1, 2, 3, 4
 
@@ -23,6 +23,10 @@ class Dialect:
     functions: Mapping[str, str]  # lowered function name -> the target's callable
     infinity: str
     nan: str
+    square: str = "{}**2"  # u**2 of a non-atomic u (one pass over a temporary in NumPy)
+    #: Sums start with a computed term: NumPy reuses the left operand's temporary in place
+    #: (``t + x`` allocates nothing, ``x - t`` allocates a new array).
+    temporaries_first: bool = False
 
     def number(self, value: float) -> str:
         """A non-negative float64 literal that reads back as exactly ``value``."""
@@ -50,13 +54,22 @@ class Dialect:
                     text = f"({text})"
                 return f"-{text}", UNARY
             case "sum":
+                terms = tree[1]
+                if self.temporaries_first:  # x*x - y, not y - x*x: NumPy then adds in place
+                    terms = sorted(terms, key=lambda term: is_atom(term[1]))
                 parts = []
-                for position, (negative, term) in enumerate(tree[1]):
+                for position, (negative, term) in enumerate(terms):
+                    if position == 0 and negative:
+                        parts.append(self._print(("neg", term), name)[0])
+                        continue
                     text = self._operand(term, name, SUM, first=position == 0)
                     parts.append(text if position == 0 else f"{'-' if negative else '+'} {text}")
                 return " ".join(parts), SUM
             case "product":
                 return self._product(tree[1], tree[2], name), PRODUCT
+            case "call" if tree[1] == "square":
+                text, precedence = self._print(tree[2][0], name)
+                return self.square.format(text if precedence == ATOM else f"({text})"), ATOM
             case "call":
                 arguments = ", ".join(self._print(a, name)[0] for a in tree[2])
                 return f"{self.functions[tree[1]]}({arguments})", ATOM
