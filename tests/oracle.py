@@ -121,5 +121,6 @@ def agree_numerically(
 def sympy_function(expr: Expr, variables: Sequence[str]) -> Any:
     """SymPy's ``lambdify`` of ``to_sympy(expr)`` over ``variables`` (NumPy and SciPy names)."""
     theirs = to_sympy(expr).replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
+    theirs = theirs.replace(SYMPY_NAMES["stop_gradient"], lambda u: u)  # the identity, for values
     symbols = [sympy.Symbol(v, real=True) for v in variables]
     return sympy.lambdify(symbols, theirs, modules=["scipy", "numpy"])

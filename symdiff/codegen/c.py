@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .lower import Program, Tree
+from .lower import Program
 from .names import C_RESERVED, assign_names, check_identifier
 from .render import Dialect
+from .trees import Tree
 
 FUNCTIONS = {
     name: name

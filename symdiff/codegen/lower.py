@@ -16,16 +16,23 @@ constants, and rows of ``FUNCTIONS`` without a common library name are rewritten
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 from ..evaluate import node_value
 from ..expr import Add, Call, Expr, Mul, Num, Pow, Sym
-
-Tree = tuple[Any, ...]
+from .products import share_products
+from .trees import (
+    ONE_TREE,
+    Tree,
+    common_factors,
+    constant_tree,
+    constants_first,
+    depth,
+    is_atom,
+    one_operation,
+)
 
 #: Functions every target prints directly (plus ``pow``, the general power).
 FUNCTION_NAMES = (
@@ -45,8 +52,6 @@ MAX_OPERANDS = 32
 #: Largest ``|n|`` of ``u**n`` or ``u**(n/2)`` written with multiplications instead of ``pow``.
 MAX_EXPANDED_POWER = 16
 
-ONE_TREE: Tree = ("const", 1.0)
-
 
 @dataclass(frozen=True)
 class Program:
@@ -56,47 +61,6 @@ class Program:
     statements: tuple[tuple[int, Tree], ...]
     outputs: tuple[Tree, ...]
     output_symbols: tuple[frozenset[int], ...]  # argument indices each output depends on
-
-
-def constant_tree(value: Any) -> Tree:
-    """A number as a tree: rationals as exact quotients of doubles when both are exact."""
-    if isinstance(value, Fraction):
-        p, q = value.numerator, value.denominator
-        if abs(p) < 2**53 and q < 2**53 and q & (q - 1):  # a power-of-two q is exact as a float
-            tree = ("ratio", abs(p), q)
-            return ("neg", tree) if p < 0 else tree
-        value = float(value)
-    try:
-        number = float(value)
-    except OverflowError:
-        number = float("inf") if value > 0 else float("-inf")
-    return ("neg", ("const", -number)) if number < 0 else ("const", number)
-
-
-def negated(tree: Tree) -> Tree:
-    """``-tree``, cancelling a double negation."""
-    return tree[1] if tree[0] == "neg" else ("neg", tree)
-
-
-def depth(tree: Tree) -> int:
-    """Nesting depth of a tree (atoms are 0); trees are kept shallow, so this is cheap."""
-    match tree[0]:
-        case "sum":
-            return 1 + max(depth(t) for _, t in tree[1])
-        case "product":
-            return 1 + max((depth(t) for t in (*tree[1], *tree[2])), default=0)
-        case "neg":
-            return depth(tree[1])
-        case "call":
-            return 1 + max((depth(t) for t in tree[2]), default=0)
-    return 0
-
-
-def is_atom(tree: Tree) -> bool:
-    """Atoms may be repeated freely: arguments, temporaries and constants."""
-    return tree[0] in ("arg", "temp", "const", "ratio") or (
-        tree[0] == "neg" and tree[1][0] in ("const", "ratio")
-    )
 
 
 def expanded_exponent(exponent: Expr) -> Fraction | None:
@@ -118,6 +82,7 @@ class _Lowering:
         self.statements: list[tuple[int, Tree]] = []
         self.tree: dict[Expr, Tree] = {}
         self.rest: dict[Expr, Expr] = {}  # c*u*v*... -> u*v*... (shared by every coefficient)
+        self.shared_products: dict[Expr, tuple[Expr, ...]] = {}  # see products.py
         self.counts: dict[Expr, int] = {}
         self.powers: dict[tuple[Tree, Fraction], Tree] = {}  # (atom, exponent) -> temporary
 
@@ -137,6 +102,9 @@ class _Lowering:
         Gradients are full of products that differ only in their coefficient (``-2*x*y`` and
         ``2*x*y``); splitting the coefficient off computes the rest once.
         """
+        override = self.shared_products.get(node)
+        if override is not None:
+            return override
         rest = self.rest.get(node)
         if rest is None and isinstance(node, Mul) and len(node.args) > 2 and node.args[0].RANK == 0:
             rest = self.rest[node] = Mul._raw(node.args[1:])
@@ -144,6 +112,17 @@ class _Lowering:
 
     def graph(self) -> list[Expr]:
         """The lowered graph in postorder (children first, each node once), counting parents."""
+        products = [n for n in self._postorder() if isinstance(n, Mul) and n not in self.rest]
+        self.shared_products = share_products(products, self.children)
+        order = self._postorder()
+        for node in order:
+            for child in self.children(node):
+                self.counts[child] = self.counts.get(child, 0) + 1
+        for root in self.roots:
+            self.counts[root] = self.counts.get(root, 0) + 1
+        return order
+
+    def _postorder(self) -> list[Expr]:
         order: list[Expr] = []
         seen: set[Expr] = set()
         stack = [(root, False) for root in reversed(self.roots)]
@@ -157,11 +136,6 @@ class _Lowering:
             seen.add(node)
             stack.append((node, True))
             stack.extend((c, False) for c in reversed(self.children(node)) if c not in seen)
-        for node in order:
-            for child in self.children(node):
-                self.counts[child] = self.counts.get(child, 0) + 1
-        for root in self.roots:
-            self.counts[root] = self.counts.get(root, 0) + 1
         return order
 
     def run(self) -> Program:
@@ -182,7 +156,7 @@ class _Lowering:
                                                     value[node])  # fmt: skip
                     continue
             tree = self._lower(node)
-            shared = self.counts.get(node, 0) > 1 and not (self.recompute and _one_operation(tree))
+            shared = self.counts.get(node, 0) > 1 and not (self.recompute and one_operation(tree))
             if not is_atom(tree) and (shared or depth(tree) > MAX_DEPTH):
                 tree = self.emit(tree)
                 self._remember_power(node, tree)
@@ -261,7 +235,7 @@ class _Lowering:
 
     def _sum(self, trees: list[Tree]) -> Tree:
         terms = [(True, t[1]) if t[0] == "neg" else (False, t) for t in trees]
-        factored = _common_factors(terms)
+        factored = common_factors(terms)
         if factored is not None:
             numerators, denominators, rest = factored
             inner = self._sum([("neg", t) if negative else t for negative, t in rest])
@@ -299,8 +273,8 @@ class _Lowering:
             else:
                 base = self.tree[factor.base]
                 side = numerators if exponent > 0 else denominators
-                side.extend(self._power_factors(base, abs(exponent)))
-        numerators = _constants_first(numerators)
+                side.extend(self._powerfactors_of(base, abs(exponent)))
+        numerators = constants_first(numerators)
         numerators = self._chunked(numerators)
         denominators = self._chunked(denominators)
         if len(numerators) == 1 and not denominators:
@@ -315,7 +289,7 @@ class _Lowering:
                      *trees[MAX_OPERANDS:]]  # fmt: skip
         return trees
 
-    def _power_factors(self, base: Tree, exponent: Fraction) -> list[Tree]:
+    def _powerfactors_of(self, base: Tree, exponent: Fraction) -> list[Tree]:
         """Factors whose product is ``base**exponent`` (``exponent > 0``, integer or n/2)."""
         if exponent == 1:
             return [base]
@@ -356,73 +330,6 @@ class _Lowering:
         return self.powers[key]
 
 
-def _factors(tree: Tree) -> tuple[list[Tree], list[Tree]]:
-    """Numerator and denominator factors of a term."""
-    if tree[0] == "product":
-        return list(tree[1]), list(tree[2])
-    return [tree], []
-
-
-def _as_term(numerators: list[Tree], denominators: list[Tree]) -> Tree:
-    if not denominators and len(numerators) <= 1:
-        return numerators[0] if numerators else ONE_TREE
-    return ("product", tuple(numerators), tuple(denominators))
-
-
-def _common_factors(
-    terms: list[tuple[bool, Tree]],
-) -> tuple[tuple[Tree, ...], tuple[Tree, ...], list[tuple[bool, Tree]]] | None:
-    """Factors shared by every term (``a*b + a*c -> a*(b + c)``): fewer passes over arrays.
-
-    Gradients are full of such sums (the product rule); returns None when nothing is shared.
-    """
-    if len(terms) < 2:
-        return None
-    split = [_factors(tree) for _, tree in terms]
-    common_numerators = Counter(t for t in split[0][0] if t[0] not in ("const", "ratio"))
-    common_denominators = Counter(split[0][1])
-    for numerators, denominators in split[1:]:
-        common_numerators &= Counter(numerators)
-        common_denominators &= Counter(denominators)
-    leading = {n[0] if n and n[0][0] in ("const", "ratio") else None for n, _ in split}
-    constant = leading.pop() if len(leading) == 1 else None
-    if not common_numerators and not common_denominators and constant is None:
-        return None
-    rest = []
-    for (negative, _), (numerators, denominators) in zip(terms, split, strict=True):
-        numerators = _without(numerators[1:] if constant else numerators, common_numerators)
-        rest.append((negative, _as_term(numerators, _without(denominators, common_denominators))))
-    shared = ([constant] if constant else []) + sorted(common_numerators.elements(), key=repr)
-    return tuple(shared), tuple(sorted(common_denominators.elements(), key=repr)), rest
-
-
-def _without(factors: list[Tree], removed: Counter) -> list[Tree]:
-    left = Counter(removed)
-    kept = []
-    for factor in factors:
-        if left[factor]:
-            left[factor] -= 1
-        else:
-            kept.append(factor)
-    return kept
-
-
-def _constants_first(factors: list[Tree]) -> list[Tree]:
-    """Numeric factors multiplied into one leading constant (one array pass, not several)."""
-    constants = [t for t in factors if t[0] in ("const", "ratio")]
-    if not constants:
-        return factors
-    rest = [t for t in factors if t[0] not in ("const", "ratio")]
-    if len(constants) == 1:
-        lead = constants[0]
-    else:
-        value = 1.0
-        for tree in constants:
-            value *= tree[1] if tree[0] == "const" else tree[1] / tree[2]
-        lead = ("const", value)
-    return rest if lead == ONE_TREE and rest else [lead, *rest]
-
-
 def lower(roots: Sequence[Expr], args: Sequence[Sym], recompute: bool = False) -> Program:
     """Straight-line code computing ``roots`` from ``args`` (every free symbol must be an arg).
 
@@ -431,71 +338,3 @@ def lower(roots: Sequence[Expr], args: Sequence[Sym], recompute: bool = False) -
     more than one more pass (NumPy reuses the temporaries of an expression in place).
     """
     return _Lowering(roots, args, recompute).run()
-
-
-def _one_operation(tree: Tree) -> bool:
-    """A sum, product or square of two atoms at most."""
-    match tree[0]:
-        case "sum":
-            operands = [t for _, t in tree[1]]
-        case "product":
-            operands = [*tree[1], *tree[2]]
-        case "call" if tree[1] == "square":
-            operands = list(tree[2])
-        case _:
-            return False
-    return len(operands) <= 2 and all(is_atom(t) for t in operands)
-
-
-def last_uses(program: Program) -> dict[int, int]:
-    """For each temporary, the index of the last statement reading it (outputs: past the end)."""
-    last: dict[int, int] = {}
-    for position, (_, tree) in enumerate(program.statements):
-        for index in temporaries_in(tree):
-            last[index] = position
-    for tree in program.outputs:
-        for index in temporaries_in(tree):
-            last[index] = len(program.statements)
-    return last
-
-
-def temporaries_in(tree: Tree) -> list[int]:
-    """Indices of the temporaries a tree reads."""
-    found: list[int] = []
-    stack = [tree]
-    while stack:
-        item = stack.pop()
-        match item[0]:
-            case "temp":
-                found.append(item[1])
-            case "sum":
-                stack.extend(t for _, t in item[1])
-            case "product":
-                stack.extend((*item[1], *item[2]))
-            case "neg":
-                stack.append(item[1])
-            case "call":
-                stack.extend(item[2])
-    return found
-
-
-def reuse_slots(program: Program) -> list[int]:
-    """A slot per temporary so that dead values are overwritten (bounded memory for arrays)."""
-    last = last_uses(program)
-    free: list[int] = []
-    slot_of: list[int] = []
-    slots = 0
-    for position, (index, tree) in enumerate(program.statements):
-        for read in sorted(set(temporaries_in(tree))):
-            if last[read] == position:
-                free.append(slot_of[read])
-        if free:
-            free.sort()
-            slot_of.append(free.pop(0))
-        else:
-            slot_of.append(slots)
-            slots += 1
-        assert len(slot_of) == index + 1
-        if index not in last:  # never read (cannot happen for lowered programs, but be safe)
-            free.append(slot_of[index])
-    return slot_of

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .lower import Program, Tree, reuse_slots
+from .lower import Program
 from .names import PYTHON_RESERVED, assign_names
 from .python import function_name, module
 from .render import Dialect
+from .trees import Tree, temporaries_in
 
 FUNCTIONS = {
     "sin": "np.sin", "cos": "np.cos", "tan": "np.tan", "asin": "np.arcsin",
@@ -61,3 +62,37 @@ def source(program: Program, args: Sequence[str], name: str, single: bool) -> st
         body.append(f"    _shape = np.broadcast_shapes({shapes})")
     helpers = ERF_HELPER if any("_erf(" in line for line in [*body, *outputs]) else ""
     return module("import numpy as np\n" + helpers, name, params, body, outputs, single)
+
+
+def last_uses(program: Program) -> dict[int, int]:
+    """For each temporary, the index of the last statement reading it (outputs: past the end)."""
+    last: dict[int, int] = {}
+    for position, (_, tree) in enumerate(program.statements):
+        for index in temporaries_in(tree):
+            last[index] = position
+    for tree in program.outputs:
+        for index in temporaries_in(tree):
+            last[index] = len(program.statements)
+    return last
+
+
+def reuse_slots(program: Program) -> list[int]:
+    """A slot per temporary so that dead values are overwritten (bounded memory for arrays)."""
+    last = last_uses(program)
+    free: list[int] = []
+    slot_of: list[int] = []
+    slots = 0
+    for position, (index, tree) in enumerate(program.statements):
+        for read in sorted(set(temporaries_in(tree))):
+            if last[read] == position:
+                free.append(slot_of[read])
+        if free:
+            free.sort()
+            slot_of.append(free.pop(0))
+        else:
+            slot_of.append(slots)
+            slots += 1
+        assert len(slot_of) == index + 1
+        if index not in last:  # never read (cannot happen for lowered programs, but be safe)
+            free.append(slot_of[index])
+    return slot_of

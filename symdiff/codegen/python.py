@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .lower import Program, Tree
+from .lower import Program
 from .names import PYTHON_RESERVED, assign_names, check_identifier
 from .render import Dialect
+from .trees import Tree
 
 FUNCTIONS = {
     "sin": "math.sin", "cos": "math.cos", "tan": "math.tan", "asin": "math.asin",

@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from .lower import Tree, is_atom
+from .trees import Tree, is_atom
 
 SUM, PRODUCT, UNARY, ATOM = 1, 2, 3, 4
 
