@@ -12,14 +12,13 @@ from collections.abc import Iterator
 from fractions import Fraction
 
 from . import numbers
-from .expr import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow, Sym, add, mul, power
+from .expr import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow, add, mul, power
 from .functions import call
-from .traverse import free_symbols
+from .numbers import Number
 
 #: Expansion gives up beyond this many terms (a candidate, never a blow-up).
-MAX_EXPANDED_TERMS = 32
+MAX_EXPANDED_TERMS = 16
 MAX_EXPANDED_POWER = 4
-MAX_POLY_DEGREE = 24
 MAX_DENOMINATOR_TERMS = 32
 
 Key = tuple[Expr, Expr]  # (base, symbolic part of the exponent)
@@ -38,31 +37,51 @@ def _split_exponent(exponent: Expr) -> tuple[Fraction | None, Expr]:
     return Fraction(0), exponent
 
 
-def _term_factors(term: Expr) -> tuple[Fraction | None, dict[Key, Fraction]]:
-    """A term's rational coefficient (``None`` for floats) and its ``{(base, rest): k}``."""
+def _oriented(base: Expr) -> tuple[Expr, bool]:
+    """A sum and its negation share one orientation (the first term positive), so that
+    ``(x - y)`` and ``(y - x)`` are recognised as one factor; returns whether it flipped."""
+    first = base.args[0]
+    negative = (isinstance(first, Num) and first.value < 0) or (
+        isinstance(first, Mul) and isinstance(first.args[0], Num) and first.args[0].value < 0
+    )
+    return (mul(-1, base), True) if negative else (base, False)
+
+
+def _term_factors(term: Expr) -> tuple[Number, dict[Key, Fraction]]:
+    """A term's numeric coefficient and its factors ``{(base, symbolic exponent): k}``."""
     factors = term.args if isinstance(term, Mul) else (term,)
-    coefficient: Fraction | None = Fraction(1)
+    coefficient: Number = 1
     powers: dict[Key, Fraction] = {}
     for factor in factors:
         if isinstance(factor, Num):
-            value = factor.value
-            coefficient = None if isinstance(value, float) else Fraction(value)
+            coefficient = factor.value
             continue
         base, exponent = (factor.base, factor.exp) if isinstance(factor, Pow) else (factor, ONE)
         numeric, rest = _split_exponent(exponent)
         if numeric is None:  # a float exponent: only identical factors are common
             powers[(factor, ZERO)] = Fraction(1)
-        else:
-            powers[(base, rest)] = numeric
+            continue
+        if isinstance(base, Add) and rest is ZERO and numeric.denominator == 1:
+            base, flipped = _oriented(base)
+            if flipped and numeric.numerator % 2:
+                coefficient = -coefficient
+        powers[(base, rest)] = numeric
     return coefficient, powers
 
 
-def _content(coefficients: list[Fraction | None]) -> Fraction:
+def _rebuild(coefficient: Number, powers: dict[Key, Fraction]) -> Expr:
+    return mul(
+        Num(numbers.normalize(coefficient)),
+        *(power(base, add(rest, Num(numbers.normalize(k)))) for (base, rest), k in powers.items()),
+    )
+
+
+def _content(coefficients: list[Number]) -> Fraction:
     """The positive rational gcd of the coefficients (1 when a float is involved)."""
-    if any(c is None for c in coefficients):
+    if any(isinstance(c, float) for c in coefficients):
         return Fraction(1)
-    numerator = math.gcd(*(c.numerator for c in coefficients))  # type: ignore[union-attr]
-    denominator = math.lcm(*(c.denominator for c in coefficients))  # type: ignore[union-attr]
+    numerator = math.gcd(*(Fraction(c).numerator for c in coefficients))
+    denominator = math.lcm(*(Fraction(c).denominator for c in coefficients))
     return Fraction(numerator, denominator)
 
 
@@ -86,14 +105,17 @@ def _common(terms: tuple[Expr, ...]) -> dict[Key, Fraction]:
 
 
 def _factor_out(terms: tuple[Expr, ...], common: dict[Key, Fraction], content: Fraction) -> Expr:
-    factor = mul(
-        *(power(base, add(rest, Num(numbers.normalize(k)))) for (base, rest), k in common.items())
-    )
+    factor = _rebuild(1, common)
     if isinstance(factor, Num) and content == 1:
         return add(*terms)
-    inverse = mul(Num(numbers.normalize(1 / content)), power(factor, -1))
-    inner = add(*(mul(t, inverse) for t in terms))
-    return mul(Num(numbers.normalize(content)), factor, inner)
+    inner = []
+    for term in terms:
+        coefficient, powers = _term_factors(term)
+        left = {key: k for key, k in powers.items() if key not in common}
+        for (base, rest), k in common.items():  # b**(r + k) / b**(r + m) = b**(k - m)
+            left[(base, ZERO)] = powers.get((base, rest), Fraction(0)) - k
+        inner.append(_rebuild(numbers.divide(coefficient, numbers.normalize(content)), left))
+    return mul(Num(numbers.normalize(content)), factor, add(*inner))
 
 
 def factor_candidates(node: Expr) -> Iterator[Expr]:
@@ -103,7 +125,7 @@ def factor_candidates(node: Expr) -> Iterator[Expr]:
     terms = node.args
     coefficients = [_term_factors(t)[0] for t in terms]
     content = _content(coefficients)
-    if all(c is not None and c < 0 for c in coefficients):
+    if all(c < 0 for c in coefficients):
         content = -content
     both = _common(terms)
     if not both:
@@ -141,7 +163,7 @@ def content_candidates(node: Expr) -> Iterator[Expr]:
             continue
         coefficients = [_term_factors(t)[0] for t in base.args]
         content = _content(coefficients)
-        if all(c is not None and c < 0 for c in coefficients):
+        if all(c < 0 for c in coefficients):
             content = -content
         others = node.args[:i] + node.args[i + 1 :]
         for c in (content, -content) if k.value % 2 else (content,):
@@ -178,9 +200,8 @@ def _times_exp(term: Expr, u: Expr) -> Expr:
 def positive_exp_candidates(node: Expr) -> Iterator[Expr]:
     """Clear ``exp(-u)`` from a denominator sum: ``exp(-x)/(exp(-x) + 1)**2 ->
     exp(x)/(exp(x) + 1)**2`` (multiply the sum and the numerator by ``exp(u)**k``)."""
-    if not isinstance(node, Mul):
-        return
-    for i, factor in enumerate(node.args):
+    factors = node.args if isinstance(node, Mul) else (node,)
+    for i, factor in enumerate(factors):
         if not (isinstance(factor, Pow) and isinstance(factor.base, Add)):
             continue
         k = factor.exp
@@ -193,11 +214,21 @@ def positive_exp_candidates(node: Expr) -> Iterator[Expr]:
         else:
             continue
         cleared = add(*(_times_exp(t, u) for t in factor.base.args))
-        numerator = [f for j, f in enumerate(node.args) if j != i]
+        numerator = [f for j, f in enumerate(factors) if j != i]
         exp_factors = [f for f in numerator if isinstance(f, Call) and f.name == "exp"]
         rest = [f for f in numerator if not (isinstance(f, Call) and f.name == "exp")]
         exponent = add(*(f.args[0] for f in exp_factors), mul(-k.value, u))
         yield mul(*rest, call("exp", exponent), power(cleared, k))
+
+
+def positive_exp_sum_candidates(node: Expr) -> Iterator[Expr]:
+    """``positive-exp`` on each term of a sum, so that the denominators can then be shared:
+    ``x*exp(x)/(exp(x) + 1)**2 + 1/(exp(-x) + 1)``."""
+    if not isinstance(node, Add):
+        return
+    terms = [next(positive_exp_candidates(t), t) for t in node.args]
+    if any(t is not u for t, u in zip(terms, node.args, strict=True)):
+        yield add(*terms)
 
 
 def partial_factor_candidates(node: Expr, tries: int = 3) -> Iterator[Expr]:
@@ -282,112 +313,3 @@ def expand_candidates(node: Expr) -> Iterator[Expr]:
         result = _expand_product(node)
         if result is not None:
             yield result
-
-
-# --- cancelling polynomial gcds (univariate, rational coefficients) -------------------------
-
-Poly = list[Fraction]  # coefficients, lowest degree first, no trailing zeros
-
-
-def _monomial_degree(factor: Expr, variable: Sym) -> int | None:
-    if factor is variable:
-        return 1
-    if isinstance(factor, Pow) and factor.base is variable and isinstance(factor.exp, Num):
-        k = factor.exp.value
-        return k if type(k) is int and 0 < k <= MAX_POLY_DEGREE else None
-    return None
-
-
-def to_poly(expr: Expr, variable: Sym) -> Poly | None:
-    """Coefficients of ``expr`` as a polynomial in ``variable`` with rational coefficients."""
-    poly: dict[int, Fraction] = {}
-    for term in expr.args if isinstance(expr, Add) else (expr,):
-        coefficient, degree = Fraction(1), 0
-        for factor in term.args if isinstance(term, Mul) else (term,):
-            if isinstance(factor, Num):
-                if isinstance(factor.value, float):
-                    return None
-                coefficient *= Fraction(factor.value)
-                continue
-            k = _monomial_degree(factor, variable)
-            if k is None:
-                return None
-            degree += k
-        poly[degree] = poly.get(degree, Fraction(0)) + coefficient
-    top = max(poly)
-    return [poly.get(k, Fraction(0)) for k in range(top + 1)]
-
-
-def _poly_of(expr: Expr, variable: Sym) -> Poly | None:
-    """``to_poly`` of ``expr``, or of its expansion (``x**2*(2*x - 3) + 1``)."""
-    poly = to_poly(expr, variable)
-    if poly is None:
-        for expanded in expand_candidates(expr):
-            poly = to_poly(expanded, variable)
-    return poly
-
-
-def _trim(p: Poly) -> Poly:
-    while p and p[-1] == 0:
-        p = p[:-1]
-    return p
-
-
-def _divmod(p: Poly, q: Poly) -> tuple[Poly, Poly]:
-    quotient = [Fraction(0)] * max(len(p) - len(q) + 1, 1)
-    rest = list(p)
-    while len(_trim(rest)) >= len(q):
-        rest = _trim(rest)
-        shift, factor = len(rest) - len(q), rest[-1] / q[-1]
-        quotient[shift] = factor
-        for i, c in enumerate(q):
-            rest[i + shift] -= factor * c
-    return _trim(quotient), _trim(rest)
-
-
-def poly_gcd(p: Poly, q: Poly) -> Poly:
-    """Monic greatest common divisor (Euclid over the rationals)."""
-    p, q = _trim(p), _trim(q)
-    while q:
-        p, q = q, _divmod(p, q)[1]
-    return [c / p[-1] for c in p] if p else p
-
-
-def from_poly(p: Poly, variable: Sym) -> Expr:
-    """The expression of a coefficient list."""
-    return add(
-        *(mul(Num(numbers.normalize(c)), power(variable, k)) for k, c in enumerate(p) if c != 0)
-    )
-
-
-def cancel_candidates(node: Expr) -> Iterator[Expr]:
-    """Cancel a common polynomial factor of a numerator and a denominator sum."""
-    if not isinstance(node, Mul):
-        return
-    sums = [
-        (f.base if isinstance(f, Pow) else f, f.exp.value if isinstance(f, Pow) else 1)
-        for f in node.args
-        if isinstance(f, Add) or (isinstance(f, Pow) and isinstance(f.base, Add)
-        and isinstance(f.exp, Num) and type(f.exp.value) is int)
-    ]  # fmt: skip
-    tops = [(s, k) for s, k in sums if k > 0]
-    bottoms = [(s, k) for s, k in sums if k < 0]
-    for top, a in tops:
-        for bottom, b in bottoms:
-            for variable in free_symbols(top):
-                p, q = _poly_of(top, variable), _poly_of(bottom, variable)
-                if p is None or q is None:
-                    continue
-                g = poly_gcd(p, q)
-                if len(g) < 2:
-                    continue
-                p1, q1 = _divmod(p, g)[0], _divmod(q, g)[0]
-                g_expr = from_poly(g, variable)
-                replaced = power(g_expr, a + b), power(from_poly(p1, variable), a)
-                rest = [f for f in node.args if not _has_base(f, top) and not _has_base(f, bottom)]
-                yield mul(*rest, *replaced, power(from_poly(q1, variable), b))
-                return
-
-
-def _has_base(factor: Expr, base: Expr) -> bool:
-    return factor is base or (isinstance(factor, Pow) and factor.base is base)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cached_property
 
-from . import algebra
+from . import algebra, polynomial
 from .expr import Add, Call, Expr, Mul, Num, Pow, Sym, add, mul, power
 from .functions import Abs, cos, cosh, cot, exp, log, sign, sin, sinh, tan, tanh
 from .numbers import normalize
@@ -120,6 +121,29 @@ def is_nonnegative(expr: Expr, facts: Facts, depth: int = 12) -> bool:
     return is_positive(expr, facts, depth)
 
 
+def opposite(first: str, second: str) -> Condition:
+    """The bound values are numbers with ``first == -second``."""
+
+    def check(b: Bindings, facts: Facts) -> bool:
+        x, y = b[first], b[second]
+        return isinstance(x, Num) and isinstance(y, Num) and x.value == -y.value
+
+    return check
+
+
+def double_angle(node: Expr) -> Iterable[Expr]:
+    """``c*sin(u)*cos(u) -> c/2*sin(2*u)`` (kept only where it is cheaper, e.g. ``c = 2``)."""
+    if not isinstance(node, Mul):
+        return
+    sines = {f.args[0]: f for f in node.args if isinstance(f, Call) and f.name == "sin"}
+    for factor in node.args:
+        if isinstance(factor, Call) and factor.name == "cos" and factor.args[0] in sines:
+            sine = sines[factor.args[0]]
+            rest = [f for f in node.args if f is not sine and f is not factor]
+            yield mul(Fraction(1, 2), sin(2 * factor.args[0]), *rest)
+            return
+
+
 def power_of_product(node: Expr, facts: Facts) -> Iterable[Expr]:
     """``(u*v)**a -> u**a * v**a`` when all factors but one are >= 0 (so no sign is lost)."""
     if not (isinstance(node, Pow) and isinstance(node.base, Mul)):
@@ -205,17 +229,23 @@ RULES: tuple[Rule, ...] = (
     Rule("cos-over-sin", cos(u) / sin(u), cot(u)),
     Rule("sinh-over-cosh", sinh(u) / cosh(u), tanh(u)),
     Rule("tan-times-cos", tan(u) * cos(u), sin(u)),
+    Rule("tan-power", sin(u) ** a * cos(u) ** c, tan(u) ** a, when=opposite("a", "c")),
+    Rule("tanh-power", sinh(u) ** a * cosh(u) ** c, tanh(u) ** a, when=opposite("a", "c")),
+    Rule("double-angle", match=double_angle, heads=(Mul,)),
+    Rule("cos-double-angle", cos(u) ** 2 - sin(u) ** 2, cos(2 * u)),
     # rewrites that hold only for positive quantities (assume_positive=...)
     Rule("abs-positive", Abs(u), u, when=positive("u")),
     Rule("power-power-positive", (u**v) ** w, u ** (v * w), when=positive("u")),
     Rule("log-product", log(u * v), log(u) + log(v), when=either_positive("u", "v")),
     Rule("log-power-positive", log(u**v), v * log(u), when=positive("u")),
     # algebra: candidates weighed by the cost model
-    Rule("cancel-gcd", match=algebra.cancel_candidates, heads=(Mul,)),
+    Rule("cancel-gcd", match=polynomial.cancel_candidates, heads=(Mul,)),
+    Rule("factor-polynomial", match=polynomial.root_factor_candidates, heads=(Add,)),
     Rule("factor-common", match=algebra.factor_candidates, heads=(Add,)),
     Rule("factor-inner", match=algebra.inner_factor_candidates, heads=(Mul,)),
     Rule("content", match=algebra.content_candidates, heads=(Mul,)),
-    Rule("positive-exp", match=algebra.positive_exp_candidates, heads=(Mul,)),
+    Rule("positive-exp", match=algebra.positive_exp_candidates, heads=(Mul, Pow)),
+    Rule("positive-exp-sum", match=algebra.positive_exp_sum_candidates, heads=(Add,)),
     Rule("factor-partial", match=algebra.partial_factor_candidates, heads=(Add,)),
     Rule("expand", match=algebra.expand_candidates, heads=(Add, Mul, Pow)),
 )

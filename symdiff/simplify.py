@@ -36,6 +36,7 @@ class Simplifier:
         self.steps = 0
         self.cost = CostModel()
         self.memo: dict[Expr, Expr] = {}
+        self.level: dict[Expr, int] = {}  # the nesting depth at which a form was settled
 
     def run(self, root: Expr, depth: int = 0) -> Expr:
         """The simplest form of ``root`` found; visits only nodes not simplified before."""
@@ -51,8 +52,16 @@ class Simplifier:
             elif depth < MAX_NESTING:  # canonicalising may create new, unvisited children
                 memo[node] = self.run(rebuilt, depth + 1)
             else:
-                memo[node] = rebuilt
+                memo[node] = self.rewrite(rebuilt, depth)
+        memo[root] = self._settle(memo[root], depth)
         return memo[root]
+
+    def _settle(self, node: Expr, depth: int) -> Expr:
+        """``node`` rewritten at ``depth`` unless that (or a shallower, more thorough) rewrite
+        happened already: a form found inside a nested candidate run is not final."""
+        if self.level.get(node, MAX_NESTING + 1) <= depth or self.steps >= self.budget:
+            return node
+        return self.rewrite(node, depth)
 
     def rewrite(self, node: Expr, depth: int) -> Expr:
         """Apply the best strictly-cheaper rewrite at ``node`` until none is left."""
@@ -74,6 +83,7 @@ class Simplifier:
             settled = depth < MAX_NESTING
         if settled and self.steps < self.budget:
             self.memo.setdefault(current, current)
+            self.level[current] = min(self.level.get(current, depth), depth)
         return current
 
     def _candidates(self, node: Expr) -> Iterable[Expr]:
