@@ -12,11 +12,12 @@ the gradient are computed at 10**6 random points by
   written on, so no jax timing code exists yet (``jax.jit(jax.vmap(jax.value_and_grad(f)))``
   would be the contender).
 
-Every timing is the minimum over repeats (the machine is shared, so the minimum is the least
-noisy estimate).  Ratios are time / hand-written NumPy time (lower is faster).
+Every timing is the minimum over interleaved rounds (the machine is shared: the minimum is the
+least noisy estimate, and interleaving spreads bursts of load over all contenders).  Ratios
+are time / hand-written NumPy time (lower is faster).
 
-    python benchmarks/bench_codegen.py            # 10**6 points, 5 repeats
-    python benchmarks/bench_codegen.py --quick    # 10**5 points, 3 repeats
+    python benchmarks/bench_codegen.py            # 10**6 points, 7 rounds
+    python benchmarks/bench_codegen.py --quick    # 10**5 points, 3 rounds
 """
 
 from __future__ import annotations
@@ -160,16 +161,21 @@ def problems() -> list[Problem]:
 # --- the contenders ---------------------------------------------------------------------------
 
 
-def best_time(function: Callable[[], Any], repeats: int) -> float:
-    """Minimum wall time of ``function()`` over ``repeats`` runs, in seconds."""
-    times = []
+def best_times(functions: dict[str, Callable[[], Any]], repeats: int) -> dict[str, float]:
+    """Minimum wall time of each function over ``repeats`` rounds, in seconds.
+
+    The rounds interleave the contenders, so a burst of load from other processes on the shared
+    machine slows every contender of a round, not just one.
+    """
+    times: dict[str, list[float]] = {label: [] for label in functions}
     for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-        del result
-    return min(times)
+        for label, function in functions.items():
+            gc.collect()
+            start = time.perf_counter()
+            result = function()
+            times[label].append(time.perf_counter() - start)
+            del result
+    return {label: min(values) for label, values in times.items()}
 
 
 def flatten(result: Any) -> list[Any]:
@@ -224,20 +230,19 @@ def run(points: int, repeats: int) -> list[dict[str, Any]]:
             arrays = list(stacked)
         reference = flatten(problem.hand(*arrays))
         row: dict[str, Any] = {"problem": problem.name, "outputs": len(reference)}
-        row["hand-written NumPy"] = best_time(
-            lambda hand=problem.hand, arrays=arrays: hand(*arrays), repeats
-        )
         del reference
+        sample = slice(0, min(points, 20000))
+        check = flatten(problem.hand(*(a[sample] for a in arrays)))
+        functions = {"hand-written NumPy": problem.hand}
         for label, (function, build) in contenders(problem).items():
             got = flatten(function(*arrays))
-            sample = slice(0, min(points, 20000))
-            check = flatten(problem.hand(*(a[sample] for a in arrays)))
             error = max_relative_error([np.broadcast_to(g, (points,))[sample] for g in got], check)
             del got
-            row[label] = best_time(lambda f=function, arrays=arrays: f(*arrays), repeats)
             row[f"{label} error"] = error
             row[f"{label} build"] = build
-            gc.collect()
+            functions[label] = function
+        calls = {label: (lambda f=f, a=arrays: f(*a)) for label, f in functions.items()}
+        row.update(best_times(calls, repeats))
         rows.append(row)
         print(f"  {problem.name}: done", file=sys.stderr, flush=True)
         arrays.clear()
@@ -287,8 +292,8 @@ def table(rows: list[dict[str, Any]], points: int) -> str:
             *lines,
             "",
             "| problem | numpy / hand <= 1.2 | numpy / SymPy cse < 1 | c / hand < 1 | "
-            "symdiff c build (gradient + codegen + cc) | max rel. error vs hand (numpy, c, "
-            "SymPy, SymPy cse) |",
+            "symdiff c build (gradient + codegen + cc; ~0 when cached) | "
+            "max rel. error vs hand (numpy, c, SymPy, SymPy cse) |",
             "|---|---|---|---|---|---|",
             *checks,
         ]
@@ -297,9 +302,9 @@ def table(rows: list[dict[str, Any]], points: int) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="10**5 points, 3 repeats")
+    parser.add_argument("--quick", action="store_true", help="10**5 points, 3 rounds")
     options = parser.parse_args(argv)
-    points, repeats = (10**5, 3) if options.quick else (10**6, 5)
+    points, repeats = (10**5, 3) if options.quick else (10**6, 7)
     print(f"## Code generation benchmark ({datetime.date.today()})", file=sys.stderr)
     rows = run(points, repeats)
     command = "python benchmarks/bench_codegen.py" + (" --quick" if options.quick else "")
