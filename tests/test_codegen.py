@@ -288,3 +288,13 @@ def test_cli_emits_each_target():
     value, dx, dy = namespace["f"](1.5, 0.5)
     assert close(value, 2.25 * math.sin(0.5), 1e-15) and close(dx, 3 * math.sin(0.5), 1e-15)
     assert close(dy, 1.5**2 * math.cos(0.5), 1e-15)
+
+
+def test_ten_thousand_deep_expression_compiles():
+    x = Sym("x")
+    expr = x
+    for i in range(10_000):
+        expr = symdiff.sin(expr) + i
+    expected = evaluate(expr, x=0.5)
+    for target in ("python", "numpy"):
+        assert close(float(symdiff.compile(expr, "x", target=target)(0.5)), expected, 1e-12)

@@ -83,6 +83,7 @@ class _Lowering:
         self.tree: dict[Expr, Tree] = {}
         self.rest: dict[Expr, Expr] = {}  # c*u*v*... -> u*v*... (shared by every coefficient)
         self.shared_products: dict[Expr, tuple[Expr, ...]] = {}  # see products.py
+        self.depths: dict[int, int] = {}  # id(tree of a node) -> its depth (trees stay alive)
         self.counts: dict[Expr, int] = {}
         self.powers: dict[tuple[Tree, Fraction], Tree] = {}  # (atom, exponent) -> temporary
 
@@ -157,10 +158,12 @@ class _Lowering:
                     continue
             tree = self._lower(node)
             shared = self.counts.get(node, 0) > 1 and not (self.recompute and one_operation(tree))
-            if not is_atom(tree) and (shared or depth(tree) > MAX_DEPTH):
+            nesting = depth(tree, self.depths)
+            if not is_atom(tree) and (shared or nesting > MAX_DEPTH):
                 tree = self.emit(tree)
                 self._remember_power(node, tree)
             self.tree[node] = tree
+            self.depths[id(tree)] = 0 if tree[0] == "temp" else nesting
         outputs = tuple(self.tree[root] for root in self.roots)
         dependencies = self._dependencies(nodes)
         return Program(

@@ -40,17 +40,19 @@ def negated(tree: Tree) -> Tree:
     return tree[1] if tree[0] == "neg" else ("neg", tree)
 
 
-def depth(tree: Tree) -> int:
-    """Nesting depth of a tree (atoms are 0); trees are kept shallow, so this is cheap."""
+def depth(tree: Tree, known: dict[int, int] | None = None) -> int:
+    """Nesting depth of a tree (atoms are 0); ``known`` caches depths by ``id`` of live trees."""
+    if known is not None and id(tree) in known:
+        return known[id(tree)]
     match tree[0]:
         case "sum":
-            return 1 + max(depth(t) for _, t in tree[1])
+            return 1 + max(depth(t, known) for _, t in tree[1])
         case "product":
-            return 1 + max((depth(t) for t in (*tree[1], *tree[2])), default=0)
+            return 1 + max((depth(t, known) for t in (*tree[1], *tree[2])), default=0)
         case "neg":
-            return depth(tree[1])
+            return depth(tree[1], known)
         case "call":
-            return 1 + max((depth(t) for t in tree[2]), default=0)
+            return 1 + max((depth(t, known) for t in tree[2]), default=0)
     return 0
 
 
