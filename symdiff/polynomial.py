@@ -13,8 +13,7 @@ from fractions import Fraction
 
 from . import numbers
 from .algebra import expand_candidates
-from .expr import Add, Expr, Mul, Num, Pow, Sym, add, mul, power
-from .traverse import free_symbols
+from .expr import Add, Call, Expr, Mul, Num, Pow, Sym, add, mul, power
 
 MAX_POLY_DEGREE = 24
 MAX_ROOT_DEGREE = 8
@@ -94,6 +93,23 @@ def from_poly(p: Poly, variable: Sym) -> Expr:
     )
 
 
+def single_symbol(expr: Expr, limit: int = 200) -> Sym | None:
+    """The only symbol of a function-free ``expr`` (a cheap, bounded walk), else ``None``."""
+    found: Sym | None = None
+    stack, visited = [expr], 0
+    while stack:
+        node = stack.pop()
+        visited += 1
+        if visited > limit or isinstance(node, Call):
+            return None
+        if isinstance(node, Sym):
+            if found is not None and node is not found:
+                return None
+            found = node
+        stack.extend(node.args)
+    return found
+
+
 def cancel_candidates(node: Expr) -> Iterator[Expr]:
     """Cancel a common polynomial factor of a numerator and a denominator sum."""
     if not isinstance(node, Mul):
@@ -105,14 +121,13 @@ def cancel_candidates(node: Expr) -> Iterator[Expr]:
         and isinstance(f.exp, Num) and type(f.exp.value) is int)
     ]  # fmt: skip
     tops = [(s, k) for s, k in sums if k > 0]
-    bottoms = [(s, k) for s, k in sums if k < 0 and len(free_symbols(s)) == 1]
-    for bottom, b in bottoms:
-        (variable,) = free_symbols(bottom)
-        q = _poly_of(bottom, variable)
+    bottoms = [(s, k, single_symbol(s)) for s, k in sums if k < 0]
+    for bottom, b, variable in bottoms:
+        q = None if variable is None else _poly_of(bottom, variable)
         if q is None:
             continue
         for top, a in tops:
-            if free_symbols(top) != (variable,):  # univariate, rational coefficients only
+            if single_symbol(top) is not variable:  # univariate, rational coefficients only
                 continue
             p = _poly_of(top, variable)
             if p is None:
@@ -168,11 +183,8 @@ def root_factor_candidates(node: Expr) -> Iterator[Expr]:
     """Factor a univariate polynomial over its rational roots: ``x**2 + 2*x + 1 -> (x + 1)**2``."""
     if not isinstance(node, Add):
         return
-    variables = free_symbols(node)
-    if len(variables) != 1:
-        return
-    (variable,) = variables
-    p = to_poly(node, variable)
+    variable = single_symbol(node)
+    p = None if variable is None else to_poly(node, variable)
     if p is None or not 2 <= len(p) - 1 <= MAX_ROOT_DEGREE:
         return
     roots = rational_roots(p)

@@ -37,6 +37,7 @@ class Simplifier:
         self.cost = CostModel()
         self.memo: dict[Expr, Expr] = {}
         self.level: dict[Expr, int] = {}  # the nesting depth at which a form was settled
+        self.proposals: dict[Expr, list[Expr]] = {}
 
     def run(self, root: Expr, depth: int = 0) -> Expr:
         """The simplest form of ``root`` found; visits only nodes not simplified before."""
@@ -87,16 +88,20 @@ class Simplifier:
         return current
 
     def _candidates(self, node: Expr) -> Iterable[Expr]:
-        for rule in rules_for(node):
-            if self.steps >= self.budget:
-                return
-            self.steps += 1
-            try:
-                for candidate in rule.candidates(node, self.facts):
-                    if candidate is not node:
-                        yield candidate
-            except (SymdiffError, ArithmeticError, ValueError):
-                continue  # a candidate that would divide by zero or overflow is no candidate
+        """Every rule's proposals for ``node``, computed once per node and run."""
+        proposals = self.proposals.get(node)
+        if proposals is None:
+            proposals = []
+            for rule in rules_for(node):
+                if self.steps >= self.budget:
+                    return proposals
+                self.steps += 1
+                try:
+                    proposals.extend(c for c in rule.candidates(node, self.facts) if c is not node)
+                except (SymdiffError, ArithmeticError, ValueError):
+                    continue  # a rewrite that would divide by zero or overflow is no candidate
+            self.proposals[node] = proposals
+        return proposals
 
 
 def simplify(expr: Any, *, assume_positive: Iterable[str] = (), budget: int | None = None) -> Expr:
