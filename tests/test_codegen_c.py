@@ -192,3 +192,13 @@ def test_scalar_inputs_give_scalars(formula_functions):
     assert (float(value), float(dx), float(dy)) == (17.0, 12.0, 5.0)
     assert np.shape(value) == ()
     assert math.isfinite(value)
+
+
+def test_portable_build_without_vector_flags(cache):
+    import ctypes
+
+    source = symdiff.codegen(symdiff.parse("exp(x)*sin(x)"), "x", target="c", name="portable")
+    library = ctypes.CDLL(str(build_library(source, cache_dir=cache, vector=False)))
+    library.portable.restype = ctypes.c_double
+    library.portable.argtypes = [ctypes.c_double]
+    assert close(library.portable(0.7), math.exp(0.7) * math.sin(0.7), 1e-15)
