@@ -1,17 +1,17 @@
 """Lowering expression DAGs to straight-line code: the target-independent half of codegen.
 
 Every non-atomic DAG node is computed once.  A node gets its own statement (``t3 = ...``) when
-it is shared, is a root, or would nest too deeply; otherwise its small tree is written inline in
-its one parent.  The trees use a tiny vocabulary that each target prints with its own names:
+it is shared or would nest too deeply; otherwise its small tree is written inline in its one
+parent (see ``trees.py`` for the tree vocabulary each target prints).  On the way:
 
-    ("const", float)  ("ratio", p, q)  ("arg", i)  ("temp", k)
-    ("sum", ((negative, tree), ...))  ("product", numerators, denominators)  ("neg", tree)
-    ("call", name, args)   # name in FUNCTION_NAMES: sin ... sqrt, pow, abs, sign, erf, atan2
-
-Integer powers become products (``x**3 -> x*x*x``, ``x**-2 -> 1/(x*x)``, squaring through
-temporaries above 4), half-integer powers use ``sqrt``, symbol-free subtrees are folded to float64
-constants, and rows of ``FUNCTIONS`` without a common library name are rewritten
-(``sec(u) -> 1/cos(u)``, ``acoth(u) -> atanh(1/u)``, ``stop_gradient(u) -> u``).
+- products that differ only in their coefficient share the rest (``2*x*y``, ``-x*y``), pairs of
+  factors common to several products become nodes (``products.py``), and factors common to the
+  terms of a sum are taken out (``a*b + a*c -> a*(b + c)``);
+- integer powers become products through shared squares (``x**13`` is 5 multiplications,
+  ``x**-2`` is ``1/t`` with ``t = x*x``), half-integer powers use ``sqrt``;
+- symbol-free subtrees are folded to float64 constants, and rows of ``FUNCTIONS`` without a
+  common library name are rewritten (``sec(u) -> 1/cos(u)``, ``acoth(u) -> atanh(1/u)``,
+  ``stop_gradient(u) -> u``).
 """
 
 from __future__ import annotations
@@ -107,7 +107,8 @@ class _Lowering:
         if override is not None:
             return override
         rest = self.rest.get(node)
-        if rest is None and isinstance(node, Mul) and len(node.args) > 2 and node.args[0].RANK == 0:
+        coefficient = isinstance(node, Mul) and isinstance(node.args[0], Num)
+        if rest is None and coefficient and len(node.args) > 2:
             rest = self.rest[node] = Mul._raw(node.args[1:])
         return node.args if rest is None else (node.args[0], rest)
 
@@ -276,7 +277,7 @@ class _Lowering:
             else:
                 base = self.tree[factor.base]
                 side = numerators if exponent > 0 else denominators
-                side.extend(self._powerfactors_of(base, abs(exponent)))
+                side.extend(self._power_factors(base, abs(exponent)))
         numerators = constants_first(numerators)
         numerators = self._chunked(numerators)
         denominators = self._chunked(denominators)
@@ -292,7 +293,7 @@ class _Lowering:
                      *trees[MAX_OPERANDS:]]  # fmt: skip
         return trees
 
-    def _powerfactors_of(self, base: Tree, exponent: Fraction) -> list[Tree]:
+    def _power_factors(self, base: Tree, exponent: Fraction) -> list[Tree]:
         """Factors whose product is ``base**exponent`` (``exponent > 0``, integer or n/2)."""
         if exponent == 1:
             return [base]
