@@ -71,6 +71,7 @@ def factors_of(tree: Tree) -> tuple[list[Tree], list[Tree]]:
 
 
 def as_term(numerators: list[Tree], denominators: list[Tree]) -> Tree:
+    """The term with these factors (a lone factor stays itself; none at all is 1)."""
     if not denominators and len(numerators) <= 1:
         return numerators[0] if numerators else ONE_TREE
     return ("product", tuple(numerators), tuple(denominators))
@@ -104,6 +105,7 @@ def common_factors(
 
 
 def without(factors: list[Tree], removed: Counter) -> list[Tree]:
+    """``factors`` minus the multiset ``removed``, in their order."""
     left = Counter(removed)
     kept = []
     for factor in factors:
