@@ -39,8 +39,8 @@ def _power_rule(node: Pow, dbase: Expr, dexp: Expr) -> Expr:
     base, exp = node.args
     if dexp is ZERO:  # u**c: c*u**(c-1)*du
         return mul(exp, power(base, add(exp, -1)), dbase)
-    if dbase is ZERO:  # c**v: c**v*log(c)*dv
-        return mul(node, log(base), dexp)
+    if dbase is ZERO:  # c**v: c**v*log(c)*dv (0**v is 0 wherever it is defined)
+        return ZERO if base is ZERO else mul(node, log(base), dexp)
     # u**v: u**v*(dv*log(u) + v*du/u)
     return mul(node, add(mul(dexp, log(base)), mul(exp, dbase, power(base, -1))))
 

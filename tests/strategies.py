@@ -37,25 +37,39 @@ def leaves(variables: tuple[str, ...] = VARIABLES) -> st.SearchStrategy[Expr]:
 
 
 def expressions(
-    variables: tuple[str, ...] = VARIABLES, max_leaves: int = 12, functions: tuple = UNARY
+    variables: tuple[str, ...] = VARIABLES, max_leaves: int = 10, functions: tuple = UNARY
 ) -> st.SearchStrategy[Expr]:
-    """Random expressions over ``variables``: sums, products, quotients, powers, calls."""
+    """Random expressions over ``variables``: sums, products, quotients, powers and calls of every
+    function, nested up to 8 deep, with at most ``max_leaves`` leaves."""
     exponents = st.one_of(
         st.integers(-3, 4).map(Num),
         st.sampled_from([Fraction(1, 2), Fraction(-1, 2), Fraction(1, 3), Fraction(3, 2)]).map(Num),
     )
+    binary = {
+        "add": lambda a, b: a + b,
+        "sub": lambda a, b: a - b,
+        "mul": lambda a, b: a * b,
+        "div": lambda a, b: a / b,
+        "pow": lambda a, b: a**b,
+        "atan2": lambda a, b: call("atan2", a, b),
+    }
+    kinds = ("call", "call", "call", "add", "sub", "mul", "div", "power", "sqrt", "pow", "atan2")
 
-    def extend(children: st.SearchStrategy[Expr]) -> st.SearchStrategy[Expr]:
-        return st.one_of(
-            st.tuples(children, children).map(_safe(lambda a, b: a + b)),
-            st.tuples(children, children).map(_safe(lambda a, b: a - b)),
-            st.tuples(children, children).map(_safe(lambda a, b: a * b)),
-            st.tuples(children, children).map(_safe(lambda a, b: a / b)),
-            st.tuples(children, exponents).map(_safe(lambda a, b: a**b)),
-            st.tuples(children, children).map(_safe(lambda a, b: a**b)),
-            st.tuples(st.sampled_from(functions), children).map(_safe(lambda f, a: call(f, a))),
-            st.tuples(children, children).map(_safe(lambda a, b: call("atan2", a, b))),
-            st.tuples(children).map(_safe(sqrt)),
-        )
+    @st.composite
+    def build(draw: st.DrawFn, depth: int, budget: int) -> Expr:
+        if depth == 0 or budget <= 1 or draw(st.integers(0, 9)) < 2:
+            return draw(leaves(variables))
+        kind = draw(st.sampled_from(kinds))
+        if kind in ("call", "sqrt", "power"):
+            inner = draw(build(depth - 1, budget))
+            if kind == "call":
+                return _safe(lambda f, a: call(f, a))((draw(st.sampled_from(functions)), inner))
+            if kind == "sqrt":
+                return _safe(sqrt)((inner,))
+            return _safe(lambda a, b: a**b)((inner, draw(exponents)))
+        left_budget = draw(st.integers(1, budget - 1))
+        left = draw(build(depth - 1, left_budget))
+        right = draw(build(depth - 1, budget - left_budget))
+        return _safe(binary[kind])((left, right))
 
-    return st.recursive(leaves(variables), extend, max_leaves=max_leaves)
+    return build(8, max_leaves)

@@ -6,7 +6,7 @@ import math
 
 import pytest
 import sympy
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from oracle import agree_numerically, to_sympy
 from strategies import UNARY, VARIABLES, expressions
 
@@ -97,6 +97,7 @@ def test_random_hessians_against_sympy(f) -> None:
     assume(checked > 0)
 
 
+@settings(max_examples=40)  # two expressions and SymPy per example: the costliest oracle test
 @given(expressions(functions=DIFFERENTIABLE, max_leaves=8), expressions(max_leaves=8))
 def test_random_jacobians_against_sympy(f, g) -> None:
     rows = jacobian([f, g], VARIABLES)
