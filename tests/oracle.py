@@ -18,7 +18,7 @@ from symdiff import EvaluationError, Expr, Num, evaluate
 from symdiff.evaluate import evaluate_all
 
 
-class stop_gradient(sympy.Function):  # noqa: N801 - spelled as symdiff prints it
+class stop_gradient(sympy.Function):
     """symdiff's ``stop_gradient(u)``: the value of ``u`` with derivative zero."""
 
     def fdiff(self, argindex: int = 1) -> sympy.Expr:
