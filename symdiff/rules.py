@@ -64,8 +64,6 @@ class Rule:
             yield from self.match(node, facts) if self.needs_facts else self.match(node)
             return
         assert self.pattern is not None
-        if not self.needs_names <= names_near_top(node, 4):  # 4: a scaled term adds a level
-            return
         found = match(self.pattern, node)
         if found is None or (self.when is not None and not self.when(found.bindings, facts)):
             return
@@ -263,11 +261,13 @@ def index(rules: Iterable[Rule]) -> dict[tuple[type, str | None], tuple[Rule, ..
 RULE_INDEX = index(RULES)
 
 
-def rules_for(node: Expr) -> tuple[Rule, ...]:
-    """The rules that may apply at ``node``."""
-    if isinstance(node, Call):
-        return RULE_INDEX.get((Call, node.name), ())
-    return RULE_INDEX.get((type(node), None), ())
+def rules_for(node: Expr) -> list[Rule]:
+    """The rules that may apply at ``node``: right head, and the functions their patterns need
+    occur near the top of ``node`` (a cheap filter before matching)."""
+    key = (Call, node.name) if isinstance(node, Call) else (type(node), None)
+    rows = RULE_INDEX.get(key, ())
+    names = names_near_top(node, 4)  # 4: a scaled term of a sum adds one level
+    return [row for row in rows if row.needs_names <= names]
 
 
 def rule_named(name: str) -> Rule:

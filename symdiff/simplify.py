@@ -17,7 +17,7 @@ from .cost import CostModel, postorder_missing
 from .errors import SymdiffError
 from .expr import Expr
 from .rules import Facts, rules_for
-from .traverse import dag_size
+from .traverse import dag_size, postorder
 
 MAX_PASSES = 6
 MAX_ROUNDS_PER_NODE = 8
@@ -56,6 +56,18 @@ class Simplifier:
                 memo[node] = self.rewrite(rebuilt, depth)
         memo[root] = self._settle(memo[root], depth)
         return memo[root]
+
+    def finish(self, root: Expr) -> Expr:
+        """Rewrite, at the top depth, every node of ``root`` that was only settled inside a
+        nested candidate run (cheaper than settling every intermediate form)."""
+        done: dict[Expr, Expr] = {}
+        for node in postorder(root):
+            args = [done[a] for a in node.args]
+            current = node if args == list(node.args) else node.rebuild(args)
+            if self.level.get(current, MAX_NESTING + 1) > 0 and self.steps < self.budget:
+                current = self.rewrite(current, 0)
+            done[node] = current
+        return done[root]
 
     def _settle(self, node: Expr, depth: int) -> Expr:
         """``node`` rewritten at ``depth`` unless that (or a shallower, more thorough) rewrite
@@ -124,7 +136,7 @@ def simplify(expr: Any, *, assume_positive: Iterable[str] = (), budget: int | No
     engine = Simplifier(facts, steps)
     current = expr
     for _ in range(MAX_PASSES):
-        result = engine.run(current)
+        result = engine.finish(engine.run(current))
         if result is current:
             break
         current = result
