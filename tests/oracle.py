@@ -146,4 +146,6 @@ def sympy_function(expr: Expr, variables: Sequence[str]) -> Any:
     theirs = to_sympy(expr).replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
     theirs = theirs.replace(SYMPY_NAMES["stop_gradient"], lambda u: u)  # the identity, for values
     symbols = [sympy.Symbol(v, real=True) for v in variables]
+    if theirs.has(sympy.zoo, sympy.nan):  # SymPy proved it undefined: nothing to compare
+        return lambda *args: float("nan")
     return sympy.lambdify(symbols, theirs, modules=["scipy", "numpy"])
