@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from symdiff import SymdiffError, diff, format_expr, parse
+import symdiff
+from symdiff import SymdiffError, diff, parse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,7 +49,9 @@ def run(args: argparse.Namespace, formula: str) -> str:
     fmt = getattr(args, "format", None) or "text"
     tidy = getattr(args, "simplify", True)
     if not names:
-        return format_expr(
+        return symdiff.format_expr(
             diff(expr, ("x", args.order), simplify=tidy) if args.order else expr, fmt
         )
-    return format_expr(diff(expr, *((name, args.order) for name in names), simplify=tidy), fmt)
+    return symdiff.format_expr(
+        diff(expr, *((name, args.order) for name in names), simplify=tidy), fmt
+    )

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import argparse
 
-from symdiff import SymdiffError, codegen, diff, gradient, parse
+import symdiff
+from symdiff import SymdiffError, diff, parse
 
 from .derive import variables_of
 
@@ -36,7 +37,7 @@ def run(args: argparse.Namespace, formula: str) -> str:
     names = [s.name for s in expr.free_symbols]
     arguments = names + [name for name in dict.fromkeys(wrt) if name not in names]
     if getattr(args, "grad", False):
-        roots = [expr, *gradient(expr, wrt or names)]
+        roots = [expr, *symdiff.gradient(expr, wrt or names)]
     else:
         order = getattr(args, "order", 1)
         if order < 0:
@@ -45,4 +46,4 @@ def run(args: argparse.Namespace, formula: str) -> str:
         tidy = getattr(args, "simplify", True)
         roots = diff(expr, *((v, order) for v in variables), simplify=tidy) if variables else expr
         roots = expr if order == 0 else roots
-    return codegen(roots, arguments, target=args.emit, name=args.name).rstrip("\n")
+    return symdiff.codegen(roots, arguments, target=args.emit, name=args.name).rstrip("\n")

@@ -10,19 +10,8 @@ from __future__ import annotations
 
 import argparse
 
-from symdiff import (
-    Expr,
-    SymdiffError,
-    cse_text,
-    dag_size,
-    format_expr,
-    gradient,
-    hessian,
-    jacobian,
-    parse,
-    simplify,
-    tree_size,
-)
+import symdiff
+from symdiff import Expr, SymdiffError, cse_text, dag_size, parse, tree_size
 
 from .present import Progress
 
@@ -75,7 +64,7 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
     """Labels and derivative expressions for the requested mode."""
     variables = _wanted_variables(args)
     if args.jacobian:
-        rows = jacobian(formula, variables)
+        rows = symdiff.jacobian(formula, variables)
         many = len(rows) > 1
         labels, entries = [], []
         for k, row in enumerate(rows, start=1):
@@ -84,7 +73,7 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
                 entries.append(entry)
         return labels, entries
     if args.hessian:
-        matrix = hessian(parse(formula), variables)
+        matrix = symdiff.hessian(parse(formula), variables)
         names = [v.name for v in matrix[0].variables] if matrix else []
         labels, entries = [], []
         for i, a in enumerate(names):
@@ -93,7 +82,7 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
                 labels.append(f"d2/d{a}2" if i == j else f"d2/d{a}d{b}")
                 entries.append(matrix[i][j])
         return labels, entries
-    vector = gradient(parse(formula), variables)
+    vector = symdiff.gradient(parse(formula), variables)
     return [f"d/d{v.name}" for v in vector.variables], list(vector)
 
 
@@ -108,8 +97,8 @@ def use_cse(entries: list[Expr], mode: str = "auto") -> bool:
 def _shown(entry: Expr, args: argparse.Namespace) -> str:
     """One entry as text: simplified for display when cheap (the API keeps the shared DAG)."""
     if getattr(args, "simplify", True) and tree_size(entry) <= SIMPLIFY_LIMIT:
-        entry = simplify(entry)
-    return format_expr(entry, getattr(args, "format", None) or "text")
+        entry = symdiff.simplify(entry)
+    return symdiff.format_expr(entry, getattr(args, "format", None) or "text")
 
 
 def run(args: argparse.Namespace, formula: str) -> str:

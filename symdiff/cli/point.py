@@ -9,17 +9,8 @@ from __future__ import annotations
 
 import argparse
 
-from symdiff import (
-    SymdiffError,
-    compare_methods,
-    evaluate,
-    evaluation_trace,
-    format_partials,
-    methods_table,
-    parse,
-    partials_at,
-    write_graph,
-)
+import symdiff
+from symdiff import SymdiffError, evaluate, parse
 
 METHOD_CHOICES = ("symbolic", "forward", "reverse", "numeric", "all")
 
@@ -84,7 +75,7 @@ def run(args: argparse.Namespace, formula: str) -> str:
         if args.method or args.trace:
             option = "--method" if args.method else "--trace"
             raise SymdiffError(f"{option} needs a point: add --at, e.g. --at x=3,y=4")
-        write_graph(expr, args.graph)
+        symdiff.write_graph(expr, args.graph)
         return f"wrote {args.graph}"
     point = parse_point(args.at)
     missing = [s.name for s in expr.free_symbols if s.name not in point]
@@ -96,12 +87,16 @@ def run(args: argparse.Namespace, formula: str) -> str:
         raise SymdiffError(f"--wrt {unknown[0]} needs a value in --at")
     parts = []
     if args.method == "all":
-        parts.append(methods_table(compare_methods(expr, point, wrt)))
+        parts.append(symdiff.methods_table(symdiff.compare_methods(expr, point, wrt)))
     else:
-        parts.append(format_partials(partials_at(expr, point, args.method or "symbolic", wrt)))
+        parts.append(
+            symdiff.format_partials(
+                symdiff.partials_at(expr, point, args.method or "symbolic", wrt)
+            )
+        )
     if args.trace:
-        parts.append(str(evaluation_trace(expr, point, wrt[0] if wrt else None)))
+        parts.append(str(symdiff.evaluation_trace(expr, point, wrt[0] if wrt else None)))
     if args.graph:
-        write_graph(expr, args.graph, point)
+        symdiff.write_graph(expr, args.graph, point)
         parts.append(f"wrote {args.graph}")
     return "\n\n".join(parts)

@@ -17,7 +17,8 @@ import threading
 import time
 from typing import TextIO
 
-from symdiff import Derivation, SymdiffError, explain, parse, to_json
+import symdiff
+from symdiff import SymdiffError, parse
 
 FORMAT_CHOICES = ("text", "latex", "json", "tree")
 
@@ -52,7 +53,7 @@ def use_color(stream: TextIO) -> bool:
     return bool(isatty and isatty())
 
 
-def derivation_json(derivation: Derivation) -> str:
+def derivation_json(derivation: symdiff.Derivation) -> str:
     """The steps as a JSON array; expressions are trees in the ``to_json`` schema."""
     rows = []
     for step in derivation.steps:
@@ -61,7 +62,8 @@ def derivation_json(derivation: Derivation) -> str:
              "depth": step.depth, "uses": list(step.uses)}
         )  # fmt: skip
         rows.append(
-            f'{head[:-1]}, "expr": {to_json(step.expr)}, "result": {to_json(step.result)}}}'
+            f'{head[:-1]}, "expr": {symdiff.to_json(step.expr)}, '
+            f'"result": {symdiff.to_json(step.result)}}}'
         )
     return "[\n" + ",\n".join(rows) + "\n]"
 
@@ -75,7 +77,7 @@ def run(args: argparse.Namespace, formula: str) -> str:
     names = variables_of(args, expr)
     if len(names) > 1:
         raise SymdiffError("--steps explains one derivative at a time: give a single --wrt")
-    derivation = explain(
+    derivation = symdiff.explain(
         formula,
         names[0] if names else "x",
         all=args.steps == "all",
