@@ -56,11 +56,6 @@ class Match:
     scale: Number = 1
 
 
-def has_wild(pattern: Expr) -> bool:
-    """True when ``pattern`` contains a wildcard (patterns are small: plain recursion)."""
-    return isinstance(pattern, Wild) or any(has_wild(a) for a in pattern.args)
-
-
 def _match(pattern: Expr, target: Expr, bindings: Bindings) -> Iterator[Bindings]:
     """All ways ``target`` is an instance of ``pattern`` extending ``bindings`` (exact, no rest)."""
     match pattern:
@@ -203,7 +198,6 @@ __all__ = [
     "Bindings",
     "Match",
     "Wild",
-    "has_wild",
     "head_of",
     "instantiate",
     "match",

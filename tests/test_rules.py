@@ -12,7 +12,31 @@ import random
 import pytest
 
 from symdiff import EvaluationError, evaluate, parse, simplify
+from symdiff.functions import cos, exp, log, sin
+from symdiff.pattern import match, wilds
 from symdiff.rules import RULES, Facts, rule_named
+
+u, v = wilds("u v")
+
+
+def test_matcher_binds_wildcards_and_keeps_the_rest() -> None:
+    found = match(exp(u) * exp(v), parse("2*x*exp(x)*exp(y)"))
+    assert found is not None
+    assert {found.bindings["u"], found.bindings["v"]} == {parse("x"), parse("y")}
+    assert set(found.rest) == {parse("2"), parse("x")}
+
+
+def test_matcher_scales_sum_patterns_and_checks_repeated_wildcards() -> None:
+    found = match(sin(u) ** 2 + cos(u) ** 2, parse("3*sin(x)**2 + 3*cos(x)**2 + y"))
+    assert found is not None and found.scale == 3 and found.rest == (parse("y"),)
+    assert match(sin(u) ** 2 + cos(u) ** 2, parse("sin(x)**2 + cos(y)**2")) is None
+    assert match(sin(u) ** 2 + cos(u) ** 2, parse("sin(x)**2 + 2*cos(x)**2")) is None
+
+
+def test_a_lone_wildcard_in_a_nested_product_takes_the_other_factors() -> None:
+    found = match(exp(u * log(v)), parse("exp(2*y*log(x))"))
+    assert found is not None and found.bindings == {"u": parse("2*y"), "v": parse("x")}
+
 
 # (rule, input, a candidate it must propose, symbols assumed positive)
 EXAMPLES: list[tuple[str, str, str, tuple[str, ...]]] = [
