@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 
 import symdiff
-from symdiff import SymdiffError, diff, parse
+from symdiff import SymdiffError, cse_text, diff, parse
+
+from .grad import use_cse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,9 +51,9 @@ def run(args: argparse.Namespace, formula: str) -> str:
     fmt = getattr(args, "format", None) or "text"
     tidy = getattr(args, "simplify", True)
     if not names:
-        return symdiff.format_expr(
-            diff(expr, ("x", args.order), simplify=tidy) if args.order else expr, fmt
-        )
-    return symdiff.format_expr(
-        diff(expr, *((name, args.order) for name in names), simplify=tidy), fmt
-    )
+        result = diff(expr, ("x", args.order), simplify=tidy) if args.order else expr
+    else:
+        result = diff(expr, *((name, args.order) for name in names), simplify=tidy)
+    if fmt == "text" and use_cse([result], getattr(args, "cse", "auto")):
+        return cse_text([result], ["result"])  # a shared DAG: name repeated parts once
+    return symdiff.format_expr(result, fmt)
