@@ -166,7 +166,8 @@ def content_candidates(node: Expr) -> Iterator[Expr]:
         if all(c < 0 for c in coefficients):
             content = -content
         others = node.args[:i] + node.args[i + 1 :]
-        for c in (content, -content) if k.value % 2 else (content,):
+        negative = isinstance(node.args[0], Num) and node.args[0].value < 0
+        for c in (content, -content) if k.value % 2 and negative else (content,):
             if c != 1:
                 scaled = add(*(mul(Num(numbers.normalize(1 / c)), t) for t in base.args))
                 yield mul(Num(numbers.normalize(c**k.value)), *others, power(scaled, k))
