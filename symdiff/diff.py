@@ -56,6 +56,22 @@ def _chain_rule(node: Call, dargs: list[Expr]) -> Expr:
     )
 
 
+def local_derivative(node: Expr, dargs: list[Expr], variable: Sym) -> Expr:
+    """The derivative of ``node`` given the derivatives ``dargs`` of its arguments."""
+    match node:
+        case Sym():
+            return ONE if node is variable else ZERO
+        case Add():
+            return add(*dargs)
+        case Mul():
+            return _product_rule(node, dargs)
+        case Pow():
+            return _power_rule(node, *dargs)
+        case Call():
+            return _chain_rule(node, dargs)
+    return ZERO  # numbers
+
+
 def derivative_wrt(expr: Expr, variable: Sym) -> Expr:
     """First derivative of ``expr`` with respect to one symbol (no simplification).
 
@@ -65,20 +81,7 @@ def derivative_wrt(expr: Expr, variable: Sym) -> Expr:
     relevant = depends_on([expr], [variable])
 
     def visit(node: Expr, dargs: list[Expr]) -> Expr:
-        if node not in relevant:
-            return ZERO
-        match node:
-            case Sym():
-                return ONE if node is variable else ZERO
-            case Add():
-                return add(*dargs)
-            case Mul():
-                return _product_rule(node, dargs)
-            case Pow():
-                return _power_rule(node, *dargs)
-            case Call():
-                return _chain_rule(node, dargs)
-        return ZERO  # numbers
+        return local_derivative(node, dargs, variable) if node in relevant else ZERO
 
     return fold_once(expr, visit)
 

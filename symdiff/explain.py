@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .diff import _as_symbol, _chain_rule, _power_rule, _product_rule  # the very rules of diff
-from .expr import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow, Sym, add
+from .diff import _as_symbol, local_derivative  # the very rules of diff
+from .expr import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow, Sym
 from .traverse import depends_on, postorder
 
 #: The family of each function, as a textbook names its differentiation rule.
@@ -165,23 +165,6 @@ def classify(node: Expr, dargs: list[Expr], variable: Sym) -> tuple[str, str]:
     raise TypeError(f"cannot explain {type(node).__name__}")
 
 
-def _derivative(node: Expr, dargs: list[Expr], variable: Sym) -> Expr:
-    match node:
-        case Sym():
-            return ONE if node is variable else ZERO
-        case Num():
-            return ZERO
-        case Add():
-            return add(*dargs)
-        case Mul():
-            return _product_rule(node, dargs)
-        case Pow():
-            return _power_rule(node, *dargs)
-        case Call():
-            return _chain_rule(node, dargs)
-    raise TypeError(f"cannot differentiate {type(node).__name__}")
-
-
 TRIVIAL = frozenset({"constant", "variable"})
 
 
@@ -212,7 +195,7 @@ def explain(expr: Any, variable: Any, *, all: bool = False, simplify: bool = Tru
             # a constant is worth a line (with all=True) only where a moving parent meets it
             continue
         dargs = [memo[a] for a in node.args]
-        result = _derivative(node, dargs, symbol)
+        result = local_derivative(node, dargs, symbol)
         memo[node] = result
         rule, detail = classify(node, dargs, symbol)
         if all:

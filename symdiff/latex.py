@@ -12,9 +12,13 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from .expr import ONE, Add, Call, Expr, Mul, Num, Pow, Sym
-from .printing import E_NODE, _factor_order, int_text
-from .printing import _degree as degree  # the display order of terms and factors is shared
-from .traverse import postorder
+from .printing import (
+    E_NODE,
+    _factor_order,
+    int_text,
+    sum_text,  # the display order of terms is shared
+)
+from .traverse import fold_once
 
 # precedence levels, loosest first (as in printing.py)
 ADD, MUL, POW, ATOM = 10, 20, 30, 40
@@ -182,14 +186,7 @@ def _product(node: Mul, pieces: list[Tex]) -> Tex:
 
 
 def _sum(node: Add, pieces: list[Tex]) -> Tex:
-    order = sorted(
-        zip(node.args, pieces, strict=True),
-        key=lambda item: (isinstance(item[0], Num), -degree(item[0]), item[1].body),
-    )
-    text = order[0][1].text
-    for _, piece in order[1:]:
-        text += (" - " if piece.negative else " + ") + piece.body
-    return Tex(False, text, ADD)
+    return Tex(False, sum_text(node.args, pieces), ADD)
 
 
 def _visit(node: Expr, pieces: list[Tex]) -> Tex:
@@ -210,27 +207,6 @@ def _visit(node: Expr, pieces: list[Tex]) -> Tex:
     raise TypeError(f"cannot print {type(node).__name__} as LaTeX")
 
 
-def _fold_releasing(root: Expr) -> Tex:
-    """``fold(root, _visit)`` that drops each piece once all its parents have used it.
-
-    Pieces of a deep expression are long strings; keeping them all would take memory
-    quadratic in the depth (gigabytes at 10,000 levels), keeping only live ones does not.
-    """
-    order = postorder(root)
-    waiting: dict[Expr, int] = {}
-    for node in order:
-        for child in node.args:
-            waiting[child] = waiting.get(child, 0) + 1
-    memo: dict[Expr, Tex] = {}
-    for node in order:
-        memo[node] = _visit(node, [memo[a] for a in node.args])
-        for child in node.args:
-            waiting[child] -= 1
-            if not waiting[child]:
-                del memo[child]
-    return memo[root]
-
-
 def to_latex(expr: Expr) -> str:
     """LaTeX math-mode text for ``expr`` (no surrounding ``$``)."""
-    return _fold_releasing(expr).text
+    return fold_once(expr, _visit).text

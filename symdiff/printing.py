@@ -115,7 +115,8 @@ def _product(node: Mul, pieces: list[Piece]) -> Piece:
     return Piece(negative, text, MUL)
 
 
-def _degree(term: Expr) -> float:
+def degree(term: Expr) -> float:
+    """Total degree of a term in its symbols (0 for anything not a monomial)."""
     factors = term.args if isinstance(term, Mul) else (term,)
     total: float = 0
     for factor in factors:
@@ -126,21 +127,28 @@ def _degree(term: Expr) -> float:
     return total
 
 
-def _sum(node: Add, pieces: list[Piece]) -> Piece:
+def sum_text(terms: tuple[Expr, ...], pieces: list) -> str:
+    """Terms in reading order (higher degree first, constants last) joined with ``+``/``-``.
+
+    ``pieces`` have ``negative``, ``body`` and ``text``; the LaTeX printer shares this.
+    """
     order = sorted(
-        zip(node.args, pieces, strict=True),
+        zip(terms, pieces, strict=True),
         key=lambda item: (
             isinstance(item[0], Num),
-            -_degree(item[0]),
+            -degree(item[0]),
             item[1].body,
             item[1].negative,
         ),
     )
-    first = order[0][1]
-    text = first.text
+    text = order[0][1].text
     for _, piece in order[1:]:
         text += (" - " if piece.negative else " + ") + piece.body
-    return Piece(False, text, ADD)
+    return text
+
+
+def _sum(node: Add, pieces: list[Piece]) -> Piece:
+    return Piece(False, sum_text(node.args, pieces), ADD)
 
 
 def _visit(node: Expr, pieces: list[Piece]) -> Piece:
