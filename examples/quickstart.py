@@ -1,4 +1,4 @@
-"""Quick start: parse a formula, differentiate it, evaluate the result, build trees with operators."""
+"""Quick start: parse, differentiate, evaluate, and build expressions with operators."""
 
 import symdiff
 

@@ -1,4 +1,4 @@
-"""10,000-deep and 10,000-wide expressions parse, differentiate, print and evaluate (no recursion)."""
+"""10,000-deep and 10,000-wide expressions parse, differentiate, print and evaluate."""
 
 from __future__ import annotations
 
