@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .expr import HALF, ONE, Call, Expr, Num, as_expr, divide, power
 
 
-@dataclass(frozen=True)
-class Function:
+class Function(NamedTuple):
     """A row of the vocabulary: how many arguments, and how to compute it on floats."""
 
     arity: int

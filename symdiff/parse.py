@@ -10,7 +10,6 @@ import contextlib
 import functools
 import hashlib
 import os
-from importlib import resources
 from typing import Any
 
 import lark
@@ -103,6 +102,16 @@ class _Build(Transformer):
         return power(base, exp)
 
 
+def grammar_text() -> str:
+    """The grammar file shipped as package ``symdiff.grammar`` (read without the cost of
+    importing ``importlib.resources``; wheels install packages as plain directories)."""
+    from . import grammar
+
+    folder = os.path.dirname(grammar.__file__ or "")
+    with open(os.path.join(folder, "symdiff.lark"), encoding="utf-8") as file:
+        return file.read()
+
+
 def _cache_file(grammar: str) -> str | None:
     """A per-user file for Lark's cached parse tables (faster start-up), or None."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -118,7 +127,7 @@ def _cache_file(grammar: str) -> str | None:
 @functools.cache
 def parser() -> Lark:
     """The LALR parser, built once per process (its tables cached on disk between processes)."""
-    text = (resources.files("symdiff.grammar") / "symdiff.lark").read_text(encoding="utf-8")
+    text = grammar_text()
     options = {"parser": "lalr", "transformer": _Build(), "maybe_placeholders": True}
     cache = _cache_file(text)
     for attempt in range(2 if cache else 0):
