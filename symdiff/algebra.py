@@ -37,13 +37,22 @@ def _split_exponent(exponent: Expr) -> tuple[Fraction | None, Expr]:
     return Fraction(0), exponent
 
 
+def _signed_monomial(term: Expr) -> tuple[tuple[int, int], bool]:
+    """The sort key of a term without its coefficient, and whether the coefficient is < 0."""
+    if isinstance(term, Num):
+        return ONE._key, term.value < 0
+    if isinstance(term, Mul) and isinstance(term.args[0], Num):
+        rest = term.args[1:]
+        key = rest[0]._key if len(rest) == 1 else (Mul.RANK, hash(tuple(a._key for a in rest)))
+        return key, term.args[0].value < 0
+    return term._key, False
+
+
 def _oriented(base: Expr) -> tuple[Expr, bool]:
-    """A sum and its negation share one orientation (the first term positive), so that
-    ``(x - y)`` and ``(y - x)`` are recognised as one factor; returns whether it flipped."""
-    first = base.args[0]
-    negative = (isinstance(first, Num) and first.value < 0) or (
-        isinstance(first, Mul) and isinstance(first.args[0], Num) and first.args[0].value < 0
-    )
+    """One representative of a sum and its negation, so that ``x - y`` and ``y - x`` are
+    recognised as one factor: the term first in canonical order gets a positive sign.
+    Returns the representative and whether it is the negation."""
+    _, negative = min(_signed_monomial(t) for t in base.args)
     return (mul(-1, base), True) if negative else (base, False)
 
 
@@ -65,7 +74,7 @@ def _term_factors(term: Expr) -> tuple[Number, dict[Key, Fraction]]:
             base, flipped = _oriented(base)
             if flipped and numeric.numerator % 2:
                 coefficient = -coefficient
-        powers[(base, rest)] = numeric
+        powers[(base, rest)] = powers.get((base, rest), Fraction(0)) + numeric  # x-y, y-x merge
     return coefficient, powers
 
 

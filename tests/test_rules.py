@@ -85,6 +85,7 @@ EXAMPLES: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("factor-common", "x*y + x*z", "x*(y + z)", ()),
     ("factor-common", "1/x + 1/y", "(x + y)/(x*y)", ()),
     ("factor-common", "x**n + x**(n + 1)", "x**n*(x + 1)", ()),
+    ("factor-common", "(x - y)**2*(y - x) + z*(x - y)**3", "(y - x)**3*(1 - z)", ()),
     ("factor-inner", "y*(x**2/y**2 + 1)", "(x**2 + y**2)/y", ()),
     ("factor-partial", "a*x + a*y + b", "a*(x + y) + b", ()),
     ("content", "(2*x - 2*y)*exp(z)", "2*(x - y)*exp(z)", ()),
