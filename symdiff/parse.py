@@ -86,13 +86,18 @@ class _Build(Transformer):
         return add(*terms)
 
     def product(self, first: Expr, *rest: Expr | Token) -> Expr:
-        factors, op = [first], "*"
+        factors, op = [first], None
         for item in rest:
             if isinstance(item, Token):
-                op = str(item)
-            else:
-                factors.append(item if op == "*" else power(item, -1))
-                op = "*"
+                op = item
+                continue
+            if op == "/":
+                try:
+                    item = power(item, -1)
+                except DivisionByZeroError:
+                    raise _Located("division by zero", op) from None
+            factors.append(item)
+            op = None
         return mul(*factors)
 
     def neg(self, a: Expr) -> Expr:

@@ -56,7 +56,7 @@ def test_constants() -> None:
         ("x + sin", 5, "sin is a function"),
         ("atan2(x)", 1, "atan2 takes 2 arguments"),
         ("3 4", 3, "unexpected '4'"),
-        ("1/0", 1, "division by zero"),
+        ("1/0", 2, "division by zero"),
         ("", 1, "empty formula"),
         ("1e999", 1, "too large"),
     ],
