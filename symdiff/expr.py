@@ -197,12 +197,11 @@ class Num(Expr):
 
     def __new__(cls, value: Number) -> Num:
         value = numbers.normalize(value)
-        return cls._intern(
-            (Num, type(value), value),
-            (),
-            _digest(numbers.digest_text(value)),
-            value=value,
-        )
+        key = (Num, type(value), value)
+        existing = Expr._table.get(key)  # skip the digest for numbers that already exist
+        if existing is not None:
+            return existing  # type: ignore[return-value]
+        return cls._intern(key, (), _digest(numbers.digest_text(value)), value=value)
 
     def rebuild(self, args: Iterable[Expr]) -> Expr:
         return self
@@ -217,6 +216,9 @@ class Sym(Expr):
     name: str
 
     def __new__(cls, name: str) -> Sym:
+        existing = Expr._table.get((Sym, name))
+        if existing is not None:
+            return existing  # type: ignore[return-value]
         if not isinstance(name, str) or not _NAME.match(name):
             raise ValueError(f"invalid symbol name {name!r}: use letters, digits and '_'")
         return cls._intern((Sym, name), (), _digest(f"sym:{name}"), name=name)
