@@ -17,51 +17,15 @@ from __future__ import annotations
 
 import argparse
 import math
-import signal
-import time
-from collections.abc import Callable
-from typing import Any
 
 import sympy
+from timing import best_time, capped
 
 import symdiff
 from symdiff import Sym, partials_at
 from symdiff.expr import add
 from symdiff.methods import METHODS
 from symdiff.numeric import max_relative_error
-
-
-class CapExceeded(Exception):
-    """The SymPy step ran past the time cap."""
-
-
-def best_time(work: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """The fastest of ``repeat`` runs, and the last result."""
-    best, result = math.inf, None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
-def capped(seconds: float, work: Callable[[], Any]) -> tuple[float | None, Any]:
-    """``(seconds, result)``, or ``(None, None)`` past the cap."""
-
-    def alarm(signum: int, frame: Any) -> None:
-        raise CapExceeded
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    start = time.perf_counter()
-    try:
-        result = work()
-        return time.perf_counter() - start, result
-    except CapExceeded:
-        return None, None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def problem(n: int) -> tuple[symdiff.Expr, dict[str, float]]:
@@ -100,7 +64,9 @@ def measure(n: int, cap: float) -> list[str]:
             f"| {n} | symdiff {method} | {times[method]:.4f} | {ratio:.1f}x "
             f"| {result.node_evaluations} | {error:.1e} |"
         )
-    seconds, theirs = capped(cap, lambda: sympy_gradient(str(f), point))
+    status, theirs, seconds = capped(cap, lambda: sympy_gradient(str(f), point))
+    if status != "ok":
+        seconds = None
     if seconds is None:
         rows.append(f"| {n} | SymPy diff + lambdify | > {cap:g} (cap) | - | - | - |")
     else:

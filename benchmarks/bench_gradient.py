@@ -20,55 +20,17 @@ import argparse
 import datetime
 import gc
 import math
-import signal
 import sys
-import time
 from collections.abc import Callable
 from typing import Any
 
 import sympy
+from timing import best_time, capped
 
 import symdiff
 from symdiff import Sym, count_operations, gradient, trace
 from symdiff import math as sm
 from symdiff.expr import add
-
-
-class CapExceeded(Exception):
-    """The SymPy step ran past the time cap."""
-
-
-def capped(seconds: float, work: Callable[[], Any]) -> tuple[str, Any, float]:
-    """``("ok", result, seconds)``, or ``("timeout" | "RecursionError", None, seconds)``."""
-
-    def alarm(signum: int, frame: Any) -> None:
-        raise CapExceeded
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    start = time.perf_counter()
-    try:
-        result = work()
-        status = "ok"
-    except CapExceeded:
-        result, status = None, "timeout"
-    except RecursionError:
-        result, status = None, "RecursionError"
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-    return status, result, time.perf_counter() - start
-
-
-def best_time(work: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    """The fastest of ``repeats`` runs, and the last result."""
-    best, result = math.inf, None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
 
 # --- the problems, written once for symdiff and once for SymPy -------------------------------
 
