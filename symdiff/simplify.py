@@ -38,6 +38,8 @@ class Simplifier:
         self.memo: dict[Expr, Expr] = {}
         self.level: dict[Expr, int] = {}  # the nesting depth at which a form was settled
         self.proposals: dict[Expr, list[Expr]] = {}
+        self.origin: dict[Expr, str] = {}  # candidate -> name of the rule that proposed it
+        self.used: list[str] = []  # names of the rules whose rewrites were kept at the top level
 
     def run(self, root: Expr, depth: int = 0) -> Expr:
         """The simplest form of ``root`` found; visits only nodes not simplified before."""
@@ -81,17 +83,19 @@ class Simplifier:
         current, current_cost = node, self.cost(node)
         settled = True
         for _ in range(MAX_ROUNDS_PER_NODE):
-            best, best_cost = None, current_cost
-            for candidate in self._candidates(current):
-                if self.cost(candidate)[0] > PRUNE_FACTOR * current_cost[0] + PRUNE_SLACK:
+            best, best_cost, best_rule = None, current_cost, ""
+            for proposal in self._candidates(current):
+                if self.cost(proposal)[0] > PRUNE_FACTOR * current_cost[0] + PRUNE_SLACK:
                     continue  # far costlier: not worth simplifying further
-                if depth < MAX_NESTING:
-                    candidate = self.run(candidate, depth + 1)
+                candidate = self.run(proposal, depth + 1) if depth < MAX_NESTING else proposal
                 candidate_cost = self.cost(candidate)
                 if candidate_cost < best_cost:
                     best, best_cost = candidate, candidate_cost
+                    best_rule = self.origin.get(proposal, "")
             if best is None:
                 break
+            if depth == 0 and best_rule:
+                self.used.append(best_rule)
             current, current_cost = best, best_cost
             settled = depth < MAX_NESTING
         if settled and self.steps < self.budget:
@@ -109,11 +113,29 @@ class Simplifier:
                     return proposals
                 self.steps += 1
                 try:
-                    proposals.extend(c for c in rule.candidates(node, self.facts) if c is not node)
+                    for candidate in rule.candidates(node, self.facts):
+                        if candidate is not node:
+                            proposals.append(candidate)
+                            self.origin.setdefault(candidate, rule.name)
                 except (SymdiffError, ArithmeticError, ValueError):
                     continue  # a rewrite that would divide by zero or overflow is no candidate
             self.proposals[node] = proposals
         return proposals
+
+
+def _run(expr: Expr, assume_positive: Iterable[str], budget: int | None) -> tuple[Expr, Simplifier]:
+    if isinstance(assume_positive, str):
+        assume_positive = assume_positive.replace(",", " ").split()
+    facts = Facts(frozenset(assume_positive))
+    steps = budget if budget is not None else STEPS_PER_NODE * dag_size(expr) + MIN_STEPS
+    engine = Simplifier(facts, steps)
+    current = expr
+    for _ in range(MAX_PASSES):
+        result = engine.finish(engine.run(current))
+        if result is current:
+            break
+        current = result
+    return (current if engine.cost(current) <= engine.cost(expr) else expr), engine
 
 
 def simplify(expr: Any, *, assume_positive: Iterable[str] = (), budget: int | None = None) -> Expr:
@@ -128,16 +150,18 @@ def simplify(expr: Any, *, assume_positive: Iterable[str] = (), budget: int | No
     """
     from .parse import parse_any
 
+    return _run(parse_any(expr), assume_positive, budget)[0]
+
+
+def simplify_trace(
+    expr: Any, *, assume_positive: Iterable[str] = (), budget: int | None = None
+) -> list[tuple[str, Expr, Expr]]:
+    """``[(rules, expr, simplify(expr))]``: the names of the rules whose rewrites were kept (in
+    order, each once), with the expression before and after; empty when nothing changes."""
+    from .parse import parse_any
+
     expr = parse_any(expr)
-    if isinstance(assume_positive, str):
-        assume_positive = assume_positive.replace(",", " ").split()
-    facts = Facts(frozenset(assume_positive))
-    steps = budget if budget is not None else STEPS_PER_NODE * dag_size(expr) + MIN_STEPS
-    engine = Simplifier(facts, steps)
-    current = expr
-    for _ in range(MAX_PASSES):
-        result = engine.finish(engine.run(current))
-        if result is current:
-            break
-        current = result
-    return current if engine.cost(current) <= engine.cost(expr) else expr
+    result, engine = _run(expr, assume_positive, budget)
+    if result is expr:
+        return []
+    return [(", ".join(dict.fromkeys(engine.used)) or "canonical form", expr, result)]

@@ -89,7 +89,7 @@ def test_last_step_is_the_simplified_derivative() -> None:
     assert derivation.steps[-1].expr is diff(f, "x")
     text = str(derivation)
     assert text.splitlines()[0].startswith("d/dx x**2*sin(x)/exp(x)")
-    assert "[product; uses" in text and "[simplify]" in text
+    assert "[product; uses" in text and "[simplify: " in text
 
 
 @settings(max_examples=60)
@@ -136,3 +136,15 @@ def test_colour_only_when_asked() -> None:
     derivation = explain("x**2", "x")
     assert "\x1b[" not in derivation.text()
     assert "\x1b[" in derivation.text(color=True)
+
+
+@pytest.mark.parametrize("text", ["x*sin(x)**2", "x**2*sin(x)/exp(x)", "(x**2 - 1)/(x - 1)"])
+def test_simplify_steps_name_the_rewrites_used(text: str) -> None:
+    from symdiff.rules import RULES
+
+    derivation = explain(text, "x")
+    last = derivation.steps[-1]
+    assert last.rule == "simplify"
+    names = last.detail.split(", ")
+    assert names and set(names) <= {rule.name for rule in RULES}
+    assert last.result is diff(parse(text), "x", simplify=True)
