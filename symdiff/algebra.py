@@ -147,16 +147,21 @@ def factor_candidates(node: Expr) -> Iterator[Expr]:
         yield _factor_out(terms, common, content)
 
 
-def inner_factor_candidates(node: Expr) -> Iterator[Expr]:
-    """Factor a sum inside a product, so the product can absorb its factors or denominators:
-    ``y*(x**2/y**2 + 1) -> (x**2 + y**2)/y``."""
+def _sums_in_product(node: Expr) -> Iterator[tuple[tuple[Expr, ...], Add, Num]]:
+    """For each factor ``s**k`` of a product with ``s`` a sum and ``k`` an integer: the other
+    factors, ``s`` and ``k``."""
     if not isinstance(node, Mul):
         return
     for i, factor in enumerate(node.args):
         base, k = (factor.base, factor.exp) if isinstance(factor, Pow) else (factor, ONE)
-        if not isinstance(base, Add) or not (isinstance(k, Num) and type(k.value) is int):
-            continue
-        others = node.args[:i] + node.args[i + 1 :]
+        if isinstance(base, Add) and isinstance(k, Num) and type(k.value) is int:
+            yield node.args[:i] + node.args[i + 1 :], base, k
+
+
+def inner_factor_candidates(node: Expr) -> Iterator[Expr]:
+    """Factor a sum inside a product, so the product can absorb its factors or denominators:
+    ``y*(x**2/y**2 + 1) -> (x**2 + y**2)/y``."""
+    for others, base, k in _sums_in_product(node):
         for candidate in factor_candidates(base):
             yield mul(*others, power(candidate, k))
 
@@ -164,17 +169,11 @@ def inner_factor_candidates(node: Expr) -> Iterator[Expr]:
 def content_candidates(node: Expr) -> Iterator[Expr]:
     """Move the numeric content of a sum inside a product to the coefficient:
     ``(2*x - 2*y)/2 -> x - y``, ``exp(u)*(-x - y) -> -exp(u)*(x + y)``."""
-    if not isinstance(node, Mul):
-        return
-    for i, factor in enumerate(node.args):
-        base, k = (factor.base, factor.exp) if isinstance(factor, Pow) else (factor, ONE)
-        if not isinstance(base, Add) or not (isinstance(k, Num) and type(k.value) is int):
-            continue
+    for others, base, k in _sums_in_product(node):
         coefficients = [_term_factors(t)[0] for t in base.args]
         content = _content(coefficients)
         if all(c < 0 for c in coefficients):
             content = -content
-        others = node.args[:i] + node.args[i + 1 :]
         negative = isinstance(node.args[0], Num) and node.args[0].value < 0
         for c in (content, -content) if k.value % 2 and negative else (content,):
             if c != 1:

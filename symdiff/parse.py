@@ -17,7 +17,7 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .errors import DivisionByZeroError, ParseError
-from .expr import Expr, Num, Sym, add, mul, negate, power
+from .expr import Expr, Num, Sym, add, as_expr, mul, negate, power
 from .functions import ALIASES, FUNCTIONS, PI, SPECIAL_FORMS, E, call
 from .numbers import int_from_text
 
@@ -186,6 +186,4 @@ def parse(text: str) -> Expr:
 
 def parse_any(value: Any) -> Expr:
     """An expression from a string (parsed), an ``Expr``, or a number."""
-    from .expr import as_expr
-
     return parse(value) if isinstance(value, str) else as_expr(value)

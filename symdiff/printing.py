@@ -61,9 +61,7 @@ def _power(node: Pow, base: Piece, exp: Piece) -> Piece:
     if _is_negative_number(e):
         inverse = _denominator_part(node, base)
         return Piece(False, f"1/{_wrap(inverse, MUL)}", MUL, inverse)
-    return Piece(
-        False, f"{_wrap(base, POW)}**{_wrap(exp, POW) if exp.prec < ATOM else exp.text}", POW
-    )
+    return Piece(False, f"{_wrap(base, POW)}**{_wrap(exp, POW)}", POW)
 
 
 def _denominator_part(node: Pow, base: Piece) -> Piece:

@@ -189,7 +189,8 @@ def test_integer_powers_become_products_and_reciprocals():
     assert "math.pow(x, y)" in codegen(parse("x**y"), "x y")
 
 
-def test_traced_loop_is_linear_and_runs_in_python_and_numpy():
+def traced_loop_roots() -> list:
+    """The classic 1000-step loop traced, with its gradient: ``[f, df/da, df/db]``."""
     from symdiff import cos
 
     def loop(a, b):
@@ -199,7 +200,11 @@ def test_traced_loop_is_linear_and_runs_in_python_and_numpy():
         return z
 
     f = symdiff.trace(loop, "a b")
-    roots = [f, *gradient(f, "a b")]
+    return [f, *gradient(f, "a b")]
+
+
+def test_traced_loop_is_linear_and_runs_in_python_and_numpy():
+    roots = traced_loop_roots()
     program = lower(roots, [Sym("a"), Sym("b")])
     assert len(program.statements) <= symdiff.dag_size(*roots)
     expected = [evaluate(r, a=0.3, b=0.5) for r in roots]

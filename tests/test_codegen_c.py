@@ -24,6 +24,7 @@ from test_codegen import (
     _defined,
     box_points,
     close,
+    traced_loop_roots,
     value_and_gradient,
 )
 
@@ -142,16 +143,7 @@ def test_keyword_names(cache):
 
 
 def test_traced_loop_compiles_and_runs(cache):
-    from symdiff import cos
-
-    def loop(a, b):
-        z = 0
-        for i in range(1000):
-            z = a * cos(z + i) + z * b
-        return z
-
-    f = symdiff.trace(loop, "a b")
-    roots = [f, *gradient(f, "a b")]
+    roots = traced_loop_roots()
     source = symdiff.codegen(roots, "a b", target="c")
     assert len(source.splitlines()) < 2 * symdiff.dag_size(*roots)
     function = symdiff.compile(roots, "a b", target="c", cache_dir=cache)

@@ -29,14 +29,10 @@ def _top_level_imports(path: Path) -> set[str]:
     """symdiff modules imported at module level (not inside functions or TYPE_CHECKING)."""
     tree = ast.parse(path.read_text())
     name = _module_name(path)
-    package = name.rsplit(".", 1)[0] if path.name != "__init__.py" else name
-    package_parts = [] if package in ("__init__", name) and "." not in name else package.split(".")
-    if path.name == "__init__.py":
+    if path.name == "__init__.py":  # relative imports resolve against the package itself
         package_parts = [] if name == "__init__" else name.split(".")
-    elif "." in name:
-        package_parts = name.split(".")[:-1]
     else:
-        package_parts = []
+        package_parts = name.split(".")[:-1]
     found: set[str] = set()
     for node in tree.body:
         if isinstance(node, ast.If):  # `if TYPE_CHECKING:` blocks do not run
@@ -44,11 +40,10 @@ def _top_level_imports(path: Path) -> set[str]:
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package_parts[: len(package_parts) - (node.level - 1)]
-                target = ".".join([*base, *(node.module.split(".") if node.module else [])])
-                if not node.module:
-                    found.update(".".join([*base, alias.name]) for alias in node.names)
+                if node.module:
+                    found.add(".".join([*base, node.module]))
                 else:
-                    found.add(target)
+                    found.update(".".join([*base, alias.name]) for alias in node.names)
             elif node.module and node.module.split(".")[0] == "symdiff":
                 found.add(node.module.removeprefix("symdiff").lstrip(".") or "__init__")
         elif isinstance(node, ast.Import):
