@@ -96,6 +96,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "to_dot": ("graph", "to_dot"),
     "to_json": ("jsonio", "to_json"),
     "to_latex": ("latex", "to_latex"),
+    "to_mathml": ("mathml", "to_mathml"),
     "to_tree": ("treeview", "to_tree"),
     "trace": ("tracing", "trace"),
     "vjp": ("ad", "vjp"),
@@ -153,6 +154,6 @@ __all__ = [
     "numeric_gradient", "parse", "partials_at", "postorder", "reverse_sweep", "sec", "sech",
     "sign", "simplify", "sin", "sinh", "sqrt", "stop_gradient", "substitute", "symbols", "tan",
     "tanh",
-    "to_dot", "to_json", "to_latex", "to_repr", "to_str", "to_tree", "trace", "tree_size",
+    "to_dot", "to_json", "to_latex", "to_mathml", "to_repr", "to_str", "to_tree", "trace", "tree_size",
     "vjp", "write_graph",
 ]  # fmt: skip
