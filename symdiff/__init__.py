@@ -154,6 +154,7 @@ __all__ = [
     "numeric_gradient", "parse", "partials_at", "postorder", "reverse_sweep", "sec", "sech",
     "sign", "simplify", "sin", "sinh", "sqrt", "stop_gradient", "substitute", "symbols", "tan",
     "tanh",
-    "to_dot", "to_json", "to_latex", "to_mathml", "to_repr", "to_str", "to_tree", "trace", "tree_size",
+    "to_dot", "to_json", "to_latex", "to_mathml", "to_repr", "to_str", "to_tree", "trace",
+    "tree_size",
     "vjp", "write_graph",
 ]  # fmt: skip
