@@ -63,11 +63,13 @@ __version__ = "0.1.0"
 #: Public names loaded on first use (``symdiff.simplify``, ``symdiff.codegen`` …), so that
 #: ``import symdiff`` and the ``symdiff`` command start fast: name -> (module, attribute).
 _LAZY: dict[str, tuple[str, str | None]] = {
+    "CheckResult": ("check", "CheckResult"),
     "Derivation": ("explain", "Derivation"),
     "FORMATS": ("formats", "FORMATS"),
     "Step": ("explain", "Step"),
     "TracingError": ("tracing", "TracingError"),
     "Vector": ("gradient", "Vector"),
+    "check": ("check", "check"),
     "check_gradient": ("numeric", "check_gradient"),
     "codegen": ("codegen", "codegen"),
     "compare_methods": ("methods", "compare_methods"),
@@ -141,11 +143,13 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "FORMATS", "FUNCTIONS", "PI", "Abs", "Add", "Call", "CodegenError", "Derivation",
+    "FORMATS", "FUNCTIONS", "PI", "Abs", "Add", "Call", "CheckResult", "CodegenError",
+    "Derivation",
     "DivisionByZeroError", "E", "EvaluationError", "Expr", "Mul", "Num", "ParseError", "Pow",
     "Step", "Sym", "SymdiffError", "TracingError", "Vector", "__version__", "acos", "acosh",
     "acot", "acoth", "acsc", "asec", "asin", "asinh", "atan", "atan2", "atanh",
-    "check_gradient", "codegen", "compare_methods", "compile", "cos", "cosh", "cot", "coth",
+    "check", "check_gradient", "codegen", "compare_methods", "compile", "cos", "cosh", "cot",
+    "coth",
     "count_operations",
     "csc", "csch", "cse", "cse_text", "dag_size", "derivative", "detach", "diff", "erf",
     "evaluate", "evaluation_trace", "exp", "explain", "format_expr", "format_partials",

@@ -12,10 +12,10 @@ import argparse
 import sys
 from types import ModuleType
 
-from . import derive, emit, grad, interactive, point, present
+from . import check, derive, emit, grad, interactive, point, present
 
 #: Modes in dispatch order; the plain derivative is the default and comes last.
-MODES: tuple[ModuleType, ...] = (emit, grad, point, present, derive)
+MODES: tuple[ModuleType, ...] = (check, emit, grad, point, present, derive)
 
 EXAMPLES = r"""
 examples:
@@ -47,6 +47,11 @@ examples:
   symdiff "x**2*y+y+2" --at x=3,y=4       f = 42, df/dx = 24, df/dy = 10
   symdiff "x**2*y+y+2" --at x=3,y=4 --method all     symbolic, forward, reverse, numeric
   symdiff "log(x)+x*y-sin(y)" --at x=2,y=5 --trace --graph g.svg
+ check an answer
+  symdiff "x**2*sin(x)" --check "2*x*sin(x) + x**2*cos(x)"    correct, with a proof
+  symdiff "sin(x)**2" --check "2*sin(x)"  incorrect: at x = 1, d/dx f = 0.909297 but ...
+ a derivative calculator in the browser
+  symdiff serve                           http://127.0.0.1:8000/ (--port, --host, --open)
  interactive
   symdiff                                 on a terminal: a prompt, one formula per line;
                                           :wrt y, :steps, :format latex, :help, Ctrl-D to leave
