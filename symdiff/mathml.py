@@ -24,6 +24,7 @@ from .traverse import fold_once
 ADD, MUL, POW, ATOM = 10, 20, 30, 40
 
 MINUS, TIMES, DOT, APPLY = "\u2212", "\u2062", "\u00b7", "\u2061"
+THIN = '<mspace width="0.1667em"></mspace>'
 
 #: Unicode names of the Greek letters whose names differ from the LaTeX macro's.
 _UNICODE_NAMES = {
@@ -67,9 +68,16 @@ def mo(symbol: str) -> str:
     return f"<mo>{escape(symbol)}</mo>"
 
 
+_TALL = ("<mfrac", "<msqrt", "<mroot", "<msup><mrow><mo")
+
+
 def fenced(inner: str, left: str = "(", right: str = ")") -> str:
-    """``inner`` between stretchy delimiters."""
-    return f"<mrow>{mo(left)}{inner}{mo(right)}</mrow>"
+    """``inner`` between delimiters, which stretch only around tall content (fractions, roots):
+    browsers draw stretchy delimiters around a single line with gaps."""
+    if any(tall in inner for tall in _TALL):
+        return f"<mrow>{mo(left)}{inner}{mo(right)}</mrow>"
+    fixed = '<mo stretchy="false">'
+    return f"<mrow>{fixed}{escape(left)}</mo>{inner}{fixed}{escape(right)}</mo></mrow>"
 
 
 def _wrap(piece: Markup, above: int) -> str:
@@ -161,6 +169,8 @@ def juxtapose(pieces: list[Markup], wrapped: list[str]) -> str:
         before, after = pieces[i - 1], pieces[i]
         ambiguous = wrapped[i].startswith("<mn>") or (before.name_like and after.name_like)
         parts.append(mo(DOT if ambiguous else TIMES))
+        if not ambiguous and (before.function or after.function):
+            parts.append(THIN)  # as TeX spaces an operator name: x sin(x)
         parts.append(wrapped[i])
     return "".join(parts)
 

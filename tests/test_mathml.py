@@ -56,6 +56,8 @@ def linear(element: ET.Element) -> str:
             return f"(({linear(kids[0])})**(1/({linear(kids[1])})))"
         case "math" | "mrow":
             return _row(kids)
+        case "mspace":
+            return ""
     raise AssertionError(f"unexpected element {tag}")
 
 
@@ -94,8 +96,10 @@ TABLE = [
     ("sqrt(x + 1)", "<msqrt><mrow><mi>x</mi><mo>+</mo><mn>1</mn></mrow></msqrt>"),
     ("alpha*x", "<mi>\u03b1</mi>"),
     ("x_1", "<msub><mi>x</mi><mn>1</mn></msub>"),
-    ("abs(x)", "<mo>|</mo><mi>x</mi><mo>|</mo>"),
+    ("abs(x)", '<mo stretchy="false">|</mo><mi>x</mi><mo stretchy="false">|</mo>'),
+    ("abs(1/x)", "<mrow><mo>|</mo><mfrac>"),  # stretchy around a fraction
     ("2*x", "<mn>2</mn><mo>\u2062</mo><mi>x</mi>"),
+    ("x*sin(x)", '<mi>x</mi><mo>\u2062</mo><mspace width="0.1667em"></mspace><mrow><mi>sin</mi>'),
     ("rate*time", "<mi>rate</mi><mo>\u00b7</mo><mi>time</mi>"),
     ("-x**2", "<mo>\u2212</mo><msup><mi>x</mi><mn>2</mn></msup>"),
     ("exp(x)", "<msup><mi>e</mi><mi>x</mi></msup>"),

@@ -12,7 +12,7 @@ import argparse
 import sys
 from types import ModuleType
 
-from . import check, derive, emit, grad, interactive, point, present
+from . import check, derive, emit, grad, interactive, point, present, serve
 
 #: Modes in dispatch order; the plain derivative is the default and comes last.
 MODES: tuple[ModuleType, ...] = (check, emit, grad, point, present, derive)
@@ -123,8 +123,14 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command; returns the exit status (0 ok, 2 bad input or usage, 1 internal)."""
     from symdiff import SymdiffError
 
-    parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["serve"]:  # the web page (a variable named serve: write "(serve)")
+        try:
+            return serve.main(argv[1:])
+        except SymdiffError as error:
+            _error(str(error))
+            return 2
+    parser = build_parser()
     args = parser.parse_args(_formula_last(parser, argv))
     try:
         if args.formula is None and sys.stdin.isatty() and sys.stdout.isatty():
