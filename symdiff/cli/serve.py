@@ -25,6 +25,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=None, metavar="N",
         help="worker processes computing answers (default: CPUs, at most 4)",
     )  # fmt: skip
+    parser.add_argument(
+        "--time-limit", type=float, default=None, metavar="SECONDS",
+        help="wall-clock time allowed per request (default 10)",
+    )  # fmt: skip
     parser.add_argument("--quiet", "-q", action="store_true", help="do not log each request")
     return parser
 
@@ -32,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     symdiff.serve(
-        args.host, args.port, open_browser=args.open, workers=args.workers, quiet=args.quiet
-    )
+        args.host, args.port, open_browser=args.open, workers=args.workers,
+        time_limit=args.time_limit, quiet=args.quiet,
+    )  # fmt: skip
     return 0

@@ -22,7 +22,7 @@ from symdiff import Call, Expr, ParseError, Sym, SymdiffError
 from .plot import Curve, plot_svg, sample
 
 #: Work limits per request (also served by ``GET /api`` so the page and clients can read them).
-LIMITS: dict[str, int] = {
+LIMITS: dict[str, float] = {
     "body_bytes": 64 * 1024,  # the request body
     "formula_chars": 2000,  # each formula in the request
     "formula_nodes": 500,  # distinct subexpressions of a parsed formula
@@ -32,7 +32,7 @@ LIMITS: dict[str, int] = {
     "steps_nodes": 2000,  # formulas up to this size (as a tree) are explained step by step
     "graph_nodes": 150,  # computation graphs are drawn up to this many nodes
     "plot_samples": 600,  # points per curve
-    "seconds": 10,  # wall-clock time per request (the worker running it is stopped after)
+    "seconds": 10,  # wall-clock time per request (then the worker running it is ended)
     "memory_mib": 1024,  # address space of a worker process
 }
 

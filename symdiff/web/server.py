@@ -229,14 +229,19 @@ def serve(
     *,
     open_browser: bool = False,
     workers: int | None = None,
+    time_limit: float | None = None,
     quiet: bool = False,
 ) -> None:
     """Serve the calculator at ``http://host:port/`` until interrupted (Ctrl-C or SIGTERM).
 
     ``port=0`` takes a free port; the URL is printed once the server is ready.  ``workers`` is
     the number of worker processes (default: the CPUs, at most 4); ``0`` computes in the
-    server's threads, without the time limit.
+    server's threads, without the time limit.  ``time_limit`` overrides ``LIMITS["seconds"]``.
     """
+    if time_limit is not None:
+        if not time_limit > 0:
+            raise SymdiffError("the time limit must be a positive number of seconds")
+        LIMITS["seconds"] = time_limit  # this process serves one server: its limits are global
     count = min(4, os.cpu_count() or 1) if workers is None else workers
     try:
         server = Server((host, port), None, quiet)
