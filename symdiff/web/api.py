@@ -181,8 +181,10 @@ def mathml_body(expr: Expr) -> str:
     return markup[markup.index(">") + 1 : -len("</math>")]
 
 
-def math_block(body: str) -> str:
-    return f'<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">{body}</math>'
+def math_block(body: str, display: bool = True) -> str:
+    """A ``<math>`` element: a block of its own, or inline (still with full-size fractions)."""
+    mode = ' display="block"' if display else ' displaystyle="true"'
+    return f'<math xmlns="http://www.w3.org/1998/Math/MathML"{mode}>{body}</math>'
 
 
 def derivative_operator(wrt: list[str], order: int) -> str:
@@ -260,10 +262,13 @@ def api_diff(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _operand(expr: Expr) -> str:
+    """``expr`` as the operand of d/dx: in parentheses unless it is a name or a call; they
+    stretch only around a fraction (browsers draw stretched ones around one line with gaps)."""
     body = mathml_body(expr)
-    if isinstance(expr, Sym | Call) and not body.startswith("<mrow><mo>"):
+    if isinstance(expr, Sym | Call) and not body.startswith("<mrow><mo"):
         return body
-    return f"<mrow><mo>(</mo>{body}<mo>)</mo></mrow>"
+    mo = "<mo>" if "<mfrac" in body else '<mo stretchy="false">'
+    return f"<mrow>{mo}(</mo>{body}{mo})</mo></mrow>"
 
 
 def api_steps(body: dict[str, Any]) -> dict[str, Any]:
@@ -291,7 +296,7 @@ def api_steps(body: dict[str, Any]) -> dict[str, Any]:
         steps.append(
             {
                 "number": step.number, "rule": step.rule, "detail": step.detail,
-                "depth": step.depth, "uses": list(step.uses), "mathml": math_block(equation),
+                "depth": step.depth, "uses": list(step.uses), "mathml": math_block(equation, False),
                 "expr": symdiff.to_str(step.expr), "result": symdiff.to_str(step.result),
             }
         )  # fmt: skip

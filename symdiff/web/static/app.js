@@ -335,9 +335,10 @@ async function checkAnswer() {
   markError("answer", null);
   const answer = $("answer").value;
   if (!answer.trim() || !$("formula").value.trim()) return;
+  const box = $("verdict");
+  box.hidden = true; // until this answer's verdict is in
   const body = { formula: $("formula").value, answer: answer, wrt: $("wrt").value, order: Number($("order").value) };
   const data = await api("check", body);
-  const box = $("verdict");
   if (data.error) {
     box.hidden = true;
     showError(data.error);
