@@ -254,3 +254,25 @@ def test_cli_check() -> None:
     assert json.loads(data.stdout)["correct"] is True
     bad = run("x**2", "--check", "2*x +")
     assert bad.returncode == 2 and "in the answer" in bad.stderr and "^" in bad.stderr
+
+
+def test_readme_check_examples_are_current() -> None:
+    """The console block of the README's "Check my answer" section is what the command prints."""
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Check my answer", 1)[1].split("```console", 1)[1].split("```", 1)[0]
+    commands: list[tuple[list[str], list[str]]] = []
+    for line in section.strip().splitlines():
+        if line.startswith("$ symdiff "):
+            words = shlex.split(line[2:].split("  #")[0])
+            commands.append((words[1:], []))
+        else:
+            commands[-1][1].append(line)
+    assert len(commands) >= 6
+    for args, expected in commands:
+        done = subprocess.run(
+            [sys.executable, "-m", "symdiff", *args], capture_output=True, text=True, timeout=60
+        )
+        assert done.stdout.splitlines() == expected, args

@@ -66,21 +66,26 @@ def test_core_layers_point_downwards() -> None:
             assert CORE_LAYERS[target] < CORE_LAYERS[module], f"{module} imports {target}"
 
 
+#: The shells at the top: the command line and the web server use only the public API.
+SHELLS = ("cli", "web")
+
+
 def test_cli_uses_only_the_public_api() -> None:
     for module, imports in _modules().items():
-        if module.startswith("cli"):
+        shell = module.split(".")[0]
+        if shell in SHELLS:
             for target in imports:
-                assert target == "__init__" or target.startswith("cli"), (
-                    f"{module} imports symdiff.{target}: the CLI may use only the public API"
+                assert target == "__init__" or target.split(".")[0] == shell, (
+                    f"{module} imports symdiff.{target}: the {shell} may use only the public API"
                 )
 
 
 def test_nothing_but_the_cli_imports_the_cli_or_the_package_root() -> None:
     for module, imports in _modules().items():
-        if module.startswith("cli") or module in ("__init__", "__main__"):
+        if module.split(".")[0] in SHELLS or module in ("__init__", "__main__"):
             continue
         for target in imports:
-            assert not target.startswith("cli"), f"{module} imports the CLI"
+            assert target.split(".")[0] not in SHELLS, f"{module} imports the {target} shell"
             assert target != "__init__", f"{module} imports the package root (a cycle)"
 
 
