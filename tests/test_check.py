@@ -14,7 +14,7 @@ import sys
 
 import pytest
 import sympy
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from oracle import random_points, sympy_value, to_sympy
 from strategies import expressions
@@ -23,6 +23,8 @@ import symdiff
 from symdiff import ParseError, SymdiffError, check
 
 X = sympy.Symbol("x", real=True)
+#: Each SymPy-judged example costs SymPy time: fewer by default, the profile's number with --soak.
+EXAMPLES = 40 if settings.default.max_examples <= 100 else settings.default.max_examples
 
 
 def sympy_verdict(
@@ -198,6 +200,7 @@ FORMS = {
 }
 
 
+@settings(max_examples=EXAMPLES)
 @given(expressions(("x",), max_leaves=6), st.sampled_from(sorted(FORMS)))
 def test_sympy_derivatives_in_any_form_are_accepted(expr, form) -> None:
     derivative = sympy.diff(to_sympy(expr), X)
@@ -223,6 +226,7 @@ MISTAKES = {
 }
 
 
+@settings(max_examples=EXAMPLES)
 @given(expressions(("x",), max_leaves=6), st.sampled_from(sorted(MISTAKES)))
 def test_wrong_answers_are_caught(expr, mistake) -> None:
     f = to_sympy(expr)

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import sympy
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from oracle import SYMPY_NAMES, random_points, sympy_value, to_sympy
 from strategies import expressions
 
@@ -125,6 +125,9 @@ def test_reads_back_as_the_same_formula(formula: str) -> None:
     assert assert_same(read_back(to_mathml(expr)), to_sympy(expr)) > 0
 
 
+@settings(
+    max_examples=50 if settings.default.max_examples <= 100 else settings.default.max_examples
+)
 @given(expressions(max_leaves=8))
 def test_random_expressions_read_back(expr) -> None:
     markup = to_mathml(expr)

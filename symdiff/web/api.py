@@ -308,8 +308,10 @@ def api_plot(body: dict[str, Any]) -> dict[str, Any]:
     expr = formula_field(body)
     (wrt,) = variables_field(body, expr, many=False)
     low, high = number_field(body, "from", -5.0), number_field(body, "to", 5.0)
-    if not low < high:
-        raise ApiError(400, "bad_range", "'from' must be less than 'to'", field="from")
+    if not high - low >= 1e-9 * max(1.0, abs(low), abs(high)):
+        raise ApiError(
+            400, "bad_range", "'from' must be less than 'to' (by 1e-9 at least)", field="from"
+        )
     second = body.get("second", False)
     if not isinstance(second, bool):
         raise ApiError(400, "bad_field", "'second' must be true or false", field="second")

@@ -19,6 +19,7 @@ COLORS = ("#1f6fb4", "#d0422b", "#2f9a3c")
 DASHES = ("", "", ' stroke-dasharray="6 4"')
 
 Point = tuple[float, float | None]
+HUGE = 1e300  # larger values count as undefined (overflow), so that ranges stay finite
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def sample(function: Callable[[float], float], low: float, high: float, count: i
             y: float | None = float(function(x))
         except (ArithmeticError, ValueError, TypeError):
             y = None
-        points.append((x, y if y is not None and math.isfinite(y) else None))
+        points.append((x, y if y is not None and abs(y) <= HUGE else None))
     return points
 
 
