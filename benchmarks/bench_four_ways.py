@@ -23,7 +23,7 @@ from timing import best_time, capped
 
 import symdiff
 from symdiff import Sym, partials_at
-from symdiff.core.nodes import add
+from symdiff.core.constructors import add
 from symdiff.numeric.finite_differences import max_relative_error
 from symdiff.numeric.methods import METHODS
 

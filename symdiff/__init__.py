@@ -9,10 +9,11 @@
 from __future__ import annotations
 
 from symdiff import math
+from symdiff.api import derivative, diff, gradient, hessian, jacobian, simplify
 from symdiff.backend.compiling import codegen, compile, lambdify
-from symdiff.calculus.forward import derivative, diff
-from symdiff.calculus.reverse import Vector, count_operations, gradient, hessian, jacobian
+from symdiff.calculus.reverse import Vector, count_operations
 from symdiff.calculus.tracing import TracingError, trace
+from symdiff.core.conveniences import symbols
 from symdiff.core.errors import (
     CodegenError,
     DivisionByZeroError,
@@ -20,9 +21,9 @@ from symdiff.core.errors import (
     ParseError,
     SymdiffError,
 )
-from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym, symbols
+from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.core.traverse import dag_size, free_symbols, postorder, substitute, tree_size
-from symdiff.core.vocabulary import (
+from symdiff.core.vocabulary import (  # fmt: skip
     FUNCTIONS,
     PI,
     Abs,
@@ -57,7 +58,7 @@ from symdiff.core.vocabulary import (
     stop_gradient,
     tan,
     tanh,
-)  # fmt: skip
+)
 from symdiff.formats.common_subexpressions import cse, cse_text
 from symdiff.formats.jsonio import from_json, to_json
 from symdiff.formats.latex import to_latex
@@ -67,16 +68,12 @@ from symdiff.formats.text import to_repr, to_str
 from symdiff.formats.treeview import to_tree
 from symdiff.numeric.ad import forward_gradient, forward_sweep, grad_at, jvp, reverse_sweep, vjp
 from symdiff.numeric.evaluation import evaluate
-from symdiff.numeric.finite_differences import (
-    check_gradient,
-    numeric_derivative,
-    numeric_gradient,
-)
+from symdiff.numeric.finite_differences import check_gradient, numeric_derivative, numeric_gradient
 from symdiff.numeric.graph import to_dot, write_graph
 from symdiff.numeric.methods import compare_methods, format_partials, methods_table, partials_at
 from symdiff.numeric.wengert import evaluation_trace
-from symdiff.rewrite.engine import simplify
-from symdiff.steps.sweep import Derivation, Step, explain
+from symdiff.steps.derivation import Derivation, Step
+from symdiff.steps.sweep import explain
 
 __version__ = "0.1.0"
 

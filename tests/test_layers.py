@@ -27,17 +27,6 @@ RANKS = {
 
 #: Upward, sideways or cycle-closing edges still to be removed (module -> imported module).
 KNOWN_EXCEPTIONS: set[tuple[str, str]] = {
-    ("calculus.forward", "formats.parser"),
-    ("calculus.forward", "rewrite.engine"),
-    ("calculus.reverse", "formats.parser"),
-    ("core.nodes", "calculus.forward"),
-    ("core.nodes", "formats.latex"),
-    ("core.nodes", "formats.text"),
-    ("core.nodes", "numeric.evaluation"),
-    ("rewrite.engine", "formats.parser"),
-    ("core.nodes", "core.traverse"),
-    ("core.nodes", "core.vocabulary"),
-    ("steps.sweep", "steps.derivation"),
     ("cli.present", "cli.derive"),
 }
 

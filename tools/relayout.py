@@ -335,7 +335,7 @@ def _package_of(relative: Path, origin: dict[str, str]) -> list[str] | None:
         parts = ["symdiff", *old.split(".")]
         return parts if old == "codegen" else parts[:-1]
     parts = list(relative.with_suffix("").parts)
-    return parts[:-1] if parts[-1] != "__init__" else parts[:-1]
+    return parts[:-1]
 
 
 def _fix_test_depth(repo: Path, moved: list[Path]) -> None:

@@ -13,7 +13,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from itertools import combinations
 
-from symdiff.core.nodes import Expr, Mul, ordered
+from symdiff.core.constructors import ordered
+from symdiff.core.nodes import Expr, Mul
 
 #: Products with more factors than this are left alone (the pair count grows quadratically).
 MAX_FACTORS = 12

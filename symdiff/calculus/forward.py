@@ -10,9 +10,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from symdiff.calculus.derivatives import partials
+from symdiff.core.constructors import add, mul, power
 from symdiff.core.errors import SymdiffError
-from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Pow, Sym, add, mul, power
-from symdiff.core.traverse import depends_on, fold_once
+from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Pow, Sym
+from symdiff.core.traverse import depends_on, fold_once, free_symbols
 from symdiff.core.vocabulary import log
 
 
@@ -100,19 +101,15 @@ def _orders(variables: Iterable[Any]) -> list[Sym]:
     return sequence
 
 
-def diff(expr: Any, *variables: Any, simplify: bool = False) -> Expr:
-    """Derivative of ``expr`` with respect to each of ``variables`` in turn.
+def diff(expr: Expr, *variables: Any) -> Expr:
+    """Derivative of ``expr`` with respect to each of ``variables`` in turn (not simplified).
 
     ``diff(f, "x")``, ``diff(f, x, y)`` (mixed partial), ``diff(f, ("x", 3))`` (third order).
-    With no variable, ``expr`` must have exactly one free symbol.  ``simplify=True`` runs
-    ``symdiff.simplify`` on the result.
+    With no variable, ``expr`` must have exactly one free symbol.
     """
-    from symdiff.formats.parser import parse_any
-
-    expr = parse_any(expr)
     sequence = _orders(variables)
     if not variables:
-        free = expr.free_symbols
+        free = free_symbols(expr)
         if len(free) != 1:
             names = ", ".join(s.name for s in free) or "none"
             raise ValueError(f"name the variable to differentiate by (free symbols: {names})")
@@ -120,11 +117,4 @@ def diff(expr: Any, *variables: Any, simplify: bool = False) -> Expr:
     result = expr
     for variable in sequence:
         result = derivative_wrt(result, variable)
-    if simplify:
-        from symdiff.rewrite.engine import simplify as run_simplify
-
-        result = run_simplify(result)
     return result
-
-
-derivative = diff

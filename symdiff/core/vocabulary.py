@@ -11,7 +11,8 @@ import math
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from symdiff.core.nodes import HALF, ONE, Call, Expr, Num, as_expr, divide, power
+from symdiff.core.constructors import as_expr, divide, power
+from symdiff.core.nodes import HALF, ONE, Call, Expr, Num, register
 
 
 class Function(NamedTuple):
@@ -101,6 +102,9 @@ def call(name: str, *args: Any) -> Expr:
     if name == "abs" and isinstance(nodes[0], Call) and nodes[0].name == "abs":
         return nodes[0]
     return Call._raw(name, nodes)
+
+
+register(call=call)
 
 
 def _unary(name: str) -> Callable[[Any], Expr]:

@@ -25,8 +25,9 @@ from fractions import Fraction
 from json.decoder import scanstring
 from typing import Any
 
+from symdiff.core.constructors import add, mul, power
 from symdiff.core.errors import ParseError
-from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym, add, mul, power
+from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.core.traverse import postorder
 from symdiff.core.vocabulary import call
 from symdiff.formats.text import int_text

@@ -16,8 +16,9 @@ import lark
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from symdiff.core.constructors import add, as_expr, mul, negate, power
 from symdiff.core.errors import DivisionByZeroError, ParseError
-from symdiff.core.nodes import Expr, Num, Sym, add, as_expr, mul, negate, power
+from symdiff.core.nodes import Expr, Num, Sym
 from symdiff.core.numbers import int_from_text
 from symdiff.core.vocabulary import ALIASES, FUNCTIONS, PI, SPECIAL_FORMS, E, call
 

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from fractions import Fraction
 
 from symdiff.core import numbers
-from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow, add, mul, power
+from symdiff.core.constructors import add, mul, power
+from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow
 from symdiff.core.numbers import Number
 from symdiff.core.vocabulary import call
 

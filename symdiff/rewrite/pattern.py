@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Self
 
-from symdiff.core.nodes import ONE, Add, Call, Expr, Mul, Num, Pow, _digest, _split_coefficient
+from symdiff.core.constructors import _split_coefficient
+from symdiff.core.nodes import ONE, Add, Call, Expr, Mul, Num, Pow, _digest
 from symdiff.core.numbers import Number, normalize
 
 Bindings = dict[str, Expr]

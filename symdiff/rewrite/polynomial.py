@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from fractions import Fraction
 
 from symdiff.core import numbers
-from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym, add, mul, power
+from symdiff.core.constructors import add, mul, power
+from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.rewrite.algebra import expand_candidates
 
 MAX_POLY_DEGREE = 24
