@@ -21,44 +21,11 @@ from symdiff.core.errors import (
     ParseError,
     SymdiffError,
 )
+from symdiff.core.functions import *  # noqa: F403  (one constructor per vocabulary row)
+from symdiff.core.functions import CONSTRUCTORS, PI, E, detach, log, sqrt
 from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.core.traverse import dag_size, free_symbols, postorder, substitute, tree_size
-from symdiff.core.vocabulary import (  # fmt: skip
-    FUNCTIONS,
-    PI,
-    Abs,
-    E,
-    acos,
-    acosh,
-    acot,
-    acoth,
-    acsc,
-    asec,
-    asin,
-    asinh,
-    atan,
-    atan2,
-    atanh,
-    cos,
-    cosh,
-    cot,
-    coth,
-    csc,
-    csch,
-    detach,
-    erf,
-    exp,
-    log,
-    sec,
-    sech,
-    sign,
-    sin,
-    sinh,
-    sqrt,
-    stop_gradient,
-    tan,
-    tanh,
-)
+from symdiff.core.vocabulary import FUNCTIONS
 from symdiff.formats.common_subexpressions import cse, cse_text
 from symdiff.formats.jsonio import from_json, to_json
 from symdiff.formats.latex import to_latex
@@ -78,19 +45,17 @@ from symdiff.steps.sweep import explain
 __version__ = "0.1.0"
 
 __all__ = [
-    "FORMATS", "FUNCTIONS", "PI", "Abs", "Add", "Call", "CodegenError", "Derivation",
+    "FORMATS", "FUNCTIONS", "PI", "Add", "Call", "CodegenError", "Derivation",
     "DivisionByZeroError", "E", "EvaluationError", "Expr", "Mul", "Num", "ParseError", "Pow",
-    "Step", "Sym", "SymdiffError", "TracingError", "Vector", "__version__", "acos", "acosh",
-    "acot", "acoth", "acsc", "asec", "asin", "asinh", "atan", "atan2", "atanh",
-    "check_gradient", "codegen", "compare_methods", "compile", "cos", "cosh", "cot", "coth",
-    "count_operations",
-    "csc", "csch", "cse", "cse_text", "dag_size", "derivative", "detach", "diff", "erf",
-    "evaluate", "evaluation_trace", "exp", "explain", "format_expr", "format_partials",
+    "Step", "Sym", "SymdiffError", "TracingError", "Vector", "__version__",
+    "check_gradient", "codegen", "compare_methods", "compile", "count_operations",
+    "cse", "cse_text", "dag_size", "derivative", "detach", "diff",
+    "evaluate", "evaluation_trace", "explain", "format_expr", "format_partials",
     "forward_gradient", "forward_sweep", "free_symbols", "from_json", "grad_at", "gradient",
     "hessian", "jacobian", "jvp", "lambdify", "log", "math", "methods_table", "numeric_derivative",
-    "numeric_gradient", "parse", "partials_at", "postorder", "reverse_sweep", "sec", "sech",
-    "sign", "simplify", "sin", "sinh", "sqrt", "stop_gradient", "substitute", "symbols", "tan",
-    "tanh",
+    "numeric_gradient", "parse", "partials_at", "postorder", "reverse_sweep",
+    "simplify", "sqrt", "substitute", "symbols",
     "to_dot", "to_json", "to_latex", "to_repr", "to_str", "to_tree", "trace", "tree_size",
     "vjp", "write_graph",
+    *CONSTRUCTORS,  # sin, cos, ..., Abs: one per row of FUNCTIONS
 ]  # fmt: skip

@@ -18,16 +18,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from symdiff.backend.lower import Program
+from symdiff.backend.lower import FUNCTION_NAMES, Program
 from symdiff.backend.names import C_RESERVED, assign_names, check_identifier
 from symdiff.backend.render import Dialect
 from symdiff.backend.trees import Tree
 
-FUNCTIONS = {
-    name: name
-    for name in ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh",
-                 "acosh", "atanh", "exp", "log", "sqrt", "erf", "atan2", "pow")
-} | {"abs": "fabs", "sign": "symdiff_sign"}  # fmt: skip
+FUNCTIONS = {name: name for name in FUNCTION_NAMES} | {"abs": "fabs", "sign": "symdiff_sign"}
 
 DIALECT = Dialect(FUNCTIONS, infinity="HUGE_VAL", nan="NAN", square="pow({}, 2.0)")
 

@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from symdiff.calculus.derivatives import partials
-from symdiff.core.constructors import add, mul, power
+from symdiff.calculus.partials import chain_rule
 from symdiff.core.errors import SymdiffError
-from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Pow, Sym
+from symdiff.core.nodes import ONE, ZERO, Expr, Sym
 from symdiff.core.traverse import depends_on, fold_once, free_symbols
-from symdiff.core.vocabulary import log
 
 
 def _as_symbol(variable: Any) -> Sym:
@@ -28,49 +26,11 @@ def _as_symbol(variable: Any) -> Sym:
     raise TypeError(f"differentiate with respect to a symbol or a name, not {variable!r}")
 
 
-def _product_rule(node: Mul, dargs: list[Expr]) -> Expr:
-    terms = []
-    for i, da in enumerate(dargs):
-        if da is not ZERO:
-            terms.append(mul(*node.args[:i], da, *node.args[i + 1 :]))
-    return add(*terms)
-
-
-def _power_rule(node: Pow, dbase: Expr, dexp: Expr) -> Expr:
-    base, exp = node.args
-    if dexp is ZERO:  # u**c: c*u**(c-1)*du
-        return mul(exp, power(base, add(exp, -1)), dbase)
-    if dbase is ZERO:  # c**v: c**v*log(c)*dv (0**v is 0 wherever it is defined)
-        return ZERO if base is ZERO else mul(node, log(base), dexp)
-    # u**v: u**v*(dv*log(u) + v*du/u)
-    return mul(node, add(mul(dexp, log(base)), mul(exp, dbase, power(base, -1))))
-
-
-def _chain_rule(node: Call, dargs: list[Expr]) -> Expr:
-    rules = partials(node.name)
-    return add(
-        *(
-            mul(rule(*node.args), da)
-            for rule, da in zip(rules, dargs, strict=True)
-            if da is not ZERO
-        )
-    )
-
-
 def local_derivative(node: Expr, dargs: list[Expr], variable: Sym) -> Expr:
     """The derivative of ``node`` given the derivatives ``dargs`` of its arguments."""
-    match node:
-        case Sym():
-            return ONE if node is variable else ZERO
-        case Add():
-            return add(*dargs)
-        case Mul():
-            return _product_rule(node, dargs)
-        case Pow():
-            return _power_rule(node, *dargs)
-        case Call():
-            return _chain_rule(node, dargs)
-    return ZERO  # numbers
+    if isinstance(node, Sym):
+        return ONE if node is variable else ZERO
+    return chain_rule(node, dargs)
 
 
 def derivative_wrt(expr: Expr, variable: Sym) -> Expr:

@@ -16,12 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from symdiff.calculus.derivatives import partials
 from symdiff.calculus.forward import _as_symbol
-from symdiff.core.constructors import add, mul, power
+from symdiff.calculus.partials import local_partials
+from symdiff.core.constructors import add, mul
 from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.core.traverse import free_symbols, postorder
-from symdiff.core.vocabulary import log
 
 #: Functions whose derivative is zero everywhere: the sweep never looks beneath them.
 _NO_GRADIENT = frozenset({"stop_gradient"})
@@ -72,26 +71,10 @@ def _active(nodes: list[Expr], wanted: set[Sym]) -> set[Expr]:
 
 def _local_partials(node: Expr, active: set[Expr]) -> Iterable[tuple[Expr, Expr]]:
     """``(child, d node / d child)`` for each active argument (``atan2(x, x)`` gives x twice)."""
-    args = node.args
-    match node:
-        case Add():
-            for child in args:
-                if child in active:
-                    yield child, ONE
-        case Mul():
-            for i, child in enumerate(args):
-                if child in active:
-                    yield child, mul(*args[:i], *args[i + 1 :])
-        case Pow():
-            base, exponent = args
-            if base in active:
-                yield base, mul(exponent, power(base, add(exponent, -1)))
-            if exponent in active and base is not ZERO:  # 0**v is 0 wherever it is defined
-                yield exponent, mul(node, log(base))
-        case Call():
-            for rule, child in zip(partials(node.name), args, strict=True):
-                if child in active:
-                    yield child, rule(*args)
+    wanted = [child in active for child in node.args]
+    for child, partial, w in zip(node.args, local_partials(node, wanted), wanted, strict=True):
+        if w:
+            yield child, partial
 
 
 class _Scaled(NamedTuple):

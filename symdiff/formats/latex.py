@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from symdiff.core.nodes import ONE, Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.core.traverse import fold_once
+from symdiff.core.vocabulary import FUNCTIONS
 from symdiff.formats.text import E_NODE, _factor_order, int_text, sum_text
 
 # precedence levels, loosest first (as in printing.py)
@@ -26,11 +27,7 @@ _GREEK_NAMES = (
 GREEK = frozenset(_GREEK_NAMES.split())
 
 #: Functions with their own LaTeX macro; the rest are written ``\operatorname{name}``.
-MACROS: dict[str, str] = {
-    "sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "sec": r"\sec", "csc": r"\csc",
-    "cot": r"\cot", "asin": r"\arcsin", "acos": r"\arccos", "atan": r"\arctan",
-    "sinh": r"\sinh", "cosh": r"\cosh", "tanh": r"\tanh", "coth": r"\coth", "log": r"\log",
-}  # fmt: skip
+MACROS: dict[str, str] = {name: row.latex for name, row in FUNCTIONS.items() if row.latex}
 
 
 class Tex(NamedTuple):

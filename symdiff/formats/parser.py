@@ -18,9 +18,10 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from symdiff.core.constructors import add, as_expr, mul, negate, power
 from symdiff.core.errors import DivisionByZeroError, ParseError
+from symdiff.core.functions import PI, SPECIAL_FORMS, E
 from symdiff.core.nodes import Expr, Num, Sym
 from symdiff.core.numbers import int_from_text
-from symdiff.core.vocabulary import ALIASES, FUNCTIONS, PI, SPECIAL_FORMS, E, call
+from symdiff.core.vocabulary import ALIASES, FUNCTIONS, call
 
 #: Names that are constants, not variables.
 CONSTANTS: dict[str, Expr] = {"pi": PI, "e": E, "E": E}

@@ -16,9 +16,9 @@ from fractions import Fraction
 from functools import cached_property
 
 from symdiff.core.constructors import add, mul, power
+from symdiff.core.functions import Abs, cos, cosh, cot, exp, log, sign, sin, sinh, tan, tanh
 from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.core.numbers import normalize
-from symdiff.core.vocabulary import Abs, cos, cosh, cot, exp, log, sign, sin, sinh, tan, tanh
 from symdiff.rewrite import algebra, polynomial
 from symdiff.rewrite.pattern import (
     Bindings,

@@ -21,24 +21,12 @@ from typing import Any
 from symdiff.calculus.forward import _as_symbol, local_derivative  # the very rules of diff
 from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.core.traverse import depends_on, postorder
+from symdiff.core.vocabulary import FUNCTIONS
 from symdiff.rewrite.engine import simplify_trace
 from symdiff.steps.derivation import Derivation, Step
 
 #: The family of each function, as a textbook names its differentiation rule.
-FAMILIES: dict[str, str] = {
-    **dict.fromkeys(("sin", "cos", "tan", "sec", "csc", "cot"), "trigonometric"),
-    **dict.fromkeys(
-        ("asin", "acos", "atan", "acot", "asec", "acsc", "atan2"), "inverse trigonometric"
-    ),
-    **dict.fromkeys(("sinh", "cosh", "tanh", "sech", "csch", "coth"), "hyperbolic"),
-    **dict.fromkeys(("asinh", "acosh", "atanh", "acoth"), "inverse hyperbolic"),
-    "exp": "exponential",
-    "log": "logarithm",
-    "abs": "absolute value",
-    "sign": "sign",
-    "erf": "error function",
-    "stop_gradient": "stop gradient",
-}
+FAMILIES: dict[str, str] = {name: row.family for name, row in FUNCTIONS.items() if row.arity}
 
 _FAMILY_SIZE = {family: list(FAMILIES.values()).count(family) for family in FAMILIES.values()}
 
