@@ -12,7 +12,8 @@ from typing import Any
 
 from symdiff.calculus import forward, reverse
 from symdiff.calculus.reverse import Vector
-from symdiff.core.nodes import Expr, register
+from symdiff.core.hooks import register
+from symdiff.core.nodes import Expr
 from symdiff.formats.latex import to_latex
 from symdiff.formats.parser import parse_any
 from symdiff.formats.text import to_repr, to_str

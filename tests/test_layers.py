@@ -26,9 +26,7 @@ RANKS = {
 }  # fmt: skip
 
 #: Upward, sideways or cycle-closing edges still to be removed (module -> imported module).
-KNOWN_EXCEPTIONS: set[tuple[str, str]] = {
-    ("cli.present", "cli.derive"),
-}
+KNOWN_EXCEPTIONS: set[tuple[str, str]] = set()
 
 
 def _module_name(path: Path) -> str:

@@ -74,7 +74,7 @@ def build_library(
     cc = find_compiler(compiler)
     directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     suffix = ".dll" if sys.platform == "win32" else ".so"
-    attempts = [(FLAGS, ())]
+    attempts: list[tuple[tuple[str, ...], tuple[str, ...]]] = [(FLAGS, ())]
     if vector:
         attempts.insert(0, (VECTOR_FLAGS, VECTOR_LIBRARIES))
     libraries = []
@@ -138,7 +138,7 @@ class CompiledFunction:
             raise TypeError(f"{self.__name__} takes {self.arity} arguments, got {len(args)}")
         arrays = [np.asarray(a, dtype=np.float64) for a in args]
         if arrays:
-            arrays = np.broadcast_arrays(*arrays)
+            arrays = list(np.broadcast_arrays(*arrays))
         shape = arrays[0].shape if arrays else ()
         flat = [np.ascontiguousarray(a).reshape(-1) for a in arrays]
         count = int(np.prod(shape, dtype=np.int64))

@@ -277,6 +277,7 @@ class _Lowering:
                 elif tree != ONE_TREE:
                     numerators.append(tree)
             else:
+                assert isinstance(factor, Pow)  # only powers have an expanded exponent
                 base = self.tree[factor.base]
                 side = numerators if exponent > 0 else denominators
                 side.extend(self._power_factors(base, abs(exponent)))

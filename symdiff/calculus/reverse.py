@@ -26,7 +26,7 @@ from symdiff.core.traverse import free_symbols, postorder
 _NO_GRADIENT = frozenset({"stop_gradient"})
 
 
-class Vector(tuple):
+class Vector(tuple[Expr, ...]):
     """A tuple of expressions that share one DAG, with the variables they belong to.
 
     ``vector.variables[i]`` is the symbol of entry ``i``; ``vector.as_dict()`` maps names to
@@ -118,7 +118,7 @@ def adjoints(f: Expr, variables: Iterable[Sym], seed: Expr = ONE) -> dict[Sym, E
         if adjoint is ZERO:
             continue
         if node in wanted:
-            result[node] = _multiply_out(adjoint)  # type: ignore[index]
+            result[node] = _multiply_out(adjoint)
             continue
         for child, partial in _local_partials(node, active):
             if partial is not ZERO:

@@ -15,6 +15,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from symdiff.core import numbers
+from symdiff.core.hooks import register
 from symdiff.core.nodes import (
     _MASK,
     MINUS_ONE,
@@ -27,7 +28,6 @@ from symdiff.core.nodes import (
     Num,
     Pow,
     _mix,
-    register,
 )
 from symdiff.core.numbers import Number
 
@@ -253,7 +253,10 @@ def divide(numerator: Any, denominator: Any) -> Expr:
 def power(base: Any, exp: Any) -> Expr:
     """Canonical power: fold bounded constants, ``(u**a)**n -> u**(a*n)`` for integer ``n``,
     ``(u*v)**n -> u**n * v**n`` for integer ``n``, ``exp(u)**v -> exp(u*v)``."""
-    base, exp = as_expr(base), as_expr(exp)
+    return _power(as_expr(base), as_expr(exp))
+
+
+def _power(base: Expr, exp: Expr) -> Expr:
     if isinstance(exp, Num):
         e = exp.value
         if e == 0:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from symdiff.core.constructors import add, mul, power
-from symdiff.core.nodes import Call, Expr, Num, Sym, register
+from symdiff.core.hooks import register
+from symdiff.core.nodes import Call, Expr, Num, Sym
 from symdiff.core.traverse import free_symbols, postorder, substitute
 from symdiff.core.vocabulary import call
 

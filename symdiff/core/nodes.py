@@ -13,21 +13,22 @@ Subtraction is ``Add`` with ``Mul(-1, ·)``; division is ``Pow(·, -1)``; ``sqrt
 (``symdiff.core.constructors``); ``_raw`` constructors here assume canonical input.
 
 What a node can *do* beyond its shape (``+``, ``str``, ``.diff``, pickling, ...) is written by
-the modules that know how, and registered in ``HOOKS`` when they are imported: the node classes
-import nothing above themselves.
+the modules that know how, and registered in ``symdiff.core.hooks`` when they are imported: the
+node classes import nothing above themselves.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import Any, ClassVar, Self
 from weakref import WeakValueDictionary
 
 from symdiff.core import numbers
 from symdiff.core.errors import SymdiffError
+from symdiff.core.hooks import HOOKS
 from symdiff.core.numbers import Number
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -36,47 +37,6 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 def _digest(text: str) -> int:
     """A 64-bit digest of ``text`` that is the same in every process (unlike ``hash(str)``)."""
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
-
-
-def _missing(*args: Any, **kwargs: Any) -> Any:
-    raise RuntimeError("symdiff is only partly imported: `import symdiff` registers this method")
-
-
-class Hooks:
-    """The operations of ``Expr`` implemented above the node classes, one attribute each.
-
-    ``symdiff.core.constructors`` registers the arithmetic, ``symdiff.core.vocabulary`` the
-    function constructor, ``symdiff.core.conveniences`` substitution and pickling, and
-    ``symdiff.api`` the printers, ``.diff`` and ``.evaluate`` (``register``).
-    """
-
-    coerce: Callable[[object], Expr | None] = _missing
-    add: Callable[..., Expr] = _missing
-    mul: Callable[..., Expr] = _missing
-    power: Callable[[Any, Any], Expr] = _missing
-    divide: Callable[[Any, Any], Expr] = _missing
-    negate: Callable[[Any], Expr] = _missing
-    call: Callable[..., Expr] = _missing
-    to_str: Callable[[Expr], str] = _missing
-    to_repr: Callable[[Expr], str] = _missing
-    to_latex: Callable[[Expr], str] = _missing
-    diff: Callable[..., Expr] = _missing
-    evaluate: Callable[..., float] = _missing
-    substitute: Callable[[Expr, Mapping[Any, Any]], Expr] = _missing
-    free_symbols: Callable[[Expr], tuple[Sym, ...]] = _missing
-    to_rows: Callable[[Expr], list[tuple[Any, ...]]] = _missing
-    from_rows: Callable[[list[tuple[Any, ...]]], Expr] = _missing
-
-
-HOOKS = Hooks()
-
-
-def register(**operations: Callable[..., Any]) -> None:
-    """Install operations of ``Expr`` (names as the attributes of ``Hooks``)."""
-    for name, operation in operations.items():
-        if not hasattr(Hooks, name):
-            raise AttributeError(f"no Expr hook named {name!r}")
-        setattr(HOOKS, name, operation)
 
 
 class Expr:

@@ -18,7 +18,8 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from symdiff.core.constructors import as_expr, power
-from symdiff.core.nodes import HALF, ZERO, Call, Expr, Num, register
+from symdiff.core.hooks import register
+from symdiff.core.nodes import HALF, ZERO, Call, Expr, Num
 from symdiff.core.numbers import Number
 
 Partial = Callable[..., Expr]
@@ -137,7 +138,7 @@ def call(name: str, *args: Any) -> Expr:
             if len(values) == 1 and values[0] == at:
                 return Num(value)
         if name == "abs" and not isinstance(values[0], float):
-            return Num(abs(values[0]))
+            return Num(-values[0] if values[0] < 0 else values[0])
         if name == "sign":
             return Num((values[0] > 0) - (values[0] < 0))
         if any(isinstance(v, float) for v in values):

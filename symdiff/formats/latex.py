@@ -142,7 +142,8 @@ def _product(node: Mul, pieces: list[Tex]) -> Tex:
     negative, coefficient = False, None
     for factor, piece in zip(node.args, pieces, strict=True):
         if isinstance(factor, Num):
-            negative, coefficient = factor.value < 0, abs(factor.value)
+            negative = factor.value < 0
+            coefficient = -factor.value if negative else factor.value
         elif isinstance(factor, Pow) and isinstance(factor.exp, Num) and factor.exp.value < 0:
             part = piece.inverse
             assert part is not None

@@ -10,7 +10,7 @@ import contextlib
 import functools
 import hashlib
 import os
-from typing import Any
+from typing import Any, cast
 
 import lark
 from lark import Lark, Token, Transformer, v_args
@@ -81,7 +81,7 @@ class _Build(Transformer):
     def arguments(self, *args: Expr) -> list[Expr]:
         return list(args)
 
-    def sum(self, first: Expr, *rest: Expr | Token) -> Expr:
+    def sum(self, first: Expr, *rest: Any) -> Expr:
         terms = [first]
         for op, term in zip(rest[::2], rest[1::2], strict=True):
             terms.append(term if op == "+" else negate(term))
@@ -112,7 +112,7 @@ class _Build(Transformer):
 def grammar_text() -> str:
     """The grammar file shipped as package ``symdiff.grammar`` (read without the cost of
     importing ``importlib.resources``; wheels install packages as plain directories)."""
-    from symdiff import grammar
+    import symdiff.grammar as grammar  # type: ignore[import-not-found]  # (from grammar/)
 
     folder = os.path.dirname(grammar.__file__ or "")
     with open(os.path.join(folder, "symdiff.lark"), encoding="utf-8") as file:
@@ -164,11 +164,12 @@ def parse(text: str) -> Expr:
     if not text.strip():
         raise ParseError("empty formula", text, 1, 1)
     try:
-        return parser().parse(text)
+        return cast(Expr, parser().parse(text))  # the transformer builds expressions
     except _Located as error:
-        raise ParseError(error.message, text, error.token.line, error.token.column) from None
+        token = error.token
+        raise ParseError(error.message, text, token.line or 1, token.column or 1) from None
     except UnexpectedCharacters as error:
-        message = f"unexpected character {text[error.pos_in_stream]!r}"
+        message = f"unexpected character {text[error.pos_in_stream or 0]!r}"
         raise ParseError(message, text, error.line, error.column) from None
     except UnexpectedEOF as error:
         lines = text.splitlines() or [""]

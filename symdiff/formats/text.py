@@ -9,7 +9,7 @@ deterministic digest order that readers need not see.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.core.numbers import int_text
@@ -19,6 +19,13 @@ E_NODE = Call._raw("exp", (Num(1),))
 
 # precedence levels, loosest first
 ADD, MUL, NEG, POW, ATOM = 10, 20, 25, 30, 40
+
+
+class Printed(Protocol):
+    """Any printed piece (text or LaTeX): what display order needs of it."""
+
+    @property
+    def text(self) -> str: ...
 
 
 class Piece(NamedTuple):
@@ -74,7 +81,7 @@ def _denominator_part(node: Pow, base: Piece) -> Piece:
     return Piece(False, f"{_wrap(base, POW)}**{_wrap(_number(k), POW)}", POW)
 
 
-def _factor_order(node: Expr, piece: Piece) -> tuple[int, str]:
+def _factor_order(node: Expr, piece: Printed) -> tuple[int, str]:
     base = node.base if isinstance(node, Pow) else node
     if (isinstance(base, Call) and base.name == "pi") or node is E_NODE:
         return -1, piece.text  # constants first: pi*x, E*x
@@ -88,7 +95,8 @@ def _product(node: Mul, pieces: list[Piece]) -> Piece:
     negative, coefficient = False, None
     for factor, piece in zip(node.args, pieces, strict=True):
         if isinstance(factor, Num):
-            negative, coefficient = factor.value < 0, abs(factor.value)
+            negative = factor.value < 0
+            coefficient = -factor.value if negative else factor.value
         elif isinstance(factor, Pow) and _is_negative_number(factor.exp):
             part = piece.inverse
             assert part is not None

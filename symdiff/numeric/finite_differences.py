@@ -68,6 +68,7 @@ def finite_difference(
     def difference(step: float) -> float:
         step = (x + step) - x  # a step that is exactly representable next to x
         if method == "forward":
+            assert fx is not None
             return (func(x + step) - fx) / step
         return (func(x + step) - func(x - step)) / (2 * step)
 

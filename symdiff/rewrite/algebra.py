@@ -275,11 +275,12 @@ def _expanded_terms(factor: Expr) -> list[Expr] | None:
         and type(factor.exp.value) is int
         and 2 <= factor.exp.value <= MAX_EXPANDED_POWER
     ):
-        terms = [ONE]
+        terms: list[Expr] = [ONE]
         for _ in range(factor.exp.value):
-            terms = _distribute(terms, list(factor.base.args))
-            if terms is None:
+            grown = _distribute(terms, list(factor.base.args))
+            if grown is None:
                 return None
+            terms = grown
         return terms
     return None
 

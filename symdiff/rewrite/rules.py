@@ -163,7 +163,7 @@ def power_of_product(node: Expr, facts: Facts) -> Iterable[Expr]:
 def numeric(*names: str) -> Condition:
     """The bound values of ``names`` are exact numbers."""
     return lambda b, facts: all(
-        isinstance(b[n], Num) and not isinstance(b[n].value, float) for n in names
+        isinstance(v := b[n], Num) and not isinstance(v.value, float) for n in names
     )
 
 
