@@ -28,9 +28,9 @@ from typing import Any
 from symdiff.core.constructors import add, mul, power
 from symdiff.core.errors import ParseError
 from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.numbers import int_text
 from symdiff.core.traverse import postorder
 from symdiff.core.vocabulary import call
-from symdiff.formats.text import int_text
 
 #: Integers up to this size are JSON numbers; larger ones are strings (other readers use doubles).
 SAFE_INT = 2**53
