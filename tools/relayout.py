@@ -33,7 +33,7 @@ MODULES: dict[str, list[str]] = {
     "expr": ["core.nodes", "core.constructors", "core.conveniences"],
     "functions": ["core.vocabulary", "core.functions"],
     "traverse": ["core.traverse"],
-    "derivatives": ["calculus.derivatives", "core.vocabulary", "calculus.partials"],
+    "derivatives": ["calculus.partials", "core.vocabulary"],
     "diff": ["calculus.forward", "calculus.partials", "api"],
     "gradient": ["calculus.reverse", "calculus.partials", "api"],
     "tracing": ["calculus.tracing"],
@@ -175,7 +175,7 @@ def move_files(repo: Path) -> dict[str, str]:
 
 
 def _definitions(repo: Path, module: str) -> set[str] | None:
-    """Top-level names a module defines or imports, or None if it does not exist."""
+    """Top-level names a module defines (a package: or imports), or None if it does not exist."""
     path = _file_of(repo, module)
     if not path.exists():
         return None
@@ -188,7 +188,7 @@ def _definitions(repo: Path, module: str) -> set[str] | None:
                 names.update(t.id for t in ast.walk(target) if isinstance(t, ast.Name))
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             names.add(node.target.id)
-        elif isinstance(node, ast.ImportFrom | ast.Import):
+        elif isinstance(node, ast.ImportFrom | ast.Import) and path.name == "__init__.py":
             names.update((a.asname or a.name).split(".")[0] for a in node.names)
     return names
 
@@ -268,10 +268,12 @@ def rewrite_source(text: str, package: list[str], rw: Rewriter) -> str:
                     groups.setdefault(f"symdiff.{home}", []).append(alias)
                 else:
                     groups.setdefault(absolute, []).append(alias)  # type: ignore[arg-type]
+            unchanged = [a.name for a in groups.get(absolute or "", [])] == [
+                a.name for a in node.names
+            ]
+            if not node.level and list(groups) == [absolute] and unchanged:
+                continue  # already absolute and pointing at the new layout
             statements = [f"from {m} import {_names(a)}" for m, a in groups.items()]
-            original = ast.get_source_segment(text, node) or ""
-            if len(statements) == 1 and statements[0] == original:
-                continue
             replacement = statements
         elif isinstance(node, ast.Import):
             changed = []
