@@ -24,15 +24,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .diff import diff
-from .errors import EvaluationError, ParseError, SymdiffError
-from .evaluate import evaluate_all
-from .expr import ZERO, Expr, Sym
-from .parse import parse_any
-from .printing import to_str
-from .simplify import simplify
-from .traverse import free_symbols
-from .wengert import format_number
+from symdiff.calculus.forward import diff
+from symdiff.core.errors import EvaluationError, ParseError, SymdiffError
+from symdiff.core.nodes import ZERO, Expr, Sym
+from symdiff.core.traverse import free_symbols
+from symdiff.formats.parser import parse_any
+from symdiff.formats.text import to_str
+from symdiff.numeric.evaluation import evaluate_all
+from symdiff.numeric.wengert import format_number
+from symdiff.rewrite.engine import simplify
 
 #: Simple points tried first (so that a counterexample is easy to check by hand).
 SIMPLE_POINTS = (1, 2, 0.5, -1, 1.5, -0.5, 3, -2)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from types import ModuleType
 
-from . import check, derive, emit, grad, interactive, point, present, serve
+from symdiff.cli import check, derive, emit, grad, interactive, point, present, serve
 
 #: Modes in dispatch order; the plain derivative is the default and comes last.
 MODES: tuple[ModuleType, ...] = (check, emit, grad, point, present, derive)
@@ -56,9 +57,9 @@ examples:
   symdiff                                 on a terminal: a prompt, one formula per line;
                                           :wrt y, :steps, :format latex, :help, Ctrl-D to leave
 
-formulas: + - * / ** ^, implicit products (2x, 3(x+1)), functions sin cos tan sec csc cot
-asin acos atan acot asec acsc sinh cosh tanh sech csch coth asinh acosh atanh acoth exp log ln
-sqrt abs sign erf, log(x, b), atan2(y, x), stop_gradient/detach; constants pi and e (also E):
+formulas: + - * / ** ^, implicit products (2x, 3(x+1)), and the functions
+FUNCTION_LIST
+ln sqrt, log(x, b), atan2(y, x), stop_gradient/detach; constants pi and e (also E):
 name a variable e1 or eps instead of e.
 
 output: colour only on a terminal; progress of long batches on stderr only when it is a
@@ -69,6 +70,14 @@ exit status: 0 success; 2 a bad formula or usage (one-line error and a hint on s
 """
 
 
+def _function_list() -> str:
+    """The unary functions of the vocabulary, wrapped for the help text."""
+    from symdiff import FUNCTIONS
+
+    names = [n for n, row in FUNCTIONS.items() if row.arity == 1 and n != "stop_gradient"]
+    return textwrap.fill(" ".join(names), width=96, subsequent_indent="")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every mode's options."""
     from symdiff import __version__
@@ -76,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = present.FriendlyParser(
         prog="symdiff",
         description="Differentiate formulas symbolically and print small, readable results.",
-        epilog=EXAMPLES,
+        epilog=EXAMPLES.replace("FUNCTION_LIST", _function_list()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("formula", nargs="?", help="the formula, or - to read one per line")

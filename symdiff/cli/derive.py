@@ -6,8 +6,7 @@ import argparse
 
 import symdiff
 from symdiff import SymdiffError, cse_text, diff, parse
-
-from .grad import use_cse
+from symdiff.cli.options import use_cse, variables_of
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,18 +28,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def wants(args: argparse.Namespace) -> bool:
     return True
-
-
-def variables_of(args: argparse.Namespace, expr) -> list[str]:
-    """The ``--wrt`` names, or the single free variable; a clear error otherwise."""
-    if args.wrt:
-        return args.wrt
-    free = [s.name for s in expr.free_symbols]
-    if len(free) > 1:
-        raise SymdiffError(
-            f"the formula has several variables ({', '.join(free)}): choose one with --wrt"
-        )
-    return free
 
 
 def run(args: argparse.Namespace, formula: str) -> str:

@@ -11,12 +11,10 @@ from __future__ import annotations
 import argparse
 
 import symdiff
-from symdiff import Expr, SymdiffError, cse_text, dag_size, parse, tree_size
+from symdiff import Expr, SymdiffError, cse_text, parse, tree_size
+from symdiff.cli.options import use_cse
+from symdiff.cli.present import Progress
 
-from .present import Progress
-
-#: Below this many printed nodes the plain form is always readable enough.
-SMALL_OUTPUT = 60
 #: Entries are simplified for display (as the derivative mode does) only up to this tree size.
 SIMPLIFY_LIMIT = 300
 
@@ -84,14 +82,6 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
         return labels, entries
     vector = symdiff.gradient(parse(formula), variables)
     return [f"d/d{v.name}" for v in vector.variables], list(vector)
-
-
-def use_cse(entries: list[Expr], mode: str = "auto") -> bool:
-    """Whether to print the CSE form: forced, or the trees repeat much of a large DAG."""
-    if mode != "auto":
-        return mode == "always"
-    printed = sum(tree_size(e) for e in entries)
-    return printed > SMALL_OUTPUT and printed >= 2 * dag_size(*entries)
 
 
 def _shown(entry: Expr, args: argparse.Namespace) -> str:

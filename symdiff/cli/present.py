@@ -19,6 +19,7 @@ from typing import TextIO
 
 import symdiff
 from symdiff import SymdiffError, parse
+from symdiff.cli.options import variables_of
 
 FORMAT_CHOICES = ("text", "latex", "json", "tree")
 
@@ -69,8 +70,6 @@ def derivation_json(derivation: symdiff.Derivation) -> str:
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
-    from .derive import variables_of
-
     if args.order != 1:
         raise SymdiffError("--steps explains a first derivative: leave out --order")
     expr = parse(formula)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-import symdiff
-
-from .present import FriendlyParser
+from symdiff.cli.present import FriendlyParser
+from symdiff.web.server import serve
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
-    symdiff.serve(
+    serve(
         args.host, args.port, open_browser=args.open, workers=args.workers,
         time_limit=args.time_limit, quiet=args.quiet,
     )  # fmt: skip

@@ -18,8 +18,7 @@ from typing import Any
 
 import symdiff
 from symdiff import Call, Expr, ParseError, Sym, SymdiffError
-
-from .plot import Curve, plot_svg, sample
+from symdiff.web.plot import Curve, plot_svg, sample
 
 #: Work limits per request (also served by ``GET /api`` so the page and clients can read them).
 LIMITS: dict[str, float] = {
@@ -239,7 +238,7 @@ def api_diff(body: dict[str, Any]) -> dict[str, Any]:
     """The derivative, raw and simplified, with code for it."""
     expr = formula_field(body)
     wrt = variables_field(body, expr)
-    order = integer_field(body, "order", 1, 1, LIMITS["order"])
+    order = integer_field(body, "order", 1, 1, int(LIMITS["order"]))
     raw = symdiff.diff(expr, *((name, order) for name in wrt))
     simplified = symdiff.simplify(raw)
     args = [s.name for s in expr.free_symbols] or wrt
@@ -323,11 +322,15 @@ def api_plot(body: dict[str, Any]) -> dict[str, Any]:
         curves.append(("f\u2033", symdiff.simplify(symdiff.diff(first, wrt))))
     args = [wrt, *others]
     values = list(others.values())
-    count = LIMITS["plot_samples"]
+    count = int(LIMITS["plot_samples"])
     sampled: list[Curve] = []
     for label, curve in curves:
         function = symdiff.compile(curve, args, "python")
-        points = sample(lambda x, f=function: f(x, *values), low, high, count)
+
+        def at(x: float, f: Any = function) -> float:
+            return float(f(x, *values))
+
+        points = sample(at, low, high, count)
         if sampled:  # a derivative exists only where f is defined (1/x is no derivative at -1)
             points = [
                 (x, y if f_y is not None else None)
@@ -385,7 +388,7 @@ def api_check(body: dict[str, Any]) -> dict[str, Any]:
     expr = formula_field(body)
     answer = formula_field(body, "answer")
     wrt = variables_field(body, expr)
-    order = integer_field(body, "order", 1, 1, LIMITS["order"])
+    order = integer_field(body, "order", 1, 1, int(LIMITS["order"]))
     result = symdiff.check(expr, answer, wrt, order=order)
     return {
         **result.to_dict(),

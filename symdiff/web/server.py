@@ -28,9 +28,8 @@ from urllib.parse import urlsplit
 
 import symdiff
 from symdiff import SymdiffError
-
-from .api import LIMITS, describe, respond
-from .workers import Busy, TooMuchWork, Workers
+from symdiff.web.api import LIMITS, describe, respond
+from symdiff.web.workers import Busy, TooMuchWork, Workers
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -248,7 +247,7 @@ def serve(
     except OSError as error:
         hint = " (try another --port)" if error.errno in (98, 48, 10048) else ""
         raise SymdiffError(f"cannot listen on {host}:{port}: {error.strerror}{hint}") from None
-    pool = Workers(count, LIMITS["seconds"], LIMITS["memory_mib"]) if count > 0 else None
+    pool = Workers(count, LIMITS["seconds"], int(LIMITS["memory_mib"])) if count > 0 else None
     server.workers = pool
     url = _url(host, server.server_port)
     if threading.current_thread() is threading.main_thread():

@@ -15,7 +15,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from .api import respond
+from symdiff.web.api import respond
 
 
 class Busy(Exception):
