@@ -10,8 +10,7 @@ same source is compiled once per machine.  Nothing found there is trusted:
   (named by the SHA-256 of its contents) and the record ``symdiff_<key>.json`` (key, size,
   SHA-256); before ``dlopen`` the library is hashed and must match the record, so a truncated,
   empty or garbage file, or another formula's library copied under the name, is never loaded;
-- the library embeds its key (``symdiff_build_key()``), checked after loading, together with
-  the file still being the one that was hashed;
+- the library embeds its key (``symdiff_build_key()``), checked after loading;
 - an entry that fails a check is deleted and rebuilt, with a ``CacheWarning``.
 
 Every fault of the environment (unwritable or odd paths, a compiler that fails or writes
@@ -36,6 +35,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import CodegenError
+from .c import packed_driver
 
 COMPILERS = ("cc", "gcc", "clang")
 #: Portable build: any C99 compiler.
@@ -188,9 +188,9 @@ def _record(entry: Entry) -> dict[str, Any] | None:
     return record
 
 
-def check(entry: Entry) -> tuple[Path, int] | None:
-    """The path and inode of ``entry``'s library if it is intact, None if it is not cached;
-    ``Damaged`` if the library is not the file the record describes."""
+def check(entry: Entry) -> Path | None:
+    """The path of ``entry``'s library if it is intact, None if it is not cached; ``Damaged``
+    if the library is not the file the record describes."""
     record = _record(entry)
     if record is None:
         return None
@@ -211,7 +211,7 @@ def check(entry: Entry) -> tuple[Path, int] | None:
         digest, size = _digest(file)
     if (size, digest) != (record.get("size"), record["sha256"]):
         raise Damaged(f"its {size} bytes do not match its record: truncated or replaced")
-    return path, info.st_ino
+    return path
 
 
 def _discard(entry: Entry, reason: str) -> None:
@@ -222,6 +222,11 @@ def _discard(entry: Entry, reason: str) -> None:
         CacheWarning,
         stacklevel=_outside_symdiff(),
     )
+    remove(entry)
+
+
+def remove(entry: Entry) -> None:
+    """Delete an entry's record and every library of its key."""
     libraries = entry.record.parent.glob(f"{entry.record.stem}_*{LIBRARY_SUFFIX}")
     for path in [entry.record, *libraries]:
         with environment("remove a bad cached library"), contextlib.suppress(FileNotFoundError):
@@ -237,7 +242,7 @@ def _outside_symdiff() -> int:
     return level
 
 
-def _cached(entry: Entry) -> tuple[Path, int] | None:
+def _cached(entry: Entry) -> Path | None:
     """``check``, discarding a damaged entry (then None: it must be built again)."""
     try:
         return check(entry)
@@ -258,8 +263,8 @@ def build_library(
 
 
 def _build(source: str, compiler: str | None, cache_dir: str | os.PathLike | None,
-           vector: bool) -> tuple[Entry, Path, int]:  # fmt: skip
-    """The entry of ``source`` and its verified library's path and inode (built if needed)."""
+           vector: bool) -> tuple[Entry, Path]:  # fmt: skip
+    """The entry of ``source`` and its verified library's path (built if needed)."""
     cc = find_compiler(compiler)
     directory = cache_directory(cache_dir)
     attempts = [(FLAGS, ())]
@@ -269,13 +274,13 @@ def _build(source: str, compiler: str | None, cache_dir: str | os.PathLike | Non
     for entry, _, _ in entries:
         found = _cached(entry)
         if found:
-            return entry, *found
+            return entry, found
     failure = ""
     for entry, flags, extra in entries:
         failure = _compile(cc, tagged(source, entry.key), entry, flags, extra)
         found = None if failure else _cached(entry)
         if found:
-            return entry, *found
+            return entry, found
     raise CodegenError(failure or "the C build cache rejected the library just built")
 
 
@@ -315,15 +320,18 @@ def _compile(cc: str, source: str, entry: Entry, flags: tuple, extra: tuple) -> 
     return ""
 
 
-def _load(entry: Entry, path: Path, inode: int) -> Any:
-    """``ctypes.CDLL`` of a checked library, or None if it turns out not to be ``entry``'s: the
-    file must still be the inode that was hashed, and its embedded key must be ``entry.key``."""
+def _load(entry: Entry, path: Path) -> Any:
+    """``ctypes.CDLL`` of a checked library, or None if its embedded key is not ``entry.key``.
+
+    (Between the check and the load only a writer of the private directory could swap the
+    file, and symdiff itself only ever replaces a library by a complete one of the same name,
+    hence of the same contents.)"""
     import ctypes
 
     try:
         library = ctypes.CDLL(str(path))
-        same_file = os.stat(path).st_ino == inode
     except OSError as error:
+        remove(entry)  # built here, yet unloadable: the compiler wrote something else
         raise CodegenError(f"could not load the C library {path}: {error}") from None
     try:
         tag = getattr(library, TAG_FUNCTION)
@@ -331,7 +339,7 @@ def _load(entry: Entry, path: Path, inode: int) -> Any:
         key = tag()
     except AttributeError:
         key = None
-    if not same_file or key != entry.key.encode():
+    if key != entry.key.encode():
         _discard(entry, "it is the library of another formula")
         return None
     return library
@@ -355,9 +363,10 @@ class CompiledFunction:
                  source: str) -> None:  # fmt: skip
         import ctypes
 
-        self._driver = getattr(library, f"{c_name}_array")
+        self._driver = getattr(library, packed_driver(c_name))
         self._driver.restype = None
-        self._driver.argtypes = [ctypes.c_long] + [ctypes.c_void_p] * (arity + 1)
+        self._driver.argtypes = [ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
+        self._pointers = ctypes.c_void_p * arity
         self._library = library  # keeps the library loaded as long as the function lives
         self.arity = arity
         self.outputs = outputs
@@ -377,7 +386,8 @@ class CompiledFunction:
         flat = [np.ascontiguousarray(a).reshape(-1) for a in arrays]
         count = int(np.prod(shape, dtype=np.int64))
         out = np.empty((self.outputs, count), dtype=np.float64)
-        self._driver(count, *(a.ctypes.data for a in flat), out.ctypes.data)
+        pointers = self._pointers(*(a.ctypes.data for a in flat))
+        self._driver(count, pointers, out.ctypes.data)
         results = [row.reshape(shape) for row in out]
         if not shape:
             results = [row[()] for row in results]

@@ -10,7 +10,9 @@ For each function ``f``:
   ``_n`` points writing output ``k`` of point ``i`` to ``_out[k*_n + i]``.  The kernel inlines
   into the loop, and the loop carries ``#pragma omp simd``: built with ``-fopenmp-simd`` and
   glibc's vector math library (``SYMDIFF_VECTOR_MATH``, see ``build.py``), ``exp``, ``log``,
-  ``sin``… run several points per instruction.  Without those flags it is plain portable C99.
+  ``sin``… run several points per instruction.  Without those flags it is plain portable C99;
+- ``symdiff_arrays_f(long _n, const double *const *_args, double *_out)``, the same driver with
+  the argument arrays passed as one array of pointers (for any number of arguments).
 
 Every name the generator invents is in ``names.INTERNAL`` (``_out``, ``symdiff_kernel_f``,
 ``t0``…), so no argument name can collide with one; ``f`` and ``f_array`` are the public names.
@@ -43,7 +45,15 @@ static double symdiff_sign(double _u)
 """
 
 #: The locals and parameters codegen uses (all inside ``names.INTERNAL``).
-OUT, STRIDE, RESULT, TEMPORARIES, COUNT, INDEX = "_out", "_stride", "_result", "_t", "_n", "_i"
+OUT, STRIDE, RESULT, TEMPORARIES, COUNT, INDEX, ARGS = (
+    "_out",
+    "_stride",
+    "_result",
+    "_t",
+    "_n",
+    "_i",
+    "_args",
+)
 
 #: Functions glibc's libmvec has vector versions of; declared ``omp declare simd`` on request.
 VECTOR_FUNCTIONS = ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh",
@@ -140,7 +150,18 @@ def function_source(function: CFunction) -> str:
         + f"    for (long {INDEX} = 0; {INDEX} < {COUNT}; ++{INDEX})\n"
         f"        {kernel}({at_i}{OUT} + {INDEX}, {COUNT});\n}}\n"
     )
+    unpacked = "".join(f"{ARGS}[{k}], " for k in range(len(params)))
+    parts.append(
+        f"void {packed_driver(name)}(long {COUNT}, const double *const *{ARGS}, double *{OUT})\n"
+        f"{{\n    {name}_array({COUNT}, {unpacked}{OUT});\n}}\n"
+    )
     return "\n".join(parts)
+
+
+def packed_driver(c_name: str) -> str:
+    """The driver taking the argument arrays as one array of pointers (what ``compile`` calls:
+    ctypes passes at most 1,024 arguments, a formula may have more variables)."""
+    return f"symdiff_arrays_{c_name}"
 
 
 def translation_unit(functions: Sequence[CFunction]) -> str:
