@@ -2,7 +2,8 @@
 
 ``symdiff "x*y + sin(x)" --grad`` prints ``d/dx = y + cos(x)`` and ``d/dy = x``.  When the
 entries share so much that writing them out as trees would repeat work (tree size at least twice
-the DAG size), the output names the shared subexpressions once: ``t0 = ...`` lines first.
+the DAG size), the output names the shared subexpressions once: ``t0 = ...`` lines first (in
+LaTeX an ``aligned`` block); JSON and the tree picture write shared nodes once by themselves.
 Small entries are simplified for display, as in the derivative mode (``--no-simplify``: raw).
 """
 
@@ -13,7 +14,7 @@ import argparse
 import symdiff
 from symdiff import Expr, SymdiffError, cse_text, dag_size, parse, tree_size
 
-from .present import Progress
+from .present import Progress, cse_latex
 
 #: Below this many printed nodes the plain form is always readable enough.
 SMALL_OUTPUT = 60
@@ -86,12 +87,29 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
     return [f"d/d{v.name}" for v in vector.variables], list(vector)
 
 
-def use_cse(entries: list[Expr], mode: str = "auto") -> bool:
+#: Formats that write each shared node once by themselves (JSON references, the tree's ``[k]``
+#: marks): never a huge tree, so they need no CSE form.
+SHARING_FORMATS = ("json", "tree")
+
+
+def use_cse(entries: list[Expr], mode: str = "auto", fmt: str = "text") -> bool:
     """Whether to print the CSE form: forced, or the trees repeat much of a large DAG."""
+    if fmt in SHARING_FORMATS:
+        if mode == "always":
+            raise SymdiffError(
+                f"--cse names shared parts in text and latex output; --format {fmt} already "
+                "writes each shared part once"
+            )
+        return False
     if mode != "auto":
         return mode == "always"
     printed = sum(tree_size(e) for e in entries)
     return printed > SMALL_OUTPUT and printed >= 2 * dag_size(*entries)
+
+
+def shared_form(entries: list[Expr], labels: list[str], fmt: str = "text") -> str:
+    """The CSE form (``t0 = ...`` lines, then ``label = ...``) as text or LaTeX."""
+    return cse_latex(entries, labels) if fmt == "latex" else cse_text(entries, labels)
 
 
 def _shown(entry: Expr, args: argparse.Namespace) -> str:
@@ -111,8 +129,9 @@ def run(args: argparse.Namespace, formula: str) -> str:
         raise SymdiffError(
             "the formula has no variables to differentiate by (name some with --wrt)"
         )
-    if use_cse(entries, args.cse):
-        return cse_text(entries, labels)
+    fmt = getattr(args, "format", None) or "text"
+    if use_cse(entries, args.cse, fmt):
+        return shared_form(entries, labels, fmt)
     lines = []
     with Progress("writing entries", total=len(entries)) as progress:
         for done, (label, entry) in enumerate(zip(labels, entries, strict=True)):
