@@ -202,4 +202,5 @@ def test_more_arguments_than_ctypes_passes(cache):
     f = sum((i % 7 + 1) * Sym(n) for i, n in enumerate(names))
     function = symdiff.compile(f, names, target="c", cache_dir=cache)
     values = np.arange(1100) / 1100
-    assert close(float(function(*values)), sum((i % 7 + 1) * v for i, v in enumerate(values)), 1e-13)
+    expected = sum((i % 7 + 1) * v for i, v in enumerate(values))
+    assert close(float(function(*values)), expected, 1e-13)

@@ -19,7 +19,6 @@ from typing import TextIO
 
 import symdiff
 from symdiff import Expr, SymdiffError, dag_size, parse, postorder
-from symdiff.latex import symbol_latex
 
 from . import output
 
@@ -79,7 +78,7 @@ def derivation_json(derivation: symdiff.Derivation) -> str:
 def cse_latex(exprs: list[Expr], labels: list[str]) -> str:
     r"""The CSE form as a LaTeX ``aligned`` block: ``\mathrm{t0} &= …`` rows, then the labels."""
     bindings, reduced = symdiff.cse(exprs)
-    rows = [f"{symbol_latex(name.name)} &= {symdiff.to_latex(value)}" for name, value in bindings]
+    rows = [f"{symdiff.to_latex(name)} &= {symdiff.to_latex(value)}" for name, value in bindings]
     rows += [
         rf"\text{{{label}}} &= {symdiff.to_latex(value)}"
         for label, value in zip(labels, reduced, strict=True)
