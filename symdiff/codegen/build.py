@@ -107,9 +107,14 @@ def default_cache_dir() -> Path:
 
 
 def _owner_problem(info: os.stat_result) -> str:
-    """Why a file or directory with this ``stat`` may not be trusted ("" when it may)."""
-    if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        return f"it belongs to user id {info.st_uid}, not to you (id {os.getuid()})"
+    """Why a file or directory with this ``stat`` may not be trusted ("" when it may).
+
+    POSIX only: elsewhere (Windows) ownership and mode bits do not mean the same.
+    """
+    if not hasattr(os, "geteuid"):
+        return ""
+    if info.st_uid != os.geteuid():
+        return f"it belongs to user id {info.st_uid}, not to you (id {os.geteuid()})"
     if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         return f"others may write to it (mode {stat.S_IMODE(info.st_mode):o})"
     return ""
