@@ -32,8 +32,8 @@ except ImportError:  # a NumPy ufunc built from math.erf: slower, same values
 
     _erf_object = np.frompyfunc(math.erf, 1, 1)
 
-    def _erf(u):
-        return _erf_object(u).astype(np.float64)
+    def _erf(_u):
+        return _erf_object(_u).astype(np.float64)
 """
 
 

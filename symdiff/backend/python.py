@@ -18,9 +18,9 @@ DIALECT = Dialect(FUNCTIONS, infinity="math.inf", nan="math.nan")
 
 SIGN_HELPER = '''
 
-def _sign(u):
+def _sign(_u):
     """-1.0, 0.0 or 1.0 (0.0 for nan, as symdiff.evaluate)."""
-    return float((u > 0) - (u < 0))
+    return float((_u > 0) - (_u < 0))
 '''
 
 

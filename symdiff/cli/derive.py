@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 import symdiff
-from symdiff import SymdiffError, cse_text, diff, parse
-from symdiff.cli.options import use_cse, variables_of
+from symdiff import SymdiffError, diff, parse
+from symdiff.cli.options import shared_form, use_cse, variables_of
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +41,6 @@ def run(args: argparse.Namespace, formula: str) -> str:
         result = diff(expr, ("x", args.order), simplify=tidy) if args.order else expr
     else:
         result = diff(expr, *((name, args.order) for name in names), simplify=tidy)
-    if fmt == "text" and use_cse([result], getattr(args, "cse", "auto")):
-        return cse_text([result], ["result"])  # a shared DAG: name repeated parts once
+    if use_cse([result], getattr(args, "cse", "auto"), fmt):
+        return shared_form([result], ["result"], fmt)  # a shared DAG: name repeated parts once
     return symdiff.format_expr(result, fmt)

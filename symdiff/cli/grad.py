@@ -2,7 +2,8 @@
 
 ``symdiff "x*y + sin(x)" --grad`` prints ``d/dx = y + cos(x)`` and ``d/dy = x``.  When the
 entries share so much that writing them out as trees would repeat work (tree size at least twice
-the DAG size), the output names the shared subexpressions once: ``t0 = ...`` lines first.
+the DAG size), the output names the shared subexpressions once: ``t0 = ...`` lines first (in
+LaTeX an ``aligned`` block); JSON and the tree picture write shared nodes once by themselves.
 Small entries are simplified for display, as in the derivative mode (``--no-simplify``: raw).
 """
 
@@ -11,8 +12,8 @@ from __future__ import annotations
 import argparse
 
 import symdiff
-from symdiff import Expr, SymdiffError, cse_text, parse, tree_size
-from symdiff.cli.options import use_cse
+from symdiff import Expr, SymdiffError, parse, tree_size
+from symdiff.cli.options import shared_form, use_cse
 from symdiff.cli.present import Progress
 
 #: Entries are simplified for display (as the derivative mode does) only up to this tree size.
@@ -101,8 +102,9 @@ def run(args: argparse.Namespace, formula: str) -> str:
         raise SymdiffError(
             "the formula has no variables to differentiate by (name some with --wrt)"
         )
-    if use_cse(entries, args.cse):
-        return cse_text(entries, labels)
+    fmt = getattr(args, "format", None) or "text"
+    if use_cse(entries, args.cse, fmt):
+        return shared_form(entries, labels, fmt)
     lines = []
     with Progress("writing entries", total=len(entries)) as progress:
         for done, (label, entry) in enumerate(zip(labels, entries, strict=True)):
