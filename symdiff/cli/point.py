@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 import symdiff
-from symdiff import SymdiffError, evaluate, parse
+from symdiff import SymdiffError
 
 METHOD_CHOICES = ("symbolic", "forward", "reverse", "numeric", "all")
 
@@ -65,12 +65,12 @@ def parse_point(text: str) -> dict[str, float]:
             raise SymdiffError(f"--at expects name=value pairs like x=3,y=4, not {assignment!r}")
         if name in point:
             raise SymdiffError(f"--at gives {name} twice")
-        point[name] = evaluate(parse(value))
+        point[name] = symdiff.evaluate(symdiff.parse(value))
     return point
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
-    expr = parse(formula)
+    expr = symdiff.parse(formula)
     if args.at is None:
         if args.method or args.trace:
             option = "--method" if args.method else "--trace"
