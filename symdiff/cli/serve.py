@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from symdiff.cli.present import FriendlyParser
+from symdiff.cli.usage import FriendlyParser
 
 
 def build_parser() -> argparse.ArgumentParser:
