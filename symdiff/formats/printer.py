@@ -68,6 +68,37 @@ def factor_order(node: Expr, piece: Printed) -> tuple[int, str]:
     return group, piece.text
 
 
+class ProductParts(NamedTuple, Generic[P]):
+    """A product as it is displayed: ``-coefficient * numerator / denominator``."""
+
+    negative: bool
+    coefficient: Number | None  # its absolute value; None when the product has no number
+    numerator: list[P]
+    denominator: list[P]
+
+
+def split_product(node: Mul, pieces: list[P]) -> ProductParts[P]:
+    """The sign and coefficient of a product, the factors above the line and the bases of its
+    negative powers (each piece's ``inverse``) below it, both in display order.  The text and
+    LaTeX printers share this; only how they write the parts differs."""
+    negative, coefficient = False, None
+    top: list[tuple[tuple[int, str], P]] = []
+    bottom: list[tuple[tuple[int, str], P]] = []
+    for factor, piece in zip(node.args, pieces, strict=True):
+        if isinstance(factor, Num):
+            negative = factor.value < 0
+            coefficient = -factor.value if negative else factor.value
+        elif isinstance(factor, Pow) and isinstance(factor.exp, Num) and factor.exp.value < 0:
+            part = piece.inverse  # type: ignore[attr-defined]
+            assert part is not None
+            bottom.append((factor_order(factor.base, part), part))
+        else:
+            top.append((factor_order(factor, piece), piece))  # type: ignore[arg-type]
+    top.sort(key=lambda item: item[0])
+    bottom.sort(key=lambda item: item[0])
+    return ProductParts(negative, coefficient, [p for _, p in top], [p for _, p in bottom])
+
+
 def degree(term: Expr) -> float:
     """Total degree of a term in its symbols (0 for anything not a monomial)."""
     factors = term.args if isinstance(term, Mul) else (term,)

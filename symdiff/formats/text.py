@@ -14,7 +14,7 @@ from typing import NamedTuple
 from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.core.numbers import int_text
 from symdiff.core.traverse import fold_once
-from symdiff.formats.printer import E_NODE, Writers, factor_order, render, sum_text
+from symdiff.formats.printer import E_NODE, Writers, render, split_product, sum_text
 
 # precedence levels, loosest first
 ADD, MUL, NEG, POW, ATOM = 10, 20, 25, 30, 40
@@ -74,23 +74,8 @@ def _denominator_part(node: Pow, base: Piece) -> Piece:
 
 
 def _product(node: Mul, pieces: list[Piece]) -> Piece:
-    numerator: list[tuple[tuple[int, str], str]] = []
-    denominator: list[tuple[tuple[int, str], Piece]] = []
-    negative, coefficient = False, None
-    for factor, piece in zip(node.args, pieces, strict=True):
-        if isinstance(factor, Num):
-            negative = factor.value < 0
-            coefficient = -factor.value if negative else factor.value
-        elif isinstance(factor, Pow) and _is_negative_number(factor.exp):
-            part = piece.inverse
-            assert part is not None
-            denominator.append((factor_order(factor.base, part), part))
-        else:
-            numerator.append((factor_order(factor, piece), _wrap(piece, MUL - 1)))
-    numerator.sort()
-    denominator.sort(key=lambda item: item[0])
-    top = [text for _, text in numerator]
-    bottom = [piece for _, piece in denominator]
+    negative, coefficient, numerator, bottom = split_product(node, pieces)
+    top = [_wrap(piece, MUL - 1) for piece in numerator]
     if isinstance(coefficient, Fraction):
         bottom.insert(0, Piece(False, str(coefficient.denominator), ATOM))
         coefficient = coefficient.numerator
