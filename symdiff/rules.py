@@ -16,7 +16,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from . import algebra, polynomial
-from .expr import Add, Call, Expr, Mul, Num, Pow, Sym, add, mul, power
+from .expr import ZERO, Add, Call, Expr, Mul, Num, Pow, Sym, add, mul, power
 from .functions import Abs, cos, cosh, cot, exp, log, sign, sin, sinh, tan, tanh
 from .numbers import normalize
 from .pattern import Bindings, Wild, head_of, instantiate, match, names_near_top, wilds
@@ -96,8 +96,12 @@ def is_positive(expr: Expr, facts: Facts, depth: int = 12) -> bool:
             return name in facts.positive
         case Call(name) if name in POSITIVE_FUNCTIONS:
             return True
-        case Add() | Mul():
+        case Mul():
             return all(is_positive(a, facts, depth - 1) for a in expr.args)
+        case Add():  # x**2 + 1: every term >= 0 and one > 0
+            return all(is_nonnegative(a, facts, depth - 1) for a in expr.args) and any(
+                is_positive(a, facts, depth - 1) for a in expr.args
+            )
         case Pow(base, _):
             return is_positive(base, facts, depth - 1)
     return False
@@ -208,6 +212,8 @@ RULES: tuple[Rule, ...] = (
     Rule("exp-times-log", exp(u * log(v)), v**u),
     Rule("exp-product", exp(u) * exp(v), exp(u + v)),
     Rule("log-power", log(u**a), a * log(u), when=log_power_ok),
+    # 0**u is 0 for u > 0, 1 for u = 0 and undefined for u < 0: it folds only for u > 0
+    Rule("zero-power", Pow(ZERO, u), ZERO, when=positive("u")),
     # power laws: (u**a)**c with numbers; integer c is already canonical
     Rule("power-power", (u**a) ** c, power_of_power, when=numeric("a", "c")),
     Rule("power-of-product", match=power_of_product, heads=(Pow,), needs_facts=True),

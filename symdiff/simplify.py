@@ -3,9 +3,12 @@
 At each node (children already simplified) every applicable rule proposes candidates; each
 candidate is itself simplified (up to a small nesting depth) and the cheapest one is kept if it
 is strictly cheaper than the node in ``(operations, tree size)``.  This repeats at the node until
-nothing improves, and whole passes repeat until a fixpoint.  A step budget proportional to the
-size of the input bounds the work, so simplification is polynomial even on adversarial input;
-every walk is iterative, so 10,000-deep expressions are fine.
+nothing improves, and whole passes repeat until a fixpoint.  A memoised run can depend on the
+order it met nodes in, so a run with an empty memo then confirms the result (or improves it and
+is confirmed in turn): ``simplify(simplify(e)) is simplify(e)`` whenever the budget suffices.
+A step budget proportional to the size of the input bounds the work, so simplification is
+polynomial even on adversarial input; every walk is iterative, so 10,000-deep expressions are
+fine.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from .rules import Facts, rules_for
 from .traverse import dag_size, postorder
 
 MAX_PASSES = 6
+MAX_RESTARTS = 8
 MAX_ROUNDS_PER_NODE = 8
 MAX_NESTING = 1
 PRUNE_FACTOR, PRUNE_SLACK = 2, 6
@@ -40,6 +44,12 @@ class Simplifier:
         self.proposals: dict[Expr, list[Expr]] = {}
         self.origin: dict[Expr, str] = {}  # candidate -> name of the rule that proposed it
         self.used: list[str] = []  # names of the rules whose rewrites were kept at the top level
+
+    def forget(self) -> None:
+        """Drop the memo of settled forms (rule proposals and costs, which depend on the node
+        alone, are kept): what a run finds must not depend on what earlier runs visited."""
+        self.memo.clear()
+        self.level.clear()
 
     def run(self, root: Expr, depth: int = 0) -> Expr:
         """The simplest form of ``root`` found; visits only nodes not simplified before."""
@@ -130,12 +140,18 @@ def _run(expr: Expr, assume_positive: Iterable[str], budget: int | None) -> tupl
     steps = budget if budget is not None else STEPS_PER_NODE * dag_size(expr) + MIN_STEPS
     engine = Simplifier(facts, steps)
     current = expr
-    for _ in range(MAX_PASSES):
-        result = engine.finish(engine.run(current))
-        if result is current:
-            break
+    for _ in range(MAX_RESTARTS):
+        engine.forget()
+        result = current
+        for _ in range(MAX_PASSES):
+            after = engine.finish(engine.run(result))
+            if after is result:
+                break
+            result = after
+        if not engine.cost(result) < engine.cost(current):
+            break  # confirmed: a run that remembers nothing finds nothing cheaper
         current = result
-    return (current if engine.cost(current) <= engine.cost(expr) else expr), engine
+    return current, engine
 
 
 def simplify(expr: Any, *, assume_positive: Iterable[str] = (), budget: int | None = None) -> Expr:
