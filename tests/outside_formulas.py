@@ -242,6 +242,7 @@ class TooLarge(Undefined):
 
 
 LIMIT = mpmath.mpf(10) ** 300  # beyond double range: a float evaluation could not compare
+TINY = mpmath.mpf(10) ** -30
 
 
 def _real(value: Any) -> mpmath.mpf:
@@ -264,9 +265,12 @@ def _inv(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 def _recip(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``1/f(u)`` for ``f`` of size about 1 (sin, cos, tan, sinh, cosh, tanh): a value below
+    1e-30 is a zero of ``f`` up to rounding (``cot(pi)``), a pole, not a huge number."""
+
     def apply(u: Any) -> Any:
         value = f(u)
-        if value == 0:
+        if abs(value) < TINY:
             raise Undefined("pole")
         return 1 / value
 
