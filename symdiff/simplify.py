@@ -43,6 +43,7 @@ class Simplifier:
         self.level: dict[Expr, int] = {}  # the nesting depth at which a form was settled
         self.proposals: dict[Expr, list[Expr]] = {}
         self.origin: dict[Expr, str] = {}  # candidate -> name of the rule that proposed it
+        self.undefined: set[Expr] = set()  # nodes that divide by an exact zero (see _undefined)
         self.used: list[str] = []  # names of the rules whose rewrites were kept at the top level
 
     def forget(self) -> None:
@@ -56,11 +57,17 @@ class Simplifier:
         memo = self.memo
         for node in postorder_missing(root, memo):
             args = [memo[a] for a in node.args]
+            if self._undefined(node, args):
+                memo[node] = node
+                continue
             if all(x is y for x, y in zip(args, node.args, strict=True)):
                 memo[node] = self.rewrite(node, depth)
                 continue
-            rebuilt = node.rebuild(args)
-            if rebuilt in memo:
+            rebuilt = _rebuilt(node, args)
+            if rebuilt is None:
+                memo[node] = node
+                self.undefined.add(node)
+            elif rebuilt in memo:
                 memo[node] = memo[rebuilt]
             elif depth < MAX_NESTING:  # canonicalising may create new, unvisited children
                 memo[node] = self.run(rebuilt, depth + 1)
@@ -75,11 +82,26 @@ class Simplifier:
         done: dict[Expr, Expr] = {}
         for node in postorder(root):
             args = [done[a] for a in node.args]
-            current = node if args == list(node.args) else node.rebuild(args)
-            if self.level.get(current, MAX_NESTING + 1) > 0 and self.steps < self.budget:
+            if self._undefined(node, args):
+                done[node] = node
+                continue
+            current = node if args == list(node.args) else _rebuilt(node, args)
+            if current is None:
+                self.undefined.add(node)
+                current = node
+            elif self.level.get(current, MAX_NESTING + 1) > 0 and self.steps < self.budget:
                 current = self.rewrite(current, 0)
             done[node] = current
         return done[root]
+
+    def _undefined(self, node: Expr, args: list[Expr]) -> bool:
+        """Whether ``node`` is undefined everywhere: it is, or holds, a division by an exact zero
+        that simplifying exposed (``log(x)/log(log(e))``).  Such a node is kept as it was, with
+        its parents: folding it (``0*(1/0) -> 0``) would turn an error into a silent value."""
+        if node in self.undefined or any(a in self.undefined for a in args):
+            self.undefined.add(node)
+            return True
+        return False
 
     def _settle(self, node: Expr, depth: int) -> Expr:
         """``node`` rewritten at ``depth`` unless that (or a shallower, more thorough) rewrite
@@ -131,6 +153,15 @@ class Simplifier:
                     continue  # a rewrite that would divide by zero or overflow is no candidate
             self.proposals[node] = proposals
         return proposals
+
+
+def _rebuilt(node: Expr, args: list[Expr]) -> Expr | None:
+    """``node`` over new arguments, or ``None`` when that divides by an exact zero (or
+    overflows): in ``log(x)/log(log(e))``, ``log(log(e))`` becomes ``0``."""
+    try:
+        return node.rebuild(args)
+    except (SymdiffError, ArithmeticError):
+        return None
 
 
 def _run(expr: Expr, assume_positive: Iterable[str], budget: int | None) -> tuple[Expr, Simplifier]:
