@@ -1,0 +1,323 @@
+"""Immutable, hash-consed expression nodes.
+
+Every node is interned: building a structurally equal expression returns the *same* object, so
+``==`` is identity (O(1), no recursion), memo tables are keyed by node, and every expression is
+a DAG that shares its common subexpressions.
+
+Six kinds form the closed structural core, each with ``.args`` (a tuple of child nodes):
+
+    Num(value)   Sym(name)   Add(*terms)   Mul(*factors)   Pow(base, exp)   Call(name, *args)
+
+Subtraction is ``Add`` with ``Mul(-1, ·)``; division is ``Pow(·, -1)``; ``sqrt(u)`` is
+``u**(1/2)``; Euler's number is ``exp(1)``.  Canonical construction lives one module up
+(``symdiff.core.constructors``); ``_raw`` constructors here assume canonical input.
+
+What a node can *do* beyond its shape (``+``, ``str``, ``.diff``, pickling, ...) is written by
+the modules that know how, and registered in ``symdiff.core.hooks`` when they are imported: the
+node classes import nothing above themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from typing import Any, ClassVar, Self
+from weakref import WeakValueDictionary
+
+from symdiff.core import numbers
+from symdiff.core.errors import SymdiffError
+from symdiff.core.hooks import HOOKS
+from symdiff.core.numbers import Number
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _digest(text: str) -> int:
+    """A 64-bit digest of ``text`` that is the same in every process (unlike ``hash(str)``)."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+class Expr:
+    """Base of all nodes: immutable, interned, with ``.args`` and a deterministic sort key."""
+
+    __slots__ = ("__weakref__", "_key", "args")
+    _table: ClassVar[WeakValueDictionary[tuple[Any, ...], Expr]] = WeakValueDictionary()
+    RANK: ClassVar[int] = 0
+
+    args: tuple[Expr, ...]
+    _key: tuple[int, int]
+
+    @classmethod
+    def _intern(
+        cls, key: tuple[Any, ...], args: tuple[Expr, ...], digest: int, **fields: Any
+    ) -> Self:
+        node = Expr._table.get(key)
+        if node is None:
+            node = object.__new__(cls)
+            object.__setattr__(node, "args", args)
+            object.__setattr__(node, "_key", (cls.RANK, digest))
+            for name, value in fields.items():
+                object.__setattr__(node, name, value)
+            Expr._table[key] = node
+        return node  # type: ignore[return-value]
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("expressions are immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("expressions are immutable")
+
+    def __copy__(self) -> Self:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (HOOKS.from_rows, (HOOKS.to_rows(self),))
+
+    def rebuild(self, args: Iterable[Expr]) -> Expr:
+        """A node of the same kind over new ``args``, re-canonicalised (``func(*args)``)."""
+        raise NotImplementedError
+
+    # --- operators: coerce only int, Fraction and float; strings never --------------------
+    def __add__(self, other: object) -> Expr:
+        other = HOOKS.coerce(other)
+        return NotImplemented if other is None else HOOKS.add(self, other)
+
+    def __radd__(self, other: object) -> Expr:
+        other = HOOKS.coerce(other)
+        return NotImplemented if other is None else HOOKS.add(other, self)
+
+    def __sub__(self, other: object) -> Expr:
+        other = HOOKS.coerce(other)
+        return NotImplemented if other is None else HOOKS.add(self, HOOKS.negate(other))
+
+    def __rsub__(self, other: object) -> Expr:
+        other = HOOKS.coerce(other)
+        return NotImplemented if other is None else HOOKS.add(other, HOOKS.negate(self))
+
+    def __mul__(self, other: object) -> Expr:
+        other = HOOKS.coerce(other)
+        return NotImplemented if other is None else HOOKS.mul(self, other)
+
+    def __rmul__(self, other: object) -> Expr:
+        other = HOOKS.coerce(other)
+        return NotImplemented if other is None else HOOKS.mul(other, self)
+
+    def __truediv__(self, other: object) -> Expr:
+        other = HOOKS.coerce(other)
+        return NotImplemented if other is None else HOOKS.divide(self, other)
+
+    def __rtruediv__(self, other: object) -> Expr:
+        other = HOOKS.coerce(other)
+        return NotImplemented if other is None else HOOKS.divide(other, self)
+
+    def __pow__(self, other: object) -> Expr:
+        other = HOOKS.coerce(other)
+        return NotImplemented if other is None else HOOKS.power(self, other)
+
+    def __rpow__(self, other: object) -> Expr:
+        other = HOOKS.coerce(other)
+        return NotImplemented if other is None else HOOKS.power(other, self)
+
+    def __neg__(self) -> Expr:
+        return HOOKS.negate(self)
+
+    def __pos__(self) -> Expr:
+        return self
+
+    def _no_order(self, other: object) -> bool:
+        raise SymbolicComparisonError(
+            f"cannot compare the symbolic expression {_short(self)} with {_short(other)}: "
+            "the result depends on symbolic values (branch on numbers, not on expressions)"
+        )
+
+    __lt__ = __le__ = __gt__ = __ge__ = _no_order
+
+    # --- conveniences registered by higher layers (see ``Hooks``) ---------------------------
+    def __str__(self) -> str:
+        return HOOKS.to_str(self)
+
+    def __repr__(self) -> str:
+        return HOOKS.to_repr(self)
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle {HOOKS.to_latex(self)}$"
+
+    def diff(self, *variables: Any, simplify: bool = False) -> Expr:
+        """Derivative with respect to ``variables`` (see ``symdiff.diff``)."""
+        return HOOKS.diff(self, *variables, simplify=simplify)
+
+    def evaluate(self, values: Mapping[str, float] | None = None, **kwargs: float) -> float:
+        """Numeric value at a point (see ``symdiff.evaluate``)."""
+        return HOOKS.evaluate(self, values, **kwargs)
+
+    def subs(self, mapping: Mapping[Any, Any] | None = None, **kwargs: Any) -> Expr:
+        """Substitute symbols (or any subexpressions) by expressions or numbers."""
+        return HOOKS.substitute(self, {**(mapping or {}), **kwargs})
+
+    @property
+    def free_symbols(self) -> tuple[Sym, ...]:
+        """The symbols this expression depends on, sorted by name."""
+        return HOOKS.free_symbols(self)
+
+
+class SymbolicComparisonError(SymdiffError, TypeError):
+    """A comparison (``<``, ``>``…) was asked of a symbolic expression."""
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class Num(Expr):
+    """An exact integer or rational, or a finite float."""
+
+    __slots__ = ("value",)
+    __match_args__ = ("value",)
+    RANK = 0
+    value: Number
+
+    def __new__(cls, value: Number) -> Num:
+        value = numbers.normalize(value)
+        key = (Num, type(value), value)
+        existing = Expr._table.get(key)  # skip the digest for numbers that already exist
+        if existing is not None:
+            return existing  # type: ignore[return-value]
+        return cls._intern(key, (), _digest(numbers.digest_text(value)), value=value)
+
+    def rebuild(self, args: Iterable[Expr]) -> Expr:
+        return self
+
+
+class Sym(Expr):
+    """A named variable; names are identifiers (``x``, ``x_1``, ``theta_dot``)."""
+
+    __slots__ = ("name",)
+    __match_args__ = ("name",)
+    RANK = 1
+    name: str
+
+    def __new__(cls, name: str) -> Sym:
+        existing = Expr._table.get((Sym, name))
+        if existing is not None:
+            return existing  # type: ignore[return-value]
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise ValueError(f"invalid symbol name {name!r}: use letters, digits and '_'")
+        return cls._intern((Sym, name), (), _digest(f"sym:{name}"), name=name)
+
+    def rebuild(self, args: Iterable[Expr]) -> Expr:
+        return self
+
+
+_MASK = 0xFFFFFFFFFFFFFFFF
+
+
+def _composite_digest(tag: int, args: tuple[Expr, ...]) -> int:
+    # tuples of ints hash identically in every process, so this is deterministic
+    return hash((tag, *(a._key[1] for a in args))) & _MASK
+
+
+def _mix(digest: int) -> int:
+    return (digest * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & _MASK
+
+
+def _sum_digest(tag: int, args: tuple[Expr, ...]) -> int:
+    """Order-free digest of a sum or product: a sum of mixed child digests, so that growing a
+    long sum by one term updates it in O(1) (``_grow``)."""
+    return (tag + sum(_mix(a._key[1]) for a in args)) & _MASK
+
+
+class Add(Expr):
+    """An n-ary sum in canonical form (build with ``add`` or ``+``)."""
+
+    __slots__ = ()
+    __match_args__ = ("args",)
+    RANK = 4
+
+    def __new__(cls, *terms: Expr) -> Expr:  # type: ignore[misc]
+        return HOOKS.add(*terms)
+
+    @classmethod
+    def _raw(cls, args: tuple[Expr, ...], digest: int | None = None) -> Add:
+        digest = _sum_digest(4, args) if digest is None else digest
+        return cls._intern((Add, *args), args, digest)
+
+    def rebuild(self, args: Iterable[Expr]) -> Expr:
+        return HOOKS.add(*args)
+
+
+class Mul(Expr):
+    """An n-ary product in canonical form; a numeric coefficient, if any, comes first."""
+
+    __slots__ = ()
+    __match_args__ = ("args",)
+    RANK = 3
+
+    def __new__(cls, *factors: Expr) -> Expr:  # type: ignore[misc]
+        return HOOKS.mul(*factors)
+
+    @classmethod
+    def _raw(cls, args: tuple[Expr, ...], digest: int | None = None) -> Mul:
+        digest = _sum_digest(3, args) if digest is None else digest
+        return cls._intern((Mul, *args), args, digest)
+
+    def rebuild(self, args: Iterable[Expr]) -> Expr:
+        return HOOKS.mul(*args)
+
+
+class Pow(Expr):
+    """``base ** exp``."""
+
+    __slots__ = ()
+    __match_args__ = ("base", "exp")
+    RANK = 2
+
+    def __new__(cls, base: Expr, exp: Expr) -> Expr:  # type: ignore[misc]
+        return HOOKS.power(base, exp)
+
+    @classmethod
+    def _raw(cls, base: Expr, exp: Expr) -> Pow:
+        args = (base, exp)
+        return cls._intern((Pow, base, exp), args, _composite_digest(2, args))
+
+    @property
+    def base(self) -> Expr:
+        return self.args[0]
+
+    @property
+    def exp(self) -> Expr:
+        return self.args[1]
+
+    def rebuild(self, args: Iterable[Expr]) -> Expr:
+        return HOOKS.power(*args)
+
+
+class Call(Expr):
+    """Application of a named function from ``symdiff.core.vocabulary.FUNCTIONS``."""
+
+    __slots__ = ("name",)
+    __match_args__ = ("name", "args")
+    RANK = 5
+    name: str
+
+    def __new__(cls, name: str, *args: Expr) -> Expr:  # type: ignore[misc]
+        return HOOKS.call(name, *args)
+
+    @classmethod
+    def _raw(cls, name: str, args: tuple[Expr, ...]) -> Call:
+        digest = _composite_digest(5, (Sym(name), *args)) if _NAME.match(name) else 0
+        return cls._intern((Call, name, *args), args, digest, name=name)
+
+    def rebuild(self, args: Iterable[Expr]) -> Expr:
+        return HOOKS.call(self.name, *args)
+
+
+ZERO = Num(0)
+ONE = Num(1)
+MINUS_ONE = Num(-1)
+HALF = Num(Fraction(1, 2))
