@@ -63,14 +63,13 @@ def _term_factors(term: Expr) -> tuple[Number, dict[Key, Fraction]]:
     powers: dict[Key, Fraction] = {}
     for factor in factors:
         if isinstance(factor, Num):
-            coefficient = factor.value
+            coefficient = coefficient * factor.value
             continue
         base, exponent = (factor.base, factor.exp) if isinstance(factor, Pow) else (factor, ONE)
         numeric, rest = _split_exponent(exponent)
         if numeric is None:  # a float exponent: only identical factors are common
-            powers[(factor, ZERO)] = Fraction(1)
-            continue
-        if isinstance(base, Add) and rest is ZERO and numeric.denominator == 1:
+            base, rest, numeric = factor, ZERO, Fraction(1)
+        elif isinstance(base, Add) and rest is ZERO and numeric.denominator == 1:
             base, flipped = _oriented(base)
             if flipped and numeric.numerator % 2:
                 coefficient = -coefficient
@@ -121,8 +120,10 @@ def _factor_out(terms: tuple[Expr, ...], common: dict[Key, Fraction], content: F
     for term in terms:
         coefficient, powers = _term_factors(term)
         left = {key: k for key, k in powers.items() if key not in common}
-        for (base, rest), k in common.items():  # b**(r + k) / b**(r + m) = b**(k - m)
-            left[(base, ZERO)] = powers.get((base, rest), Fraction(0)) - k
+        for (base, rest), k in common.items():  # b**(r + p) / b**(r + k) = b**(p - k)
+            quotient = powers.get((base, rest), Fraction(0)) - k
+            # accumulate: b**(r + k) and b**k may both be common, and both leave a power of b
+            left[(base, ZERO)] = left.get((base, ZERO), Fraction(0)) + quotient
         inner.append(_rebuild(numbers.divide(coefficient, numbers.normalize(content)), left))
     return mul(Num(numbers.normalize(content)), factor, add(*inner))
 
