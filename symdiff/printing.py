@@ -1,8 +1,10 @@
 """Text forms of expressions: ``to_str`` (Python/SymPy syntax, minimal parentheses) and
 ``to_repr`` (unambiguous constructor form).
 
-``parse(to_str(e)) is e`` for every expression whose symbols are not named ``e``, ``E`` or ``pi``.
-Display order (``2*x*y``, ``x**2 + 1``) is chosen here; the canonical order of ``.args`` is a
+``parse(to_str(e)) is e`` for every expression (within parse's input limits): a symbol whose name a
+formula reserves (``e``, ``pi``, ``sin``, ``lambda``, ``inf``) prints as ``Symbol('e')``, and
+every rewrite of the display (signs in front, denominators after ``/``, ``sqrt``) is one that
+the parser's smart constructors undo exactly.  Display order (``2*x*y``, ``x**2 + 1``) is chosen here; the canonical order of ``.args`` is a
 deterministic digest order that readers need not see.
 """
 
@@ -12,6 +14,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from .expr import Add, Call, Expr, Mul, Num, Pow, Sym
+from .functions import reserved_word
 from .numbers import int_text
 from .traverse import fold_once
 
@@ -38,7 +41,8 @@ def _number(value: int | Fraction | float) -> Piece:
     negative = value < 0
     magnitude = -value if negative else value
     if isinstance(magnitude, Fraction):
-        return Piece(negative, f"{int_text(magnitude.numerator)}/{magnitude.denominator}", MUL)
+        text = f"{int_text(magnitude.numerator)}/{int_text(magnitude.denominator)}"
+        return Piece(negative, text, MUL)
     if isinstance(magnitude, float):
         return Piece(negative, repr(magnitude), ATOM)
     return Piece(negative, int_text(magnitude), ATOM)
@@ -53,12 +57,30 @@ def _is_negative_number(node: Expr) -> bool:
     return isinstance(node, Num) and node.value < 0
 
 
+def _is_inverse(node: Expr) -> bool:
+    """``b**(-k)`` that prints as ``1/b**k``, which the parser rebuilds as ``(b**k)**(-1)``.
+
+    Not ``b**(-1.0)`` (``b**1.0`` would read back as ``b``), nor a float base (``b**k`` would
+    be rounded, or underflow to 0).
+    """
+    if not (isinstance(node, Pow) and isinstance(node.exp, Num)):
+        return False
+    k = node.exp.value
+    if k >= 0 or (type(k) is float and k == -1.0):
+        return False
+    return not (isinstance(node.base, Num) and isinstance(node.base.value, float))
+
+
+def symbol_text(name: str) -> str:
+    """A symbol's name as a formula writes it: ``x``, or ``Symbol('e')`` for a reserved name."""
+    return f"Symbol('{name}')" if reserved_word(name) else name
+
+
 def _power(node: Pow, base: Piece, exp: Piece) -> Piece:
     e = node.exp
-    if isinstance(e, Num) and type(e.value) is Fraction and abs(e.value) == Fraction(1, 2):
-        root = Piece(False, f"sqrt({base.text})", ATOM)
-        return root if e.value > 0 else Piece(False, f"1/{root.body}", MUL, root)
-    if _is_negative_number(e):
+    if isinstance(e, Num) and type(e.value) is Fraction and e.value == Fraction(1, 2):
+        return Piece(False, f"sqrt({base.text})", ATOM)
+    if _is_inverse(node):
         inverse = _denominator_part(node, base)
         return Piece(False, f"1/{_wrap(inverse, MUL)}", MUL, inverse)
     return Piece(False, f"{_wrap(base, POW)}**{_wrap(exp, POW)}", POW)
@@ -89,7 +111,7 @@ def _product(node: Mul, pieces: list[Piece]) -> Piece:
     for factor, piece in zip(node.args, pieces, strict=True):
         if isinstance(factor, Num):
             negative, coefficient = factor.value < 0, abs(factor.value)
-        elif isinstance(factor, Pow) and _is_negative_number(factor.exp):
+        elif _is_inverse(factor):
             part = piece.inverse
             assert part is not None
             denominator.append((_factor_order(factor.base, part), part))
@@ -99,8 +121,9 @@ def _product(node: Mul, pieces: list[Piece]) -> Piece:
     denominator.sort(key=lambda item: item[0])
     top = [text for _, text in numerator]
     bottom = [piece for _, piece in denominator]
+    number_below = isinstance(coefficient, Fraction)
     if isinstance(coefficient, Fraction):
-        bottom.insert(0, Piece(False, str(coefficient.denominator), ATOM))
+        bottom.insert(0, Piece(False, int_text(coefficient.denominator), ATOM))
         coefficient = coefficient.numerator
     if (coefficient is not None and coefficient != 1) or isinstance(coefficient, float):
         top.insert(0, _number(coefficient).body)
@@ -108,6 +131,9 @@ def _product(node: Mul, pieces: list[Piece]) -> Piece:
     if bottom:
         if len(bottom) == 1:
             text += "/" + _wrap(bottom[0], MUL)
+        elif number_below and len(bottom) == 2 and bottom[1].prec == ADD:
+            # not /(2*(x + y)): that product of a number and a sum would read back distributed
+            text += "/" + bottom[0].text + "/" + _wrap(bottom[1], MUL)
         else:
             text += "/(" + "*".join(_wrap(p, MUL - 1) for p in bottom) + ")"
     return Piece(negative, text, MUL)
@@ -121,8 +147,13 @@ def degree(term: Expr) -> float:
         if isinstance(factor, Sym):
             total += 1
         elif isinstance(factor, Pow) and isinstance(factor.base, Sym):
-            total += float(factor.exp.value) if isinstance(factor.exp, Num) else 0
+            total += _clamped(factor.exp.value) if isinstance(factor.exp, Num) else 0
     return total
+
+
+def _clamped(value: int | Fraction | float) -> float:
+    """``float(value)`` for sorting, without overflow for huge exact exponents."""
+    return float(value) if abs(value) < 1e300 else 1e300 if value > 0 else -1e300
 
 
 def sum_text(terms: tuple[Expr, ...], pieces: list) -> str:
@@ -154,7 +185,7 @@ def _visit(node: Expr, pieces: list[Piece]) -> Piece:
         case Num(value):
             return _number(value)
         case Sym(name):
-            return Piece(False, name, ATOM)
+            return Piece(False, symbol_text(name), ATOM)
         case Call("pi"):
             return Piece(False, "pi", ATOM)
         case Call("exp", (Num(1),)):
@@ -181,6 +212,8 @@ def to_repr(expr: Expr) -> str:
     def visit(node: Expr, texts: list[str]) -> str:
         match node:
             case Num(value):
+                if isinstance(value, Fraction):
+                    return f"Num(Fraction({int_text(value.numerator)}, {int_text(value.denominator)}))"
                 return f"Num({int_text(value) if isinstance(value, int) else repr(value)})"
             case Sym(name):
                 return f"Sym({name!r})"
