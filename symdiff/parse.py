@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import keyword
 import os
 import re
 import unicodedata
@@ -24,7 +25,15 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from .errors import DivisionByZeroError, FormulaWarning, ParseError
 from .expr import MINUS_ONE, Expr, Num, Sym, add, as_expr, mul, negate, power
-from .functions import CONSTANTS, SPECIAL_FORMS, call, reserved_word
+from .functions import (
+    ALIASES,
+    CONSTANTS,
+    FUNCTIONS,
+    NON_FINITE_WORDS,
+    SPECIAL_FORMS,
+    call,
+    reserved_word,
+)
 from .numbers import int_from_text
 
 #: Longest formula ``parse`` reads, in characters.
@@ -72,6 +81,8 @@ _ENDS = frozenset({"NAME", "NUMBER", "SYMBOL", "RPAR"})  # an operand can end wi
 _STARTS = frozenset({"NAME", "SYMBOL", "LPAR"})  # an implicit factor starts with these
 _BARE = frozenset({"NAME", "SYMBOL"})
 _CHAIN_ENDS = frozenset({"MULOP", "ADDOP", "COMMA"})  # end a chain of powers x**y**z
+_KEYWORDS = frozenset(keyword.kwlist)
+_FUNCTION_NAMES = frozenset(n for n in {*FUNCTIONS, *ALIASES, *SPECIAL_FORMS})
 _HEX = re.compile(r"[xXoObB][0-9A-Fa-f_]+\Z")
 
 
@@ -123,7 +134,7 @@ class _Build(Transformer):
         constant = CONSTANTS.get(name)
         if constant is not None:
             return constant
-        if reserved_word(name) == "function":
+        if name in _FUNCTION_NAMES:
             raise _Located(f"{name} is a function: write {name}(...)", token)
         return Sym(name)
 
@@ -239,6 +250,8 @@ def _symbol_pattern() -> re.Pattern[str]:
 def _word_error(token: Token) -> _Located | None:
     """The error for a name that is a Python keyword or names a non-finite number."""
     name = token.value
+    if name not in _KEYWORDS and (len(name) not in (3, 8) or name.lower() not in NON_FINITE_WORDS):
+        return None  # the common case, without the full classification
     kind = reserved_word(name)
     if kind == "keyword":
         hint = _KEYWORD_HINTS.get(name, "it is not part of a formula")
@@ -258,7 +271,9 @@ def _literal_error(number: Token, name: Token) -> _Located | None:
     digits, word = number.value, name.value
     text = digits + word
     if word in ("e", "E") and "e" in digits.lower():
-        return _Located(f"{text!r}: a number directly followed by {word}; write {digits}*{word}", number)
+        return _Located(
+            f"{text!r}: a number directly followed by {word}; write {digits}*{word}", number
+        )
     if word in ("e", "E"):
         return _Located(
             f"{text!r} has an incomplete exponent: write {digits}e3 for {digits} times 1000, "
@@ -280,7 +295,9 @@ def _literal_error(number: Token, name: Token) -> _Located | None:
         except ValueError:
             hint = f"write 0*{word} for a product"
         kind = {16: "hexadecimal", 8: "octal", 2: "binary"}[base]
-        return _Located(f"{text!r} looks like a {kind} literal: numbers are decimal; {hint}", number)
+        return _Located(
+            f"{text!r} looks like a {kind} literal: numbers are decimal; {hint}", number
+        )
     return None
 
 

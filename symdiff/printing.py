@@ -1,11 +1,12 @@
 """Text forms of expressions: ``to_str`` (Python/SymPy syntax, minimal parentheses) and
 ``to_repr`` (unambiguous constructor form).
 
-``parse(to_str(e)) is e`` for every expression (within parse's input limits): a symbol whose name a
-formula reserves (``e``, ``pi``, ``sin``, ``lambda``, ``inf``) prints as ``Symbol('e')``, and
-every rewrite of the display (signs in front, denominators after ``/``, ``sqrt``) is one that
-the parser's smart constructors undo exactly.  Display order (``2*x*y``, ``x**2 + 1``) is chosen here; the canonical order of ``.args`` is a
-deterministic digest order that readers need not see.
+``parse(to_str(e)) is e`` for every expression (within parse's input limits): a symbol whose
+name a formula reserves (``e``, ``pi``, ``sin``, ``lambda``, ``inf``) prints as ``Symbol('e')``,
+and every rewrite of the display (signs in front, denominators after ``/``, ``sqrt``) is one
+that the parser's smart constructors undo exactly.  Display order (``2*x*y``, ``x**2 + 1``) is
+chosen here; the canonical order of ``.args`` is a deterministic digest order that readers need
+not see.
 """
 
 from __future__ import annotations
@@ -213,7 +214,9 @@ def to_repr(expr: Expr) -> str:
         match node:
             case Num(value):
                 if isinstance(value, Fraction):
-                    return f"Num(Fraction({int_text(value.numerator)}, {int_text(value.denominator)}))"
+                    return (
+                        f"Num(Fraction({int_text(value.numerator)}, {int_text(value.denominator)}))"
+                    )
                 return f"Num({int_text(value) if isinstance(value, int) else repr(value)})"
             case Sym(name):
                 return f"Sym({name!r})"
