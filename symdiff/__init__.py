@@ -15,7 +15,14 @@ from typing import Any
 
 from .cse import cse, cse_text
 from .diff import derivative, diff
-from .errors import CodegenError, DivisionByZeroError, EvaluationError, ParseError, SymdiffError
+from .errors import (
+    CodegenError,
+    DivisionByZeroError,
+    EvaluationError,
+    FormulaWarning,
+    ParseError,
+    SymdiffError,
+)
 from .evaluate import evaluate
 from .expr import Add, Call, Expr, Mul, Num, Pow, Sym, symbols
 from .functions import (
@@ -54,7 +61,7 @@ from .functions import (
     tan,
     tanh,
 )
-from .parse import parse
+from .parse import parse, parse_variable
 from .printing import to_repr, to_str
 from .traverse import dag_size, free_symbols, postorder, substitute, tree_size
 
@@ -141,7 +148,8 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "FORMATS", "FUNCTIONS", "PI", "Abs", "Add", "Call", "CodegenError", "Derivation",
-    "DivisionByZeroError", "E", "EvaluationError", "Expr", "Mul", "Num", "ParseError", "Pow",
+    "DivisionByZeroError", "E", "EvaluationError", "Expr", "FormulaWarning", "Mul", "Num",
+    "ParseError", "Pow",
     "Step", "Sym", "SymdiffError", "TracingError", "Vector", "__version__", "acos", "acosh",
     "acot", "acoth", "acsc", "asec", "asin", "asinh", "atan", "atan2", "atanh",
     "check_gradient", "codegen", "compare_methods", "compile", "cos", "cosh", "cot", "coth",
@@ -150,7 +158,8 @@ __all__ = [
     "evaluate", "evaluation_trace", "exp", "explain", "format_expr", "format_partials",
     "forward_gradient", "forward_sweep", "free_symbols", "from_json", "grad_at", "gradient",
     "hessian", "jacobian", "jvp", "lambdify", "log", "math", "methods_table", "numeric_derivative",
-    "numeric_gradient", "parse", "partials_at", "postorder", "reverse_sweep", "sec", "sech",
+    "numeric_gradient", "parse", "parse_variable", "partials_at", "postorder", "reverse_sweep",
+    "sec", "sech",
     "sign", "simplify", "sin", "sinh", "sqrt", "stop_gradient", "substitute", "symbols", "tan",
     "tanh",
     "to_dot", "to_json", "to_latex", "to_repr", "to_str", "to_tree", "trace", "tree_size",

@@ -150,10 +150,11 @@ class _Build(Transformer):
             except TypeError:
                 raise _Located(f"{name} takes {accepted}, got {len(args)}", token) from None
         if reserved_word(name) != "function":
-            hint = f" (for a product write {name}*(...))" if len(args) == 1 else ""
+            shown = _shown(name)
+            hint = f" (for a product write {shown}*(...))" if len(args) == 1 else ""
             if name == "Symbol":
                 hint = " (a variable with a reserved name is written Symbol('name'))"
-            raise _Located(f"unknown function {name!r}{hint}", token)
+            raise _Located(f"unknown function {shown!r}{hint}", token)
         try:
             return call(name, *args)
         except ValueError as error:
@@ -268,37 +269,34 @@ def _word_error(token: Token) -> _Located | None:
 def _literal_error(number: Token, name: Token) -> _Located | None:
     """The error for a number run into a name the way another language writes a literal:
     ``0x10``, ``0b101``, ``1_000``, ``1j``, ``1e`` (an exponent without digits)."""
-    digits, word = number.value, name.value
-    text = digits + word
+    digits, word = _shown(number.value), _shown(name.value)
+    text = repr(digits + word)
     if word in ("e", "E") and "e" in digits.lower():
-        return _Located(
-            f"{text!r}: a number directly followed by {word}; write {digits}*{word}", number
+        message = f"{text}: a number directly followed by {word}; write {digits}*{word}"
+    elif word in ("e", "E"):
+        message = (
+            f"{text} has an incomplete exponent: write {digits}e3 for {digits} times 1000, "
+            f"or {digits}*{word} for {digits} times the constant e"
         )
-    if word in ("e", "E"):
-        return _Located(
-            f"{text!r} has an incomplete exponent: write {digits}e3 for {digits} times 1000, "
-            f"or {digits}*{word} for {digits} times the constant e",
-            number,
-        )
-    if word in ("j", "J"):
-        return _Located(
-            f"{text!r} looks like a complex number: symdiff works with real numbers", number
-        )
-    if word.startswith("_"):
+    elif word in ("j", "J"):
+        message = f"{text} looks like a complex number: symdiff works with real numbers"
+    elif word.startswith("_"):
         joined = digits + word.replace("_", "")
         hint = f"write {joined}" if joined.isdigit() else f"write {digits}*{word} for a product"
-        return _Located(f"{_shown(text)!r}: numbers have no digit separators; {hint}", number)
-    if digits == "0" and _HEX.match(word):
+        message = f"{text}: numbers have no digit separators; {hint}"
+    elif number.value == "0" and _HEX.match(name.value):
         base = {"x": 16, "o": 8, "b": 2}[word[0].lower()]
+        kind = {16: "hexadecimal", 8: "octal", 2: "binary"}[base]
         try:
-            hint = f"write {int(word[1:].replace('_', ''), base)}"
+            hint = f"write {int(name.value[1:].replace('_', ''), base)}"
         except ValueError:
             hint = f"write 0*{word} for a product"
-        kind = {16: "hexadecimal", 8: "octal", 2: "binary"}[base]
-        return _Located(
-            f"{text!r} looks like a {kind} literal: numbers are decimal; {hint}", number
-        )
-    return None
+        if len(name.value) > 30:
+            hint = "write the number in decimal"
+        message = f"{text} looks like a {kind} literal: numbers are decimal; {hint}"
+    else:
+        return None
+    return _Located(message, number)
 
 
 def _character_hint(character: str) -> str:
