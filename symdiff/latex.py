@@ -85,7 +85,7 @@ def number_latex(value: int | Fraction | float) -> Tex:
     negative = value < 0
     magnitude = -value if negative else value
     if isinstance(magnitude, Fraction):
-        body = rf"\frac{{{int_text(magnitude.numerator)}}}{{{magnitude.denominator}}}"
+        body = rf"\frac{{{int_text(magnitude.numerator)}}}{{{int_text(magnitude.denominator)}}}"
         return Tex(negative, body, MUL)
     if isinstance(magnitude, float):
         mantissa, _, exponent = repr(magnitude).partition("e")
@@ -162,7 +162,7 @@ def _product(node: Mul, pieces: list[Tex]) -> Tex:
     numerator = [piece for _, piece in top]
     denominator = [piece for _, piece in bottom]
     if isinstance(coefficient, Fraction):
-        denominator.insert(0, Tex(False, str(coefficient.denominator), ATOM))
+        denominator.insert(0, Tex(False, int_text(coefficient.denominator), ATOM))
         coefficient = coefficient.numerator
     if coefficient is not None and (coefficient != 1 or isinstance(coefficient, float)):
         numerator.insert(0, number_latex(coefficient))

@@ -326,7 +326,7 @@ def _read(text: str) -> Expr:
     """Feed ``text`` to the parser token by token, applying the input policy on the way."""
     interactive = parser().parse_interactive(text)
     multiline = "\n" in text.strip()
-    found: list[str] = []
+    side_by_side: list[tuple[Token, Token]] = []
     runs = [0]  # powers in the open chain x**y**... at each bracket level
     chained = 0  # sum(runs)
     previous: Token | None = None
@@ -335,7 +335,7 @@ def _read(text: str) -> Expr:
         kind = token.type
         if pending is not None:
             if kind != "LPAR":
-                found.append(_side_by_side(*pending))
+                side_by_side.append(pending)
             pending = None
         if kind == "NAME" and (error := _word_error(token)) is not None:
             raise error
@@ -380,12 +380,15 @@ def _read(text: str) -> Expr:
             runs[-1] = 0
         previous = token
     if pending is not None:
-        found.append(_side_by_side(*pending))
+        side_by_side.append(pending)
     result = interactive.feed_eof(previous)
+    if side_by_side:
+        more = len(side_by_side) - 1
+        others = f" (and {more:,} more such products)" if more else ""
+        warnings.warn(_side_by_side(*side_by_side[0]) + others, FormulaWarning, stacklevel=3)
     if multiline:
         lines = text.strip().count("\n") + 1
-        found.append(f"the formula spans {lines} lines; they were read as one formula")
-    for message in found:
+        message = f"the formula spans {lines:,} lines; they were read as one formula"
         warnings.warn(message, FormulaWarning, stacklevel=3)
     return result
 
