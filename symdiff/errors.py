@@ -47,6 +47,10 @@ class ParseError(SymdiffError, ValueError):
         return f"{self.message}{where}" + (f"\n{context}" if context else "")
 
 
+class NonFiniteError(SymdiffError, ValueError):
+    """A constant would be infinite or NaN (``Num(float("inf"))``, or ``1e308*10.0`` folded)."""
+
+
 class FormulaWarning(UserWarning):
     """A formula was read in a legal way that is easy to get wrong (``x y`` read as ``x*y``, a
     formula over several lines); the message says how it was read and how to say it plainly."""

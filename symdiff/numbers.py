@@ -11,7 +11,7 @@ import decimal
 import math
 from fractions import Fraction
 
-from .errors import DivisionByZeroError
+from .errors import DivisionByZeroError, NonFiniteError
 
 Number = int | Fraction | float
 
@@ -27,7 +27,10 @@ def normalize(value: Number) -> Number:
         return value.numerator if value.denominator == 1 else value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueError(f"non-finite number {value!r} cannot be a constant")
+            raise NonFiniteError(
+                f"non-finite number {value!r} cannot be a constant (float arithmetic overflowed; "
+                "integers and fractions stay exact)"
+            )
         return value + 0.0 if value == 0 else value
     if isinstance(value, int):
         return value

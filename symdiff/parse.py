@@ -23,7 +23,7 @@ import lark
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from .errors import DivisionByZeroError, FormulaWarning, ParseError
+from .errors import DivisionByZeroError, FormulaWarning, NonFiniteError, ParseError
 from .expr import MINUS_ONE, Expr, Num, Sym, add, as_expr, mul, negate, power
 from .functions import (
     ALIASES,
@@ -448,6 +448,10 @@ def parse(text: str) -> Expr:
         raise ParseError(message, text, token.line, token.column) from None
     except DivisionByZeroError as error:
         raise ParseError(str(error), text, 1, 1) from None
+    except NonFiniteError as error:
+        raise ParseError(str(error), text) from None
+    except OverflowError as error:  # a float met an integer too large for a float
+        raise ParseError(f"constant arithmetic overflowed a float ({error})", text) from None
 
 
 def parse_variable(text: str) -> Sym:

@@ -277,3 +277,11 @@ def test_the_caret_line_is_a_window_around_the_error() -> None:
     assert len(source) <= 2 * WINDOW + 6 and source.startswith("...") and source.endswith("...")
     assert source[caret.index("^")] == "$"
     assert info.value.column == 5001
+
+
+@pytest.mark.parametrize(
+    "text", ["1e308*10.0*x", "1e308 + 1e308", "1.5*1" + "0" * 400, "1" + "0" * 400 + "/0.5"]
+)
+def test_constants_that_overflow_a_float_are_a_parse_error(text: str) -> None:
+    with pytest.raises(ParseError, match="float"):
+        parse(text)

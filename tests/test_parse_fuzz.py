@@ -37,7 +37,8 @@ VOCABULARY = [
     "import", "lambda", "if", "else", "None", "True", "=", "==", "!", "%", "&", "|", "@", "$",
     "[", "]", "{", "}", "'", '"', "#", ";", ":", "\\", "?", "<", ">", "~", "`", "\u2212", "\u00d7",
     "\u00b2", "\u03b1", "\u0663", "\uff12", "\u00a0", "\u200b", "\x00", "\ufeff", "Symbol('e')",
-    "Symbol(", "sqrt", "log(", "atan2(", "x y", "ln", "detach", "_", "__import__",
+    "Symbol(", "sqrt", "log(", "atan2(", "x y", "ln", "detach", "_", "__import__", "1e308",
+    "1" + "0" * 400, "0.5",
 ]  # fmt: skip
 
 _TOKENS = re.compile(r"\s+|[A-Za-z_]\w*|\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+|\*\*|.", re.S)
