@@ -13,57 +13,15 @@ import sys
 import types
 from typing import Any
 
-from .cse import cse, cse_text
-from .diff import derivative, diff
-from .errors import (
-    CodegenError,
-    DivisionByZeroError,
-    EvaluationError,
-    FormulaWarning,
-    ParseError,
-    SymdiffError,
-)
-from .evaluate import evaluate
-from .expr import Add, Call, Expr, Mul, Num, Pow, Sym, symbols
-from .functions import (
-    FUNCTIONS,
-    PI,
-    Abs,
-    E,
-    acos,
-    acosh,
-    acot,
-    acoth,
-    acsc,
-    asec,
-    asin,
-    asinh,
-    atan,
-    atan2,
-    atanh,
-    cos,
-    cosh,
-    cot,
-    coth,
-    csc,
-    csch,
-    detach,
-    erf,
-    exp,
-    log,
-    sec,
-    sech,
-    sign,
-    sin,
-    sinh,
-    sqrt,
-    stop_gradient,
-    tan,
-    tanh,
-)
-from .parse import parse, parse_variable
-from .printing import to_repr, to_str
-from .traverse import dag_size, free_symbols, postorder, substitute, tree_size
+from symdiff.formats.common_subexpressions import cse, cse_text
+from symdiff.calculus.forward import derivative, diff
+from symdiff.core.errors import CodegenError, DivisionByZeroError, EvaluationError, FormulaWarning, ParseError, SymdiffError
+from symdiff.numeric.evaluation import evaluate
+from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym, symbols
+from symdiff.core.vocabulary import FUNCTIONS, PI, Abs, E, acos, acosh, acot, acoth, acsc, asec, asin, asinh, atan, atan2, atanh, cos, cosh, cot, coth, csc, csch, detach, erf, exp, log, sec, sech, sign, sin, sinh, sqrt, stop_gradient, tan, tanh
+from symdiff.formats.parser import parse, parse_variable
+from symdiff.formats.text import to_repr, to_str
+from symdiff.core.traverse import dag_size, free_symbols, postorder, substitute, tree_size
 
 __version__ = "0.1.0"
 

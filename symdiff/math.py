@@ -16,8 +16,8 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from . import functions as _functions
-from .expr import Sym
+from symdiff.core import vocabulary as _functions
+from symdiff.core.nodes import Sym
 
 __all__ = [
     "Sym", "abs", "acos", "acosh", "acot", "acoth", "acsc", "asec", "asin", "asinh", "atan",

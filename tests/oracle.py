@@ -15,7 +15,7 @@ import mpmath
 import sympy
 
 from symdiff import EvaluationError, Expr, Num, evaluate
-from symdiff.evaluate import evaluate_all
+from symdiff.numeric.evaluation import evaluate_all
 
 
 class stop_gradient(sympy.Function):

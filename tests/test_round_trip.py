@@ -35,7 +35,7 @@ from symdiff import (
     parse,
     to_str,
 )
-from symdiff.parse import MAX_DIGITS
+from symdiff.formats.parser import MAX_DIGITS
 
 NAMES = [
     "x", "y", "z", "theta_dot", "_u", "x1", "X", "Symbol", "e", "E", "pi", "sin", "ln", "log",

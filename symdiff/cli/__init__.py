@@ -12,7 +12,7 @@ import argparse
 import sys
 from types import ModuleType
 
-from . import derive, emit, grad, interactive, point, present
+from symdiff.cli import derive, emit, grad, interactive, point, present
 
 #: Modes in dispatch order; the plain derivative is the default and comes last.
 MODES: tuple[ModuleType, ...] = (emit, grad, point, present, derive)

@@ -7,7 +7,7 @@ import argparse
 import symdiff
 from symdiff import SymdiffError, cse_text, diff, parse
 
-from .grad import use_cse
+from symdiff.cli.grad import use_cse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

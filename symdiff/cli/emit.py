@@ -9,7 +9,7 @@ import argparse
 import symdiff
 from symdiff import SymdiffError, diff, parse
 
-from .derive import variables_of
+from symdiff.cli.derive import variables_of
 
 TARGETS = ("python", "numpy", "c")
 

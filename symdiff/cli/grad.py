@@ -13,7 +13,7 @@ import argparse
 import symdiff
 from symdiff import Expr, SymdiffError, cse_text, dag_size, parse, tree_size
 
-from .present import Progress
+from symdiff.cli.present import Progress
 
 #: Below this many printed nodes the plain form is always readable enough.
 SMALL_OUTPUT = 60

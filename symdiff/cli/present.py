@@ -69,7 +69,7 @@ def derivation_json(derivation: symdiff.Derivation) -> str:
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
-    from .derive import variables_of
+    from symdiff.cli.derive import variables_of
 
     if args.order != 1:
         raise SymdiffError("--steps explains a first derivative: leave out --order")

@@ -1,0 +1,228 @@
+"""Gradients, Jacobians and Hessians by one symbolic reverse sweep over the expression DAG.
+
+The sweep is autograd's ``backward_pass`` done symbolically: walk the nodes of ``f`` parents
+first, give each node the sum of the contributions its parents sent it (its *adjoint*), and send
+each child ``adjoint * d node / d child``.  Every node is visited once and the partials are local,
+so the gradient is one shared DAG a small constant times the size of ``f`` (the cheap gradient
+principle), whatever the number of variables.
+
+>>> from symdiff import parse
+>>> [str(g) for g in gradient(parse("x**2*y + y"))]
+['2*x*y', 'x**2 + 1']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+from symdiff.calculus.partials import partials
+from symdiff.calculus.forward import _as_symbol
+from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow, Sym, add, mul, power
+from symdiff.core.vocabulary import log
+from symdiff.core.traverse import free_symbols, postorder
+
+#: Functions whose derivative is zero everywhere: the sweep never looks beneath them.
+_NO_GRADIENT = frozenset({"stop_gradient"})
+
+
+class Vector(tuple):
+    """A tuple of expressions that share one DAG, with the variables they belong to.
+
+    ``vector.variables[i]`` is the symbol of entry ``i``; ``vector.as_dict()`` maps names to
+    entries.
+    """
+
+    variables: tuple[Sym, ...]
+
+    def __new__(cls, entries: Iterable[Expr], variables: Iterable[Sym]) -> Vector:
+        vector = super().__new__(cls, entries)
+        vector.variables = tuple(variables)
+        return vector
+
+    def as_dict(self) -> dict[str, Expr]:
+        """``{"x": df/dx, ...}`` in variable order."""
+        return {v.name: e for v, e in zip(self.variables, self, strict=True)}
+
+
+def variables_of(vars: Any, *roots: Expr) -> tuple[Sym, ...]:
+    """The symbols named by ``vars`` ("x y", "x, y", names or symbols), or the free symbols."""
+    if vars is None:
+        return free_symbols(*roots)
+    if isinstance(vars, str):
+        vars = vars.replace(",", " ").split()
+    elif isinstance(vars, Sym):
+        vars = [vars]
+    return tuple(_as_symbol(v) for v in vars)
+
+
+def _active(nodes: list[Expr], wanted: set[Sym]) -> set[Expr]:
+    """Nodes through which some wanted symbol can reach the root (stop_gradient blocks it)."""
+    active: set[Expr] = set()
+    for node in nodes:
+        if node in wanted:
+            active.add(node)
+        elif isinstance(node, Call) and node.name in _NO_GRADIENT:
+            continue
+        elif any(a in active for a in node.args):
+            active.add(node)
+    return active
+
+
+def _local_partials(node: Expr, active: set[Expr]) -> Iterable[tuple[Expr, Expr]]:
+    """``(child, d node / d child)`` for each active argument (``atan2(x, x)`` gives x twice)."""
+    args = node.args
+    match node:
+        case Add():
+            for child in args:
+                if child in active:
+                    yield child, ONE
+        case Mul():
+            for i, child in enumerate(args):
+                if child in active:
+                    yield child, mul(*args[:i], *args[i + 1 :])
+        case Pow():
+            base, exponent = args
+            if base in active:
+                yield base, mul(exponent, power(base, add(exponent, -1)))
+            if exponent in active and base is not ZERO:  # 0**v is 0 wherever it is defined
+                yield exponent, mul(node, log(base))
+        case Call():
+            for rule, child in zip(partials(node.name), args, strict=True):
+                if child in active:
+                    yield child, rule(*args)
+
+
+class _Scaled(NamedTuple):
+    """``factor * rest``, not yet multiplied out.
+
+    A canonical product is flat, so multiplying an adjoint that is already a product by one more
+    partial copies all its factors; along a chain of single-parent nodes (``sin(sin(...))``)
+    that would cost O(depth**2).  Chains of pending factors are multiplied out once, where
+    contributions meet (a sum) or at a variable.
+    """
+
+    factor: Expr
+    rest: Expr | _Scaled
+
+
+def _multiply_out(item: Expr | _Scaled) -> Expr:
+    factors: list[Expr] = []
+    while isinstance(item, _Scaled):
+        factors.append(item.factor)
+        item = item.rest
+    return mul(item, *factors) if factors else item
+
+
+def adjoints(f: Expr, variables: Iterable[Sym], seed: Expr = ONE) -> dict[Sym, Expr]:
+    """``d f / d v`` for each of ``variables`` that ``f`` depends on, by one reverse sweep.
+
+    Each node's adjoint is the n-ary sum of the contributions its parents sent it; a child gets
+    ``adjoint * d node / d child``, and a contribution whose partial is the symbolic zero is
+    never built.
+    """
+    wanted = set(variables)
+    nodes = postorder(f)
+    active = _active(nodes, wanted)
+    contributions: dict[Expr, list[Expr | _Scaled]] = {f: [seed]} if f in active else {}
+    result: dict[Sym, Expr] = {}
+    for node in reversed(nodes):
+        parts = contributions.pop(node, None) if node in active else None
+        if not parts:
+            continue
+        adjoint = parts[0] if len(parts) == 1 else add(*map(_multiply_out, parts))
+        if adjoint is ZERO:
+            continue
+        if node in wanted:
+            result[node] = _multiply_out(adjoint)  # type: ignore[index]
+            continue
+        for child, partial in _local_partials(node, active):
+            if partial is not ZERO:
+                contribution = adjoint if partial is ONE else _Scaled(partial, adjoint)
+                contributions.setdefault(child, []).append(contribution)
+    return result
+
+
+def gradient(f: Any, vars: Any = None) -> Vector:
+    """``(df/dv for v in vars)`` as one shared DAG; ``vars`` defaults to the free symbols.
+
+    ``gradient("x*y + sin(x)", "x y")`` -> ``(y + cos(x), x)``.
+    """
+    from symdiff.formats.parser import parse_any
+
+    if isinstance(f, tuple | list):
+        raise TypeError("gradient takes one expression; for several, use jacobian(fs, vars)")
+    f = parse_any(f)
+    variables = variables_of(vars, f)
+    table = adjoints(f, variables)
+    return Vector((table.get(v, ZERO) for v in variables), variables)
+
+
+def split_formulas(text: str) -> list[str]:
+    """``"x*y, atan2(y, x)"`` -> ``["x*y", "atan2(y, x)"]``: split at commas outside brackets."""
+    parts: list[str] = []
+    depth = start = 0
+    for i, char in enumerate(text):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [part for part in parts if part.strip()]
+
+
+def jacobian(fs: Any, vars: Any = None) -> tuple[Vector, ...]:
+    """Rows ``gradient(f_k, vars)``; ``vars`` defaults to the free symbols of all ``fs``.
+
+    ``fs`` is a sequence of expressions or a comma-separated string ``"x*y, x + y**2"``.
+    """
+    from symdiff.formats.parser import parse_any
+
+    if isinstance(fs, str):
+        fs = split_formulas(fs)
+    elif isinstance(fs, Expr):
+        fs = [fs]
+    roots = [parse_any(f) for f in fs]
+    variables = variables_of(vars, *roots)
+    return tuple(gradient(f, variables) for f in roots)
+
+
+def hessian(f: Any, vars: Any = None) -> tuple[Vector, ...]:
+    """The symmetric matrix of second derivatives; each distinct entry is built once.
+
+    Row ``i`` of the upper triangle is one reverse sweep over ``df/dv_i`` with respect to
+    ``v_i, v_{i+1}, ...``; the lower triangle is the same nodes, mirrored.
+    """
+    from symdiff.formats.parser import parse_any
+
+    f = parse_any(f)
+    variables = variables_of(vars, f)
+    first = gradient(f, variables)
+    n = len(variables)
+    matrix: list[list[Expr]] = [[ZERO] * n for _ in range(n)]
+    for i, g in enumerate(first):
+        table = adjoints(g, variables[i:])
+        for j in range(i, n):
+            matrix[i][j] = matrix[j][i] = table.get(variables[j], ZERO)
+    return tuple(Vector(row, variables) for row in matrix)
+
+
+def count_operations(*roots: Expr) -> int:
+    """Binary operations needed to evaluate ``roots`` with sharing (each DAG node once).
+
+    An n-ary sum or product counts ``n - 1``, a power or function call counts 1; symbols and
+    numbers are free.  This is the size of the CSE form, the measure of the cheap gradient.
+    """
+    total = 0
+    for node in postorder(*roots):
+        match node:
+            case Add() | Mul():
+                total += len(node.args) - 1
+            case Pow() | Call():
+                total += 1
+            case Num() | Sym():
+                pass
+    return total

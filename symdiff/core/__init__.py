@@ -1,0 +1,1 @@
+"""The expression core: errors, numbers, nodes, constructors, the function vocabulary."""

@@ -1,0 +1,227 @@
+"""Text forms of expressions: ``to_str`` (Python/SymPy syntax, minimal parentheses) and
+``to_repr`` (unambiguous constructor form).
+
+``parse(to_str(e)) is e`` for every expression (within parse's input limits): a symbol whose
+name a formula reserves (``e``, ``pi``, ``sin``, ``lambda``, ``inf``) prints as ``Symbol('e')``,
+and every rewrite of the display (signs in front, denominators after ``/``, ``sqrt``) is one
+that the parser's smart constructors undo exactly.  Display order (``2*x*y``, ``x**2 + 1``) is
+chosen here; the canonical order of ``.args`` is a deterministic digest order that readers need
+not see.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import NamedTuple
+
+from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.vocabulary import reserved_word
+from symdiff.core.numbers import int_text
+from symdiff.core.traverse import fold_once
+
+E_NODE = Call._raw("exp", (Num(1),))
+
+# precedence levels, loosest first
+ADD, MUL, NEG, POW, ATOM = 10, 20, 25, 30, 40
+
+
+class Piece(NamedTuple):
+    """A printed subexpression: its sign, its text without the sign, and its precedence."""
+
+    negative: bool
+    body: str
+    prec: int
+    inverse: Piece | None = None  # for ``b**(-k)``: the piece of ``b**k``, used in fractions
+
+    @property
+    def text(self) -> str:
+        return "-" + self.body if self.negative else self.body
+
+
+def _number(value: int | Fraction | float) -> Piece:
+    negative = value < 0
+    magnitude = -value if negative else value
+    if isinstance(magnitude, Fraction):
+        text = f"{int_text(magnitude.numerator)}/{int_text(magnitude.denominator)}"
+        return Piece(negative, text, MUL)
+    if isinstance(magnitude, float):
+        return Piece(negative, repr(magnitude), ATOM)
+    return Piece(negative, int_text(magnitude), ATOM)
+
+
+def _wrap(piece: Piece, above: int) -> str:
+    """The piece's full text, parenthesised unless it binds tighter than ``above``."""
+    return piece.text if piece.prec > above and not piece.negative else f"({piece.text})"
+
+
+def _is_negative_number(node: Expr) -> bool:
+    return isinstance(node, Num) and node.value < 0
+
+
+def _is_inverse(node: Expr) -> bool:
+    """``b**(-k)`` that prints as ``1/b**k``, which the parser rebuilds as ``(b**k)**(-1)``.
+
+    Not ``b**(-1.0)`` (``b**1.0`` would read back as ``b``), nor a float base (``b**k`` would
+    be rounded, or underflow to 0).
+    """
+    if not (isinstance(node, Pow) and isinstance(node.exp, Num)):
+        return False
+    k = node.exp.value
+    if k >= 0 or (type(k) is float and k == -1.0):
+        return False
+    return not (isinstance(node.base, Num) and isinstance(node.base.value, float))
+
+
+def symbol_text(name: str) -> str:
+    """A symbol's name as a formula writes it: ``x``, or ``Symbol('e')`` for a reserved name."""
+    return f"Symbol('{name}')" if reserved_word(name) else name
+
+
+def _power(node: Pow, base: Piece, exp: Piece) -> Piece:
+    e = node.exp
+    if isinstance(e, Num) and type(e.value) is Fraction and e.value == Fraction(1, 2):
+        return Piece(False, f"sqrt({base.text})", ATOM)
+    if _is_inverse(node):
+        inverse = _denominator_part(node, base)
+        return Piece(False, f"1/{_wrap(inverse, MUL)}", MUL, inverse)
+    return Piece(False, f"{_wrap(base, POW)}**{_wrap(exp, POW)}", POW)
+
+
+def _denominator_part(node: Pow, base: Piece) -> Piece:
+    """The factor ``b**k`` printed for a denominator entry ``b**(-k)``."""
+    k = -node.exp.value  # type: ignore[attr-defined]
+    if type(k) is Fraction and k == Fraction(1, 2):
+        return Piece(False, f"sqrt({base.text})", ATOM)
+    if k == 1 and type(k) is int:
+        return base
+    return Piece(False, f"{_wrap(base, POW)}**{_wrap(_number(k), POW)}", POW)
+
+
+def _factor_order(node: Expr, piece: Piece) -> tuple[int, str]:
+    base = node.base if isinstance(node, Pow) else node
+    if (isinstance(base, Call) and base.name == "pi") or node is E_NODE:
+        return -1, piece.text  # constants first: pi*x, E*x
+    group = 0 if isinstance(base, Sym) else 1 if isinstance(base, Call | Pow) else 2
+    return group, piece.text
+
+
+def _product(node: Mul, pieces: list[Piece]) -> Piece:
+    numerator: list[tuple[tuple[int, str], str]] = []
+    denominator: list[tuple[tuple[int, str], Piece]] = []
+    negative, coefficient = False, None
+    for factor, piece in zip(node.args, pieces, strict=True):
+        if isinstance(factor, Num):
+            negative, coefficient = factor.value < 0, abs(factor.value)
+        elif _is_inverse(factor):
+            part = piece.inverse
+            assert part is not None
+            denominator.append((_factor_order(factor.base, part), part))
+        else:
+            numerator.append((_factor_order(factor, piece), _wrap(piece, MUL - 1)))
+    numerator.sort()
+    denominator.sort(key=lambda item: item[0])
+    top = [text for _, text in numerator]
+    bottom = [piece for _, piece in denominator]
+    number_below = isinstance(coefficient, Fraction)
+    if isinstance(coefficient, Fraction):
+        bottom.insert(0, Piece(False, int_text(coefficient.denominator), ATOM))
+        coefficient = coefficient.numerator
+    if (coefficient is not None and coefficient != 1) or isinstance(coefficient, float):
+        top.insert(0, _number(coefficient).body)
+    text = "*".join(top) or "1"
+    if bottom:
+        if len(bottom) == 1:
+            text += "/" + _wrap(bottom[0], MUL)
+        elif number_below and len(bottom) == 2 and bottom[1].prec == ADD:
+            # not /(2*(x + y)): that product of a number and a sum would read back distributed
+            text += "/" + bottom[0].text + "/" + _wrap(bottom[1], MUL)
+        else:
+            text += "/(" + "*".join(_wrap(p, MUL - 1) for p in bottom) + ")"
+    return Piece(negative, text, MUL)
+
+
+def degree(term: Expr) -> float:
+    """Total degree of a term in its symbols (0 for anything not a monomial)."""
+    factors = term.args if isinstance(term, Mul) else (term,)
+    total: float = 0
+    for factor in factors:
+        if isinstance(factor, Sym):
+            total += 1
+        elif isinstance(factor, Pow) and isinstance(factor.base, Sym):
+            total += _clamped(factor.exp.value) if isinstance(factor.exp, Num) else 0
+    return total
+
+
+def _clamped(value: int | Fraction | float) -> float:
+    """``float(value)`` for sorting, without overflow for huge exact exponents."""
+    return float(value) if abs(value) < 1e300 else 1e300 if value > 0 else -1e300
+
+
+def sum_text(terms: tuple[Expr, ...], pieces: list) -> str:
+    """Terms in reading order (higher degree first, constants last) joined with ``+``/``-``.
+
+    ``pieces`` have ``negative``, ``body`` and ``text``; the LaTeX printer shares this.
+    """
+    order = sorted(
+        zip(terms, pieces, strict=True),
+        key=lambda item: (
+            isinstance(item[0], Num),
+            -degree(item[0]),
+            item[1].body,
+            item[1].negative,
+        ),
+    )
+    text = order[0][1].text
+    for _, piece in order[1:]:
+        text += (" - " if piece.negative else " + ") + piece.body
+    return text
+
+
+def _sum(node: Add, pieces: list[Piece]) -> Piece:
+    return Piece(False, sum_text(node.args, pieces), ADD)
+
+
+def _visit(node: Expr, pieces: list[Piece]) -> Piece:
+    match node:
+        case Num(value):
+            return _number(value)
+        case Sym(name):
+            return Piece(False, symbol_text(name), ATOM)
+        case Call("pi"):
+            return Piece(False, "pi", ATOM)
+        case Call("exp", (Num(1),)):
+            return Piece(False, "E", ATOM)
+        case Call(name):
+            return Piece(False, f"{name}({', '.join(p.text for p in pieces)})", ATOM)
+        case Pow():
+            return _power(node, pieces[0], pieces[1])
+        case Mul():
+            return _product(node, pieces)
+        case Add():
+            return _sum(node, pieces)
+    raise TypeError(f"cannot print {type(node).__name__}")
+
+
+def to_str(expr: Expr) -> str:
+    """Python/SymPy syntax with minimal parentheses: ``2*x*y``, ``x**2 + 1``, ``-x/(y + 1)``."""
+    return fold_once(expr, _visit).text
+
+
+def to_repr(expr: Expr) -> str:
+    """Unambiguous constructor form, e.g. ``Add(Num(1), Pow(Sym('x'), Num(2)))``."""
+
+    def visit(node: Expr, texts: list[str]) -> str:
+        match node:
+            case Num(value):
+                if isinstance(value, Fraction):
+                    return (
+                        f"Num(Fraction({int_text(value.numerator)}, {int_text(value.denominator)}))"
+                    )
+                return f"Num({int_text(value) if isinstance(value, int) else repr(value)})"
+            case Sym(name):
+                return f"Sym({name!r})"
+            case Call(name):
+                return f"Call({', '.join([repr(name), *texts])})"
+        return f"{type(node).__name__}({', '.join(texts)})"
+
+    return fold_once(expr, visit)
