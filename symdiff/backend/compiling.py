@@ -5,15 +5,18 @@ from __future__ import annotations
 import builtins
 import os
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from symdiff.core.errors import CodegenError
-from symdiff.core.nodes import Expr, Sym
-from symdiff.formats.parser import parse_any
-from symdiff.core.traverse import free_symbols
 from symdiff.backend import c, numpy, python
 from symdiff.backend.lower import Program, lower
 from symdiff.backend.names import check_identifier
+from symdiff.core.errors import CodegenError
+from symdiff.core.nodes import Expr, Sym
+
+if TYPE_CHECKING:
+    from symdiff.backend.build import CompiledFunction
+from symdiff.core.traverse import free_symbols
+from symdiff.formats.parser import parse_any
 
 TARGETS: dict[str, Callable[[Program, Sequence[str], str, bool], str]] = {
     "python": python.source,
@@ -103,7 +106,7 @@ def compile(
 def compile_many(
     specs: Sequence[tuple[Any, Any, str]], *, compiler: str | None = None,
     cache_dir: str | os.PathLike | None = None,
-) -> list[Callable[..., Any]]:  # fmt: skip
+) -> list[CompiledFunction]:  # fmt: skip
     """Several ``(exprs, args, name)`` compiled as one C translation unit (one compiler run)."""
     from symdiff.backend.build import load_functions
 

@@ -9,9 +9,9 @@ parent (see ``trees.py`` for the tree vocabulary each target prints).  On the wa
   terms of a sum are taken out (``a*b + a*c -> a*(b + c)``);
 - integer powers become products through shared squares (``x**13`` is 5 multiplications,
   ``x**-2`` is ``1/t`` with ``t = x*x``), half-integer powers use ``sqrt``;
-- symbol-free subtrees are folded to float64 constants, and rows of ``FUNCTIONS`` without a
-  common library name are rewritten (``sec(u) -> 1/cos(u)``, ``acoth(u) -> atanh(1/u)``,
-  ``stop_gradient(u) -> u``).
+- symbol-free subtrees are folded to float64 constants, and rows of the vocabulary without a
+  common library name are rewritten as their ``code`` says (``sec(u) -> 1/cos(u)``,
+  ``acoth(u) -> atanh(1/u)``, ``stop_gradient(u) -> u``).
 """
 
 from __future__ import annotations
@@ -20,21 +20,32 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from symdiff.numeric.evaluation import node_value
-from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.backend.products import share_products
-from symdiff.backend.trees import ONE_TREE, Tree, common_factors, constant_tree, constants_first, depth, is_atom, one_operation
+from symdiff.backend.trees import (
+    ONE_TREE,
+    Tree,
+    common_factors,
+    constant_tree,
+    constants_first,
+    depth,
+    is_atom,
+    one_operation,
+)
+from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.vocabulary import FUNCTIONS
+from symdiff.numeric.evaluation import node_value
 
-#: Functions every target prints directly (plus ``pow``, the general power).
+#: Functions every target prints directly: the rows of the vocabulary without a ``code``
+#: rewrite, plus ``sqrt`` and ``pow`` (the general power).
 FUNCTION_NAMES = (
-    "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh",
-    "atanh", "exp", "log", "sqrt", "abs", "sign", "erf", "atan2", "pow",
-)  # fmt: skip
-
-#: Rows of ``FUNCTIONS`` written as ``1/g(u)`` or ``g(1/u)`` for a ``g`` of ``FUNCTION_NAMES``.
-RECIPROCAL_OF = {"sec": "cos", "csc": "sin", "cot": "tan", "sech": "cosh", "csch": "sinh",
-                 "coth": "tanh"}  # fmt: skip
-OF_RECIPROCAL = {"acot": "atan", "asec": "acos", "acsc": "asin", "acoth": "atanh"}
+    *(name for name, row in FUNCTIONS.items() if row.arity and not row.code),
+    "sqrt",
+    "pow",
+)
+#: Rows written as ``1/g(u)`` (``code="1/g"``) or ``g(1/u)`` (``code="g(1/)"``).
+RECIPROCAL_OF = {n: r.code[2:] for n, r in FUNCTIONS.items() if r.code.startswith("1/")}
+OF_RECIPROCAL = {n: r.code[:-4] for n, r in FUNCTIONS.items() if r.code.endswith("(1/)")}
+IDENTITY = frozenset(n for n, r in FUNCTIONS.items() if r.code == "identity")
 
 #: Deepest inline nesting before a subtree gets a statement of its own (keeps parsers happy).
 MAX_DEPTH = 12
@@ -217,7 +228,7 @@ class _Lowering:
                 if expanded_exponent(exponent) is None:
                     return ("call", "pow", (self.tree[base], self.tree[exponent]))
                 return self._product((node,))
-            case Call("stop_gradient", (u,)):
+            case Call(name, (u,)) if name in IDENTITY:
                 return self.tree[u]
             case Call(name, args):
                 trees = tuple(self.tree[a] for a in args)
@@ -266,6 +277,7 @@ class _Lowering:
                 elif tree != ONE_TREE:
                     numerators.append(tree)
             else:
+                assert isinstance(factor, Pow)  # only powers have an expanded exponent
                 base = self.tree[factor.base]
                 side = numerators if exponent > 0 else denominators
                 side.extend(self._power_factors(base, abs(exponent)))

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from symdiff.backend.lower import Program
+from symdiff.backend.lower import FUNCTION_NAMES, Program
 from symdiff.backend.names import PYTHON_RESERVED, assign_names
 from symdiff.backend.python import function_name, module
 from symdiff.backend.render import Dialect
 from symdiff.backend.trees import Tree, temporaries_in
 
-FUNCTIONS = {
-    "sin": "np.sin", "cos": "np.cos", "tan": "np.tan", "asin": "np.arcsin",
-    "acos": "np.arccos", "atan": "np.arctan", "sinh": "np.sinh", "cosh": "np.cosh",
-    "tanh": "np.tanh", "asinh": "np.arcsinh", "acosh": "np.arccosh", "atanh": "np.arctanh",
-    "exp": "np.exp", "log": "np.log", "sqrt": "np.sqrt", "abs": "np.abs", "sign": "np.sign",
-    "erf": "_erf", "atan2": "np.arctan2", "pow": "np.power",
+FUNCTIONS = {name: f"np.{name}" for name in FUNCTION_NAMES} | {
+    "asin": "np.arcsin", "acos": "np.arccos", "atan": "np.arctan", "asinh": "np.arcsinh",
+    "acosh": "np.arccosh", "atanh": "np.arctanh", "erf": "_erf", "atan2": "np.arctan2",
+    "pow": "np.power",
 }  # fmt: skip
 
 DIALECT = Dialect(FUNCTIONS, infinity="np.inf", nan="np.nan", temporaries_first=True)
@@ -34,8 +32,8 @@ except ImportError:  # a NumPy ufunc built from math.erf: slower, same values
 
     _erf_object = np.frompyfunc(math.erf, 1, 1)
 
-    def _erf(u):
-        return _erf_object(u).astype(np.float64)
+    def _erf(_u):
+        return _erf_object(_u).astype(np.float64)
 """
 
 

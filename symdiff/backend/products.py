@@ -10,10 +10,11 @@ it in every product that holds both.  It is bounded so that big DAGs stay linear
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import combinations
 
-from symdiff.core.nodes import Expr, Mul, ordered
+from symdiff.core.constructors import ordered
+from symdiff.core.nodes import Expr, Mul
 
 #: Products with more factors than this are left alone (the pair count grows quadratically).
 MAX_FACTORS = 12
@@ -28,7 +29,7 @@ def _pairs(factors: Iterable[Expr]) -> Iterable[tuple[Expr, Expr]]:
 
 
 def share_products(
-    products: list[Expr], children: Callable[[Expr], tuple[Expr, ...]]
+    products: Sequence[Expr], children: Callable[[Expr], tuple[Expr, ...]]
 ) -> dict[Expr, tuple[Expr, ...]]:
     """New factor tuples for the products that gave up a shared pair to a new ``Mul`` node."""
     factors = {p: list(children(p)) for p in products if 3 <= len(children(p)) <= MAX_FACTORS}

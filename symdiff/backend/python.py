@@ -4,26 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from symdiff.backend.lower import Program
+from symdiff.backend.lower import FUNCTION_NAMES, Program
 from symdiff.backend.names import PYTHON_RESERVED, assign_names, check_identifier
 from symdiff.backend.render import Dialect
 from symdiff.backend.trees import Tree
 
-FUNCTIONS = {
-    "sin": "math.sin", "cos": "math.cos", "tan": "math.tan", "asin": "math.asin",
-    "acos": "math.acos", "atan": "math.atan", "sinh": "math.sinh", "cosh": "math.cosh",
-    "tanh": "math.tanh", "asinh": "math.asinh", "acosh": "math.acosh", "atanh": "math.atanh",
-    "exp": "math.exp", "log": "math.log", "sqrt": "math.sqrt", "abs": "math.fabs",
-    "sign": "_sign", "erf": "math.erf", "atan2": "math.atan2", "pow": "math.pow",
-}  # fmt: skip
+FUNCTIONS = {name: f"math.{name}" for name in FUNCTION_NAMES} | {
+    "abs": "math.fabs",
+    "sign": "_sign",
+}
 
 DIALECT = Dialect(FUNCTIONS, infinity="math.inf", nan="math.nan")
 
 SIGN_HELPER = '''
 
-def _sign(u):
+def _sign(_u):
     """-1.0, 0.0 or 1.0 (0.0 for nan, as symdiff.evaluate)."""
-    return float((u > 0) - (u < 0))
+    return float((_u > 0) - (_u < 0))
 '''
 
 

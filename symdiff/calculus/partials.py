@@ -1,63 +1,62 @@
-"""The derivative table: for each function, one partial derivative per argument.
+"""Local partial derivatives: ``d node / d argument`` for one node, as expressions.
 
-``DERIVATIVES[name][i](*args)`` is ``d name(*args) / d args[i]``; the chain rule that combines
-them is written once, in ``symdiff.diff``.  Keys and arities match ``FUNCTIONS`` (tested).
+This is the one place where the derivative rules of every node kind are written: sums (1),
+products (the product of the other factors), powers (``v*u**(v-1)`` and ``u**v*log(u)``) and
+function calls (their rows of the vocabulary).  The forward sweep of ``diff``, the reverse
+sweep of ``gradient``, the step-by-step derivations and the numeric sweeps at a point all
+combine these same partials (by the chain rule, with adjoints, or with numbers).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 
-from symdiff.core.nodes import ZERO, Expr
-from symdiff.core.vocabulary import PI, cos, cosh, cot, coth, csc, csch, exp, sec, sech, sign, sin, sinh, sqrt, tan, tanh
-
-Partial = Callable[..., Expr]
-
-
-def _over_sum_of_squares(y: Expr, x: Expr) -> Expr:
-    return x / (x**2 + y**2)
+from symdiff.core.constructors import add, mul, power
+from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Pow
+from symdiff.core.vocabulary import call, partials
 
 
-DERIVATIVES: dict[str, tuple[Partial, ...]] = {
-    "sin": (lambda u: cos(u),),
-    "cos": (lambda u: -sin(u),),
-    "tan": (lambda u: tan(u) ** 2 + 1,),
-    "sec": (lambda u: sec(u) * tan(u),),
-    "csc": (lambda u: -csc(u) * cot(u),),
-    "cot": (lambda u: -(cot(u) ** 2) - 1,),
-    "asin": (lambda u: 1 / sqrt(1 - u**2),),
-    "acos": (lambda u: -1 / sqrt(1 - u**2),),
-    "atan": (lambda u: 1 / (u**2 + 1),),
-    "acot": (lambda u: -1 / (u**2 + 1),),
-    "asec": (lambda u: 1 / (u**2 * sqrt(1 - 1 / u**2)),),
-    "acsc": (lambda u: -1 / (u**2 * sqrt(1 - 1 / u**2)),),
-    "sinh": (lambda u: cosh(u),),
-    "cosh": (lambda u: sinh(u),),
-    "tanh": (lambda u: 1 - tanh(u) ** 2,),
-    "sech": (lambda u: -sech(u) * tanh(u),),
-    "csch": (lambda u: -csch(u) * coth(u),),
-    "coth": (lambda u: 1 - coth(u) ** 2,),
-    "asinh": (lambda u: 1 / sqrt(u**2 + 1),),
-    "acosh": (lambda u: 1 / (sqrt(u - 1) * sqrt(u + 1)),),
-    "atanh": (lambda u: 1 / (1 - u**2),),
-    "acoth": (lambda u: 1 / (1 - u**2),),
-    "exp": (lambda u: exp(u),),
-    "log": (lambda u: 1 / u,),
-    "abs": (lambda u: sign(u),),
-    "sign": (lambda u: ZERO,),
-    "erf": (lambda u: 2 / sqrt(PI) * exp(-(u**2)),),
-    "atan2": (
-        lambda y, x: _over_sum_of_squares(y, x),
-        lambda y, x: -y / (x**2 + y**2),
-    ),
-    "stop_gradient": (lambda u: ZERO,),
-    "pi": (),
-}
+def partial_factors(node: Expr, wanted: Sequence[bool]) -> list[tuple[Expr, ...] | None]:
+    """For each argument, the factors whose product is ``d node / d arg`` (None: not wanted).
+
+    Kept as factors so that a product with the argument's own derivative is built at once:
+    ``2*(x + 1)`` would otherwise be distributed before it meets ``dx``.  ``0**v`` has the
+    partial 0 in ``v`` (it is 0 wherever it is defined); unwanted positions are never built.
+    """
+    args = node.args
+    match node:
+        case Add():
+            return [() if w else None for w in wanted]
+        case Mul():
+            return [(*args[:i], *args[i + 1 :]) if w else None for i, w in enumerate(wanted)]
+        case Pow():
+            base, exponent = args
+            by_base = (exponent, power(base, add(exponent, -1))) if wanted[0] else None
+            if base is ZERO:
+                return [by_base, (ZERO,) if wanted[1] else None]
+            return [by_base, (node, call("log", base)) if wanted[1] else None]
+        case Call(name):
+            rows = partials(name)
+            return [(rule(*args),) if w else None for rule, w in zip(rows, wanted, strict=True)]
+    return []  # symbols and numbers have no arguments
 
 
-def partials(name: str) -> tuple[Partial, ...]:
-    """The row of ``name``, with a precise error when a function has no rule."""
-    try:
-        return DERIVATIVES[name]
-    except KeyError:
-        raise NotImplementedError(f"no derivative rule for function {name!r}") from None
+def local_partials(node: Expr, wanted: Sequence[bool]) -> list[Expr]:
+    """``d node / d node.args[i]`` for each ``i`` where ``wanted[i]``; ``ZERO`` elsewhere."""
+    factors = partial_factors(node, wanted)
+    return [ZERO if f is None else mul(*f) if f else ONE for f in factors]
+
+
+def chain_rule(node: Expr, dargs: Sequence[Expr]) -> Expr:
+    """``sum(d node / d arg_i * dargs[i])``: the derivative of ``node`` from its arguments'."""
+    wanted = [d is not ZERO for d in dargs]
+    if not any(wanted):
+        return ZERO
+    if isinstance(node, Pow) and all(wanted) and node.base is not ZERO:
+        # both partials of u**v share the factor u**v: u**v*(v'*log(u) + v*u'/u)
+        base, exponent = node.args
+        dbase, dexp = dargs
+        inner = add(mul(dexp, call("log", base)), mul(exponent, dbase, power(base, -1)))
+        return mul(node, inner)
+    factors = partial_factors(node, wanted)
+    return add(*(mul(*f, d) for f, d in zip(factors, dargs, strict=True) if f is not None))

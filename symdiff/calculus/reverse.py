@@ -13,20 +13,20 @@ principle), whatever the number of variables.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from symdiff.calculus.partials import partials
 from symdiff.calculus.forward import _as_symbol
-from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow, Sym, add, mul, power
-from symdiff.core.vocabulary import log
+from symdiff.calculus.partials import local_partials
+from symdiff.core.constructors import add, mul
+from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.core.traverse import free_symbols, postorder
 
 #: Functions whose derivative is zero everywhere: the sweep never looks beneath them.
 _NO_GRADIENT = frozenset({"stop_gradient"})
 
 
-class Vector(tuple):
+class Vector(tuple[Expr, ...]):
     """A tuple of expressions that share one DAG, with the variables they belong to.
 
     ``vector.variables[i]`` is the symbol of entry ``i``; ``vector.as_dict()`` maps names to
@@ -71,26 +71,10 @@ def _active(nodes: list[Expr], wanted: set[Sym]) -> set[Expr]:
 
 def _local_partials(node: Expr, active: set[Expr]) -> Iterable[tuple[Expr, Expr]]:
     """``(child, d node / d child)`` for each active argument (``atan2(x, x)`` gives x twice)."""
-    args = node.args
-    match node:
-        case Add():
-            for child in args:
-                if child in active:
-                    yield child, ONE
-        case Mul():
-            for i, child in enumerate(args):
-                if child in active:
-                    yield child, mul(*args[:i], *args[i + 1 :])
-        case Pow():
-            base, exponent = args
-            if base in active:
-                yield base, mul(exponent, power(base, add(exponent, -1)))
-            if exponent in active and base is not ZERO:  # 0**v is 0 wherever it is defined
-                yield exponent, mul(node, log(base))
-        case Call():
-            for rule, child in zip(partials(node.name), args, strict=True):
-                if child in active:
-                    yield child, rule(*args)
+    wanted = [child in active for child in node.args]
+    for child, partial, w in zip(node.args, local_partials(node, wanted), wanted, strict=True):
+        if w:
+            yield child, partial
 
 
 class _Scaled(NamedTuple):
@@ -134,7 +118,7 @@ def adjoints(f: Expr, variables: Iterable[Sym], seed: Expr = ONE) -> dict[Sym, E
         if adjoint is ZERO:
             continue
         if node in wanted:
-            result[node] = _multiply_out(adjoint)  # type: ignore[index]
+            result[node] = _multiply_out(adjoint)
             continue
         for child, partial in _local_partials(node, active):
             if partial is not ZERO:
@@ -143,62 +127,28 @@ def adjoints(f: Expr, variables: Iterable[Sym], seed: Expr = ONE) -> dict[Sym, E
     return result
 
 
-def gradient(f: Any, vars: Any = None) -> Vector:
+def gradient(f: Expr, vars: Any = None) -> Vector:
     """``(df/dv for v in vars)`` as one shared DAG; ``vars`` defaults to the free symbols.
 
-    ``gradient("x*y + sin(x)", "x y")`` -> ``(y + cos(x), x)``.
+    ``gradient(x*y + sin(x), "x y")`` -> ``(y + cos(x), x)``.
     """
-    from symdiff.formats.parser import parse_any
-
-    if isinstance(f, tuple | list):
-        raise TypeError("gradient takes one expression; for several, use jacobian(fs, vars)")
-    f = parse_any(f)
     variables = variables_of(vars, f)
     table = adjoints(f, variables)
     return Vector((table.get(v, ZERO) for v in variables), variables)
 
 
-def split_formulas(text: str) -> list[str]:
-    """``"x*y, atan2(y, x)"`` -> ``["x*y", "atan2(y, x)"]``: split at commas outside brackets."""
-    parts: list[str] = []
-    depth = start = 0
-    for i, char in enumerate(text):
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif char == "," and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return [part for part in parts if part.strip()]
+def jacobian(fs: Sequence[Expr], vars: Any = None) -> tuple[Vector, ...]:
+    """Rows ``gradient(f_k, vars)``; ``vars`` defaults to the free symbols of all ``fs``."""
+    variables = variables_of(vars, *fs)
+    return tuple(gradient(f, variables) for f in fs)
 
 
-def jacobian(fs: Any, vars: Any = None) -> tuple[Vector, ...]:
-    """Rows ``gradient(f_k, vars)``; ``vars`` defaults to the free symbols of all ``fs``.
-
-    ``fs`` is a sequence of expressions or a comma-separated string ``"x*y, x + y**2"``.
-    """
-    from symdiff.formats.parser import parse_any
-
-    if isinstance(fs, str):
-        fs = split_formulas(fs)
-    elif isinstance(fs, Expr):
-        fs = [fs]
-    roots = [parse_any(f) for f in fs]
-    variables = variables_of(vars, *roots)
-    return tuple(gradient(f, variables) for f in roots)
-
-
-def hessian(f: Any, vars: Any = None) -> tuple[Vector, ...]:
+def hessian(f: Expr, vars: Any = None) -> tuple[Vector, ...]:
     """The symmetric matrix of second derivatives; each distinct entry is built once.
 
     Row ``i`` of the upper triangle is one reverse sweep over ``df/dv_i`` with respect to
     ``v_i, v_{i+1}, ...``; the lower triangle is the same nodes, mirrored.
     """
-    from symdiff.formats.parser import parse_any
-
-    f = parse_any(f)
     variables = variables_of(vars, f)
     first = gradient(f, variables)
     n = len(variables)

@@ -26,9 +26,10 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
-from symdiff.core.errors import SymdiffError
-from symdiff.core.nodes import Expr, SymbolicComparisonError, as_expr
 from symdiff.calculus.reverse import variables_of
+from symdiff.core.constructors import as_expr
+from symdiff.core.errors import SymdiffError
+from symdiff.core.nodes import Expr, SymbolicComparisonError
 
 _tracing: ContextVar[bool] = ContextVar("symdiff_tracing", default=False)
 

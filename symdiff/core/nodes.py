@@ -1,4 +1,4 @@
-"""Immutable, hash-consed expression nodes and their canonicalising constructors.
+"""Immutable, hash-consed expression nodes.
 
 Every node is interned: building a structurally equal expression returns the *same* object, so
 ``==`` is identity (O(1), no recursion), memo tables are keyed by node, and every expression is
@@ -9,28 +9,27 @@ Six kinds form the closed structural core, each with ``.args`` (a tuple of child
     Num(value)   Sym(name)   Add(*terms)   Mul(*factors)   Pow(base, exp)   Call(name, *args)
 
 Subtraction is ``Add`` with ``Mul(-1, ·)``; division is ``Pow(·, -1)``; ``sqrt(u)`` is
-``u**(1/2)``; Euler's number is ``exp(1)``.  The smart constructors ``add``, ``mul``, ``power``
-canonicalise cheaply and locally (flatten, fold bounded exact constants, drop ``0``/``1``, collect
-like terms and factors, sort deterministically); ``_raw`` constructors assume canonical input.
-Anything costlier (expanding, factoring, identities) belongs to ``simplify``.
+``u**(1/2)``; Euler's number is ``exp(1)``.  Canonical construction lives one module up
+(``symdiff.core.constructors``); ``_raw`` constructors here assume canonical input.
+
+What a node can *do* beyond its shape (``+``, ``str``, ``.diff``, pickling, ...) is written by
+the modules that know how, and registered in ``symdiff.core.hooks`` when they are imported: the
+node classes import nothing above themselves.
 """
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import Any, ClassVar, Self
 from weakref import WeakValueDictionary
 
 from symdiff.core import numbers
 from symdiff.core.errors import SymdiffError
+from symdiff.core.hooks import HOOKS
 from symdiff.core.numbers import Number
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -44,14 +43,16 @@ class Expr:
     """Base of all nodes: immutable, interned, with ``.args`` and a deterministic sort key."""
 
     __slots__ = ("__weakref__", "_key", "args")
-    _table: ClassVar[WeakValueDictionary[tuple, Expr]] = WeakValueDictionary()
+    _table: ClassVar[WeakValueDictionary[tuple[Any, ...], Expr]] = WeakValueDictionary()
     RANK: ClassVar[int] = 0
 
     args: tuple[Expr, ...]
     _key: tuple[int, int]
 
     @classmethod
-    def _intern(cls, key: tuple, args: tuple[Expr, ...], digest: int, **fields: Any) -> Self:
+    def _intern(
+        cls, key: tuple[Any, ...], args: tuple[Expr, ...], digest: int, **fields: Any
+    ) -> Self:
         node = Expr._table.get(key)
         if node is None:
             node = object.__new__(cls)
@@ -71,11 +72,11 @@ class Expr:
     def __copy__(self) -> Self:
         return self
 
-    def __deepcopy__(self, memo: dict) -> Self:
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         return self
 
-    def __reduce__(self) -> tuple:
-        return (_from_postorder, (_to_postorder(self),))
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (HOOKS.from_rows, (HOOKS.to_rows(self),))
 
     def rebuild(self, args: Iterable[Expr]) -> Expr:
         """A node of the same kind over new ``args``, re-canonicalised (``func(*args)``)."""
@@ -83,47 +84,47 @@ class Expr:
 
     # --- operators: coerce only int, Fraction and float; strings never --------------------
     def __add__(self, other: object) -> Expr:
-        other = _coerce_or_none(other)
-        return NotImplemented if other is None else add(self, other)
+        other = HOOKS.coerce(other)
+        return NotImplemented if other is None else HOOKS.add(self, other)
 
     def __radd__(self, other: object) -> Expr:
-        other = _coerce_or_none(other)
-        return NotImplemented if other is None else add(other, self)
+        other = HOOKS.coerce(other)
+        return NotImplemented if other is None else HOOKS.add(other, self)
 
     def __sub__(self, other: object) -> Expr:
-        other = _coerce_or_none(other)
-        return NotImplemented if other is None else add(self, negate(other))
+        other = HOOKS.coerce(other)
+        return NotImplemented if other is None else HOOKS.add(self, HOOKS.negate(other))
 
     def __rsub__(self, other: object) -> Expr:
-        other = _coerce_or_none(other)
-        return NotImplemented if other is None else add(other, negate(self))
+        other = HOOKS.coerce(other)
+        return NotImplemented if other is None else HOOKS.add(other, HOOKS.negate(self))
 
     def __mul__(self, other: object) -> Expr:
-        other = _coerce_or_none(other)
-        return NotImplemented if other is None else mul(self, other)
+        other = HOOKS.coerce(other)
+        return NotImplemented if other is None else HOOKS.mul(self, other)
 
     def __rmul__(self, other: object) -> Expr:
-        other = _coerce_or_none(other)
-        return NotImplemented if other is None else mul(other, self)
+        other = HOOKS.coerce(other)
+        return NotImplemented if other is None else HOOKS.mul(other, self)
 
     def __truediv__(self, other: object) -> Expr:
-        other = _coerce_or_none(other)
-        return NotImplemented if other is None else divide(self, other)
+        other = HOOKS.coerce(other)
+        return NotImplemented if other is None else HOOKS.divide(self, other)
 
     def __rtruediv__(self, other: object) -> Expr:
-        other = _coerce_or_none(other)
-        return NotImplemented if other is None else divide(other, self)
+        other = HOOKS.coerce(other)
+        return NotImplemented if other is None else HOOKS.divide(other, self)
 
     def __pow__(self, other: object) -> Expr:
-        other = _coerce_or_none(other)
-        return NotImplemented if other is None else power(self, other)
+        other = HOOKS.coerce(other)
+        return NotImplemented if other is None else HOOKS.power(self, other)
 
     def __rpow__(self, other: object) -> Expr:
-        other = _coerce_or_none(other)
-        return NotImplemented if other is None else power(other, self)
+        other = HOOKS.coerce(other)
+        return NotImplemented if other is None else HOOKS.power(other, self)
 
     def __neg__(self) -> Expr:
-        return negate(self)
+        return HOOKS.negate(self)
 
     def __pos__(self) -> Expr:
         return self
@@ -136,46 +137,32 @@ class Expr:
 
     __lt__ = __le__ = __gt__ = __ge__ = _no_order
 
-    # --- one-line delegates to higher layers (function-local imports keep the core acyclic) --
+    # --- conveniences registered by higher layers (see ``Hooks``) ---------------------------
     def __str__(self) -> str:
-        from symdiff.formats.text import to_str
-
-        return to_str(self)
+        return HOOKS.to_str(self)
 
     def __repr__(self) -> str:
-        from symdiff.formats.text import to_repr
-
-        return to_repr(self)
+        return HOOKS.to_repr(self)
 
     def _repr_latex_(self) -> str:
-        from symdiff.formats.latex import to_latex
-
-        return f"$\\displaystyle {to_latex(self)}$"
+        return f"$\\displaystyle {HOOKS.to_latex(self)}$"
 
     def diff(self, *variables: Any, simplify: bool = False) -> Expr:
         """Derivative with respect to ``variables`` (see ``symdiff.diff``)."""
-        from symdiff.calculus.forward import diff
-
-        return diff(self, *variables, simplify=simplify)
+        return HOOKS.diff(self, *variables, simplify=simplify)
 
     def evaluate(self, values: Mapping[str, float] | None = None, **kwargs: float) -> float:
         """Numeric value at a point (see ``symdiff.evaluate``)."""
-        from symdiff.numeric.evaluation import evaluate
-
-        return evaluate(self, values, **kwargs)
+        return HOOKS.evaluate(self, values, **kwargs)
 
     def subs(self, mapping: Mapping[Any, Any] | None = None, **kwargs: Any) -> Expr:
         """Substitute symbols (or any subexpressions) by expressions or numbers."""
-        from symdiff.core.traverse import substitute
-
-        return substitute(self, {**(mapping or {}), **kwargs})
+        return HOOKS.substitute(self, {**(mapping or {}), **kwargs})
 
     @property
     def free_symbols(self) -> tuple[Sym, ...]:
         """The symbols this expression depends on, sorted by name."""
-        from symdiff.core.traverse import free_symbols
-
-        return free_symbols(self)
+        return HOOKS.free_symbols(self)
 
 
 class SymbolicComparisonError(SymdiffError, TypeError):
@@ -248,39 +235,39 @@ def _sum_digest(tag: int, args: tuple[Expr, ...]) -> int:
 class Add(Expr):
     """An n-ary sum in canonical form (build with ``add`` or ``+``)."""
 
-    __slots__ = ("_index",)  # monomials of a large sum, handed on when it grows (see _grow)
+    __slots__ = ()
     __match_args__ = ("args",)
     RANK = 4
 
     def __new__(cls, *terms: Expr) -> Expr:  # type: ignore[misc]
-        return add(*terms)
+        return HOOKS.add(*terms)
 
     @classmethod
     def _raw(cls, args: tuple[Expr, ...], digest: int | None = None) -> Add:
         digest = _sum_digest(4, args) if digest is None else digest
-        return cls._intern((Add, *args), args, digest, _index=None)
+        return cls._intern((Add, *args), args, digest)
 
     def rebuild(self, args: Iterable[Expr]) -> Expr:
-        return add(*args)
+        return HOOKS.add(*args)
 
 
 class Mul(Expr):
     """An n-ary product in canonical form; a numeric coefficient, if any, comes first."""
 
-    __slots__ = ("_index",)  # bases of a large product, handed on when it grows (see _grow)
+    __slots__ = ()
     __match_args__ = ("args",)
     RANK = 3
 
     def __new__(cls, *factors: Expr) -> Expr:  # type: ignore[misc]
-        return mul(*factors)
+        return HOOKS.mul(*factors)
 
     @classmethod
     def _raw(cls, args: tuple[Expr, ...], digest: int | None = None) -> Mul:
         digest = _sum_digest(3, args) if digest is None else digest
-        return cls._intern((Mul, *args), args, digest, _index=None)
+        return cls._intern((Mul, *args), args, digest)
 
     def rebuild(self, args: Iterable[Expr]) -> Expr:
-        return mul(*args)
+        return HOOKS.mul(*args)
 
 
 class Pow(Expr):
@@ -291,7 +278,7 @@ class Pow(Expr):
     RANK = 2
 
     def __new__(cls, base: Expr, exp: Expr) -> Expr:  # type: ignore[misc]
-        return power(base, exp)
+        return HOOKS.power(base, exp)
 
     @classmethod
     def _raw(cls, base: Expr, exp: Expr) -> Pow:
@@ -307,7 +294,7 @@ class Pow(Expr):
         return self.args[1]
 
     def rebuild(self, args: Iterable[Expr]) -> Expr:
-        return power(*args)
+        return HOOKS.power(*args)
 
 
 class Call(Expr):
@@ -319,9 +306,7 @@ class Call(Expr):
     name: str
 
     def __new__(cls, name: str, *args: Expr) -> Expr:  # type: ignore[misc]
-        from symdiff.core.vocabulary import call
-
-        return call(name, *args)
+        return HOOKS.call(name, *args)
 
     @classmethod
     def _raw(cls, name: str, args: tuple[Expr, ...]) -> Call:
@@ -329,300 +314,10 @@ class Call(Expr):
         return cls._intern((Call, name, *args), args, digest, name=name)
 
     def rebuild(self, args: Iterable[Expr]) -> Expr:
-        from symdiff.core.vocabulary import call
-
-        return call(self.name, *args)
+        return HOOKS.call(self.name, *args)
 
 
 ZERO = Num(0)
 ONE = Num(1)
 MINUS_ONE = Num(-1)
 HALF = Num(Fraction(1, 2))
-
-
-def _coerce_or_none(value: object) -> Expr | None:
-    if isinstance(value, Expr):
-        return value
-    if isinstance(value, int | float | Fraction):
-        return Num(value)
-    return None
-
-
-def as_expr(value: object) -> Expr:
-    """Coerce an ``int``, ``Fraction`` or ``float`` to ``Num``; expressions pass through."""
-    result = _coerce_or_none(value)
-    if result is None:
-        raise TypeError(
-            f"cannot use {type(value).__name__} {value!r} as an expression"
-            + (" (use symdiff.parse for strings)" if isinstance(value, str) else "")
-        )
-    return result
-
-
-def ordered(nodes: Iterable[Expr]) -> tuple[Expr, ...]:
-    """Sort nodes into the canonical, process-independent order."""
-    result = sorted(nodes, key=lambda node: node._key)
-    for i in range(len(result) - 1):
-        if result[i]._key == result[i + 1]._key:  # digest collision: fall back to text
-            return tuple(sorted(result, key=lambda node: (node._key, repr(node))))
-    return tuple(result)
-
-
-def _split_coefficient(term: Expr) -> tuple[Number, Expr]:
-    """``3*x*y -> (3, x*y)``; a term without numeric coefficient has coefficient 1."""
-    if isinstance(term, Mul) and isinstance(term.args[0], Num):
-        rest = term.args[1:]
-        return term.args[0].value, rest[0] if len(rest) == 1 else Mul._raw(rest)
-    return 1, term
-
-
-def _scale(coefficient: Number, monomial: Expr) -> Expr:
-    if coefficient == 1:
-        return monomial
-    factors = monomial.args if isinstance(monomial, Mul) else (monomial,)
-    return Mul._raw((Num(coefficient), *factors))
-
-
-#: Sums and products at least this long grow in O(n) C-level work per new term (``_grow``).
-_GROW_FROM = 16
-
-
-def _index_of(node: Add | Mul, key_of: Any) -> dict[Expr, None] | None:
-    """Take over the node's key index (building it if needed); the node keeps none."""
-    index = node._index
-    if index is None:
-        index = dict.fromkeys(key_of(a) for a in node.args if not isinstance(a, Num))
-    object.__setattr__(node, "_index", None)
-    return index
-
-
-def _grow(node: Add | Mul, new: Expr, key: Expr, key_of: Any) -> Expr | None:
-    """``node`` with one more argument whose key (monomial or base) is new to it, or None.
-
-    Building a long sum term by term (``s = s + t`` in a loop) would otherwise re-collect the
-    whole sum at every step, O(n**2) in Python; this inserts in sorted position instead.
-    """
-    index = _index_of(node, key_of)
-    if key in index:
-        object.__setattr__(node, "_index", index)
-        return None
-    args = node.args
-    position = bisect.bisect_left(args, new._key, key=lambda a: a._key)
-    if position < len(args) and args[position]._key == new._key:
-        object.__setattr__(node, "_index", index)
-        return None  # digest collision: let the general path order by text
-    digest = (node._key[1] + _mix(new._key[1])) & _MASK
-    grown = type(node)._raw((*args[:position], new, *args[position:]), digest)
-    index[key] = None
-    if grown._index is None:
-        object.__setattr__(grown, "_index", index)
-    return grown
-
-
-def _monomial(term: Expr) -> Expr:
-    return _split_coefficient(term)[1]
-
-
-def add(*terms: Any) -> Expr:
-    """Canonical sum: flatten, fold constants, collect like terms (``x + x -> 2*x``)."""
-    if len(terms) == 2:
-        a, b = as_expr(terms[0]), as_expr(terms[1])
-        big, new = (a, b) if isinstance(a, Add) else (b, a)
-        if (
-            isinstance(big, Add)
-            and len(big.args) >= _GROW_FROM
-            and not isinstance(new, Add | Num)
-            and (grown := _grow(big, new, _monomial(new), _monomial))
-        ):
-            return grown
-    constant: Number = 0
-    coefficients: dict[Expr, Number] = {}
-    stack = [as_expr(t) for t in reversed(terms)]
-    while stack:
-        term = stack.pop()
-        if isinstance(term, Num):
-            constant += term.value
-            continue
-        if isinstance(term, Add):
-            stack.extend(reversed(term.args))
-            continue
-        coefficient, monomial = _split_coefficient(term)
-        coefficients[monomial] = coefficients.get(monomial, 0) + coefficient
-    collected = [_scale(numbers.normalize(c), m) for m, c in coefficients.items() if c != 0]
-    constant = numbers.normalize(constant)
-    if constant != 0:
-        collected.append(Num(constant))
-    if not collected:
-        return Num(constant)
-    if len(collected) == 1:
-        return collected[0]
-    return Add._raw(ordered(collected))
-
-
-def _mul_once(factors: Iterable[Expr]) -> tuple[Number, list[Expr], bool]:
-    """One collection pass: coefficient, combined factors, and whether a re-pass is needed."""
-    coefficient: Number = 1
-    exponents: dict[Expr, list[Expr]] = {}
-    stack = list(factors)
-    while stack:
-        factor = stack.pop()
-        match factor:
-            case Num(value):
-                coefficient *= value
-                continue
-            case Mul():
-                stack.extend(factor.args)
-                continue
-            case Pow(base, exp):
-                exponents.setdefault(base, []).append(exp)
-            case _:
-                exponents.setdefault(factor, []).append(ONE)
-    combined: list[Expr] = []
-    again = False
-    for base, exps in exponents.items():
-        if len(exps) == 1:
-            combined.append(Pow._raw(base, exps[0]) if exps[0] is not ONE else base)
-            continue
-        result = power(base, add(*exps))
-        if isinstance(result, Num):
-            coefficient *= result.value
-        else:
-            # a Mul, or a power of another base, may now merge with the other factors
-            again = again or not (
-                result is base or (isinstance(result, Pow) and result.base is base)
-            )
-            combined.append(result)
-    return coefficient, combined, again
-
-
-def _base(factor: Expr) -> Expr:
-    return factor.base if isinstance(factor, Pow) else factor
-
-
-def mul(*factors: Any) -> Expr:
-    """Canonical product: flatten, fold constants, collect like factors (``x*x -> x**2``)."""
-    if len(factors) == 2:
-        a, b = as_expr(factors[0]), as_expr(factors[1])
-        big, new = (a, b) if isinstance(a, Mul) else (b, a)
-        if (
-            isinstance(big, Mul)
-            and len(big.args) >= _GROW_FROM
-            and not isinstance(new, Mul | Num | Add)
-            and (grown := _grow(big, new, _base(new), _base))
-        ):
-            return grown
-    items = [as_expr(f) for f in factors]
-    for _ in range(8):  # re-collect when combining exposed new factors; converges fast
-        coefficient, combined, again = _mul_once(items)
-        if not again:
-            break
-        items = [Num(numbers.normalize(coefficient)), *combined]
-    coefficient = numbers.normalize(coefficient)
-    if coefficient == 0:
-        return Num(coefficient)
-    if not combined:
-        return Num(coefficient)
-    if len(combined) == 1:
-        (single,) = combined
-        if coefficient == 1:
-            return single
-        if isinstance(single, Add):  # distribute a number over a sum, as a reader would
-            return add(*(_scale_term(coefficient, t) for t in single.args))
-    body = ordered(combined)
-    if coefficient == 1:
-        return Mul._raw(body)
-    return Mul._raw((Num(coefficient), *body))
-
-
-def _scale_term(coefficient: Number, term: Expr) -> Expr:
-    own, monomial = (term.value, ONE) if isinstance(term, Num) else _split_coefficient(term)
-    product = numbers.normalize(coefficient * own)
-    if monomial is ONE:
-        return Num(product)
-    return ZERO if product == 0 else _scale(product, monomial)
-
-
-def negate(value: Any) -> Expr:
-    """``-value``."""
-    return mul(MINUS_ONE, value)
-
-
-def divide(numerator: Any, denominator: Any) -> Expr:
-    """``numerator / denominator``; exact constants divide exactly."""
-    numerator, denominator = as_expr(numerator), as_expr(denominator)
-    if isinstance(numerator, Num) and isinstance(denominator, Num):
-        return Num(numbers.divide(numerator.value, denominator.value))
-    return mul(numerator, power(denominator, MINUS_ONE))
-
-
-def power(base: Any, exp: Any) -> Expr:
-    """Canonical power: fold bounded constants, ``(u**a)**n -> u**(a*n)`` for integer ``n``,
-    ``(u*v)**n -> u**n * v**n`` for integer ``n``, ``exp(u)**v -> exp(u*v)``."""
-    base, exp = as_expr(base), as_expr(exp)
-    if isinstance(exp, Num):
-        e = exp.value
-        if e == 0:
-            return ONE
-        if e == 1:
-            return base
-        if isinstance(base, Num):
-            folded = numbers.power(base.value, e)
-            if folded is not None:
-                return Num(folded)
-        if isinstance(e, int):
-            if isinstance(base, Pow):
-                return power(base.base, mul(base.exp, exp))
-            if isinstance(base, Mul):
-                return mul(*(power(f, exp) for f in base.args))
-    if isinstance(base, Num) and base.value == 1:
-        return ONE
-    if isinstance(base, Call) and base.name == "exp":
-        from symdiff.core.vocabulary import call
-
-        return call("exp", mul(base.args[0], exp))
-    return Pow._raw(base, exp)
-
-
-def symbols(names: str) -> Any:
-    """``symbols("x y")`` -> ``(x, y)``; a single name gives a single symbol (as SymPy)."""
-    parts = names.replace(",", " ").split()
-    result = tuple(Sym(n) for n in parts)
-    return result[0] if len(result) == 1 else result
-
-
-def _to_postorder(root: Expr) -> list[tuple]:
-    from symdiff.core.traverse import postorder
-
-    index: dict[Expr, int] = {}
-    rows: list[tuple] = []
-    for node in postorder(root):
-        index[node] = len(rows)
-        children = tuple(index[a] for a in node.args)
-        match node:
-            case Num(value):
-                rows.append(("num", value))
-            case Sym(name):
-                rows.append(("sym", name))
-            case Call(name):
-                rows.append(("call", name, children))
-            case _:
-                rows.append((type(node).__name__.lower(), children))
-    return rows
-
-
-def _from_postorder(rows: list[tuple]) -> Expr:
-    from symdiff.core.vocabulary import call
-
-    built: list[Expr] = []
-    for row in rows:
-        match row:
-            case ("num", value):
-                built.append(Num(value))
-            case ("sym", name):
-                built.append(Sym(name))
-            case ("call", name, children):
-                built.append(call(name, *(built[i] for i in children)))
-            case (kind, children):
-                maker = {"add": add, "mul": mul, "pow": power}[kind]
-                built.append(maker(*(built[i] for i in children)))
-    return built[-1]

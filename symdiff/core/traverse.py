@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from symdiff.core.nodes import Expr, Sym, as_expr
+from symdiff.core.constructors import as_expr
+from symdiff.core.nodes import Expr, Sym
 
 T = TypeVar("T")
 

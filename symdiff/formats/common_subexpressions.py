@@ -7,7 +7,7 @@ bindings come out in dependency order in one linear pass.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from symdiff.core.nodes import Expr, Num, Sym
@@ -25,7 +25,7 @@ def parent_counts(roots: Sequence[Expr]) -> dict[Expr, int]:
     return counts
 
 
-def _fresh_names(prefix: str, taken: Iterable[str]) -> Iterable[str]:
+def _fresh_names(prefix: str, taken: Iterable[str]) -> Iterator[str]:
     used = set(taken)
     index = 0
     while True:

@@ -22,14 +22,15 @@ from __future__ import annotations
 import json
 import re
 from fractions import Fraction
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
+from symdiff.core.constructors import add, mul, power
 from symdiff.core.errors import ParseError
-from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym, add, mul, power
-from symdiff.core.vocabulary import call
-from symdiff.formats.text import int_text
+from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.numbers import int_text
 from symdiff.core.traverse import postorder
+from symdiff.core.vocabulary import call
 
 #: Integers up to this size are JSON numbers; larger ones are strings (other readers use doubles).
 SAFE_INT = 2**53

@@ -11,9 +11,10 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import NamedTuple
 
-from symdiff.core.nodes import ONE, Add, Call, Expr, Mul, Num, Pow, Sym
-from symdiff.formats.text import E_NODE, _factor_order, int_text, sum_text
-from symdiff.core.traverse import fold_once
+from symdiff.core.nodes import ONE, Add, Call, Expr, Mul, Num, Pow
+from symdiff.core.numbers import int_text
+from symdiff.core.vocabulary import FUNCTIONS
+from symdiff.formats.printer import E_NODE, Writers, factor_order, render, sum_text
 
 # precedence levels, loosest first (as in printing.py)
 ADD, MUL, POW, ATOM = 10, 20, 30, 40
@@ -26,11 +27,7 @@ _GREEK_NAMES = (
 GREEK = frozenset(_GREEK_NAMES.split())
 
 #: Functions with their own LaTeX macro; the rest are written ``\operatorname{name}``.
-MACROS: dict[str, str] = {
-    "sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "sec": r"\sec", "csc": r"\csc",
-    "cot": r"\cot", "asin": r"\arcsin", "acos": r"\arccos", "atan": r"\arctan",
-    "sinh": r"\sinh", "cosh": r"\cosh", "tanh": r"\tanh", "coth": r"\coth", "log": r"\log",
-}  # fmt: skip
+MACROS: dict[str, str] = {name: row.latex for name, row in FUNCTIONS.items() if row.latex}
 
 
 class Tex(NamedTuple):
@@ -145,13 +142,14 @@ def _product(node: Mul, pieces: list[Tex]) -> Tex:
     negative, coefficient = False, None
     for factor, piece in zip(node.args, pieces, strict=True):
         if isinstance(factor, Num):
-            negative, coefficient = factor.value < 0, abs(factor.value)
+            negative = factor.value < 0
+            coefficient = -factor.value if negative else factor.value
         elif isinstance(factor, Pow) and isinstance(factor.exp, Num) and factor.exp.value < 0:
             part = piece.inverse
             assert part is not None
-            bottom.append((_factor_order(factor.base, part), part))
+            bottom.append((factor_order(factor.base, part), part))
         else:
-            top.append((_factor_order(factor, piece), piece))
+            top.append((factor_order(factor, piece), piece))
     top.sort(key=lambda item: item[0])
     bottom.sort(key=lambda item: item[0])
     numerator = [piece for _, piece in top]
@@ -184,24 +182,22 @@ def _sum(node: Add, pieces: list[Tex]) -> Tex:
     return Tex(False, sum_text(node.args, pieces), ADD)
 
 
-def _visit(node: Expr, pieces: list[Tex]) -> Tex:
-    match node:
-        case Num(value):
-            return number_latex(value)
-        case Sym(name):
-            text = symbol_latex(name)
-            return Tex(False, text, ATOM, name_like=text.startswith(r"\mathrm"))
-        case Call():
-            return _call(node, pieces)
-        case Pow():
-            return _power(node, pieces[0], pieces[1])
-        case Mul():
-            return _product(node, pieces)
-        case Add():
-            return _sum(node, pieces)
-    raise TypeError(f"cannot print {type(node).__name__} as LaTeX")
+def _symbol(name: str) -> Tex:
+    text = symbol_latex(name)
+    return Tex(False, text, ATOM, name_like=text.startswith(r"\mathrm"))
+
+
+#: The LaTeX format's writer of each node kind (the walk is ``symdiff.formats.printer``'s).
+LATEX: Writers[Tex] = Writers(
+    number=number_latex,
+    symbol=_symbol,
+    call=_call,
+    power=_power,
+    product=_product,
+    sum=_sum,
+)
 
 
 def to_latex(expr: Expr) -> str:
     """LaTeX math-mode text for ``expr`` (no surrounding ``$``)."""
-    return fold_once(expr, _visit).text
+    return render(expr, LATEX).text

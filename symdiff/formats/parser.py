@@ -23,10 +23,12 @@ import lark
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from symdiff.core.constructors import add, as_expr, mul, negate, power
 from symdiff.core.errors import DivisionByZeroError, FormulaWarning, NonFiniteError, ParseError
-from symdiff.core.nodes import MINUS_ONE, Expr, Num, Sym, add, as_expr, mul, negate, power
-from symdiff.core.vocabulary import ALIASES, CONSTANTS, FUNCTIONS, NON_FINITE_WORDS, SPECIAL_FORMS, call, reserved_word
+from symdiff.core.functions import CONSTANTS, NON_FINITE_WORDS, SPECIAL_FORMS, reserved_word
+from symdiff.core.nodes import MINUS_ONE, Expr, Num, Sym
 from symdiff.core.numbers import int_from_text
+from symdiff.core.vocabulary import ALIASES, FUNCTIONS, call
 
 #: Longest formula ``parse`` reads, in characters.
 MAX_LENGTH = 1_000_000
@@ -199,7 +201,7 @@ class _Build(Transformer):
 def grammar_text() -> str:
     """The grammar file shipped as package ``symdiff.grammar`` (read without the cost of
     importing ``importlib.resources``; wheels install packages as plain directories)."""
-    from symdiff import grammar
+    import symdiff.grammar as grammar  # type: ignore[import-not-found]  # (from grammar/)
 
     folder = os.path.dirname(grammar.__file__ or "")
     with open(os.path.join(folder, "symdiff.lark"), encoding="utf-8") as file:
@@ -425,9 +427,10 @@ def parse(text: str) -> Expr:
     try:
         return _read(text)
     except _Located as error:
-        raise ParseError(error.message, text, error.token.line, error.token.column) from None
+        token = error.token
+        raise ParseError(error.message, text, token.line or 1, token.column or 1) from None
     except UnexpectedCharacters as error:
-        character = text[error.pos_in_stream]
+        character = text[error.pos_in_stream or 0]
         message = f"unexpected character {character!r}" + _character_hint(character)
         raise ParseError(message, text, error.line, error.column) from None
     except UnexpectedEOF as error:

@@ -12,14 +12,13 @@ not see.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import NamedTuple
+from typing import NamedTuple, TypeGuard
 
+from symdiff.core.functions import reserved_word
 from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
-from symdiff.core.vocabulary import reserved_word
 from symdiff.core.numbers import int_text
 from symdiff.core.traverse import fold_once
-
-E_NODE = Call._raw("exp", (Num(1),))
+from symdiff.formats.printer import E_NODE, Writers, factor_order, render, sum_text
 
 # precedence levels, loosest first
 ADD, MUL, NEG, POW, ATOM = 10, 20, 25, 30, 40
@@ -54,11 +53,7 @@ def _wrap(piece: Piece, above: int) -> str:
     return piece.text if piece.prec > above and not piece.negative else f"({piece.text})"
 
 
-def _is_negative_number(node: Expr) -> bool:
-    return isinstance(node, Num) and node.value < 0
-
-
-def _is_inverse(node: Expr) -> bool:
+def _is_inverse(node: Expr) -> TypeGuard[Pow]:
     """``b**(-k)`` that prints as ``1/b**k``, which the parser rebuilds as ``(b**k)**(-1)``.
 
     Not ``b**(-1.0)`` (``b**1.0`` would read back as ``b``), nor a float base (``b**k`` would
@@ -97,27 +92,20 @@ def _denominator_part(node: Pow, base: Piece) -> Piece:
     return Piece(False, f"{_wrap(base, POW)}**{_wrap(_number(k), POW)}", POW)
 
 
-def _factor_order(node: Expr, piece: Piece) -> tuple[int, str]:
-    base = node.base if isinstance(node, Pow) else node
-    if (isinstance(base, Call) and base.name == "pi") or node is E_NODE:
-        return -1, piece.text  # constants first: pi*x, E*x
-    group = 0 if isinstance(base, Sym) else 1 if isinstance(base, Call | Pow) else 2
-    return group, piece.text
-
-
 def _product(node: Mul, pieces: list[Piece]) -> Piece:
     numerator: list[tuple[tuple[int, str], str]] = []
     denominator: list[tuple[tuple[int, str], Piece]] = []
     negative, coefficient = False, None
     for factor, piece in zip(node.args, pieces, strict=True):
         if isinstance(factor, Num):
-            negative, coefficient = factor.value < 0, abs(factor.value)
+            negative = factor.value < 0
+            coefficient = -factor.value if negative else factor.value
         elif _is_inverse(factor):
             part = piece.inverse
             assert part is not None
-            denominator.append((_factor_order(factor.base, part), part))
+            denominator.append((factor_order(factor.base, part), part))
         else:
-            numerator.append((_factor_order(factor, piece), _wrap(piece, MUL - 1)))
+            numerator.append((factor_order(factor, piece), _wrap(piece, MUL - 1)))
     numerator.sort()
     denominator.sort(key=lambda item: item[0])
     top = [text for _, text in numerator]
@@ -140,71 +128,32 @@ def _product(node: Mul, pieces: list[Piece]) -> Piece:
     return Piece(negative, text, MUL)
 
 
-def degree(term: Expr) -> float:
-    """Total degree of a term in its symbols (0 for anything not a monomial)."""
-    factors = term.args if isinstance(term, Mul) else (term,)
-    total: float = 0
-    for factor in factors:
-        if isinstance(factor, Sym):
-            total += 1
-        elif isinstance(factor, Pow) and isinstance(factor.base, Sym):
-            total += _clamped(factor.exp.value) if isinstance(factor.exp, Num) else 0
-    return total
-
-
-def _clamped(value: int | Fraction | float) -> float:
-    """``float(value)`` for sorting, without overflow for huge exact exponents."""
-    return float(value) if abs(value) < 1e300 else 1e300 if value > 0 else -1e300
-
-
-def sum_text(terms: tuple[Expr, ...], pieces: list) -> str:
-    """Terms in reading order (higher degree first, constants last) joined with ``+``/``-``.
-
-    ``pieces`` have ``negative``, ``body`` and ``text``; the LaTeX printer shares this.
-    """
-    order = sorted(
-        zip(terms, pieces, strict=True),
-        key=lambda item: (
-            isinstance(item[0], Num),
-            -degree(item[0]),
-            item[1].body,
-            item[1].negative,
-        ),
-    )
-    text = order[0][1].text
-    for _, piece in order[1:]:
-        text += (" - " if piece.negative else " + ") + piece.body
-    return text
-
-
 def _sum(node: Add, pieces: list[Piece]) -> Piece:
     return Piece(False, sum_text(node.args, pieces), ADD)
 
 
-def _visit(node: Expr, pieces: list[Piece]) -> Piece:
-    match node:
-        case Num(value):
-            return _number(value)
-        case Sym(name):
-            return Piece(False, symbol_text(name), ATOM)
-        case Call("pi"):
-            return Piece(False, "pi", ATOM)
-        case Call("exp", (Num(1),)):
-            return Piece(False, "E", ATOM)
-        case Call(name):
-            return Piece(False, f"{name}({', '.join(p.text for p in pieces)})", ATOM)
-        case Pow():
-            return _power(node, pieces[0], pieces[1])
-        case Mul():
-            return _product(node, pieces)
-        case Add():
-            return _sum(node, pieces)
-    raise TypeError(f"cannot print {type(node).__name__}")
+def _call(node: Call, pieces: list[Piece]) -> Piece:
+    if node.name == "pi":
+        return Piece(False, "pi", ATOM)
+    if node is E_NODE:
+        return Piece(False, "E", ATOM)
+    return Piece(False, f"{node.name}({', '.join(p.text for p in pieces)})", ATOM)
+
+
+#: The text format's writer of each node kind (the walk is ``symdiff.formats.printer``'s).
+TEXT: Writers[Piece] = Writers(
+    number=_number,
+    symbol=lambda name: Piece(False, symbol_text(name), ATOM),
+    call=_call,
+    power=_power,
+    product=_product,
+    sum=_sum,
+)
 
 
 def to_str(expr: Expr) -> str:
     """Python/SymPy syntax with minimal parentheses: ``2*x*y``, ``x**2 + 1``, ``-x/(y + 1)``."""
-    return fold_once(expr, _visit).text
+    return render(expr, TEXT).text
 
 
 def to_repr(expr: Expr) -> str:
@@ -214,9 +163,8 @@ def to_repr(expr: Expr) -> str:
         match node:
             case Num(value):
                 if isinstance(value, Fraction):
-                    return (
-                        f"Num(Fraction({int_text(value.numerator)}, {int_text(value.denominator)}))"
-                    )
+                    p, q = int_text(value.numerator), int_text(value.denominator)
+                    return f"Num(Fraction({p}, {q}))"
                 return f"Num({int_text(value) if isinstance(value, int) else repr(value)})"
             case Sym(name):
                 return f"Sym({name!r})"

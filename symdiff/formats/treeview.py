@@ -14,8 +14,8 @@ A composite node used more than once is drawn once, labelled ``[k]``, and referr
 from __future__ import annotations
 
 from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
-from symdiff.formats.text import to_str
 from symdiff.core.traverse import postorder
+from symdiff.formats.text import to_str
 
 #: Deeper than this many levels, indentation starts again from the left (with a marker).
 MAX_INDENT = 40

@@ -1,9 +1,9 @@
 """Automatic differentiation at a point: forward mode (dual numbers) and reverse mode (adjoints).
 
-Both walk the expression DAG itself, each shared node once, with the numeric local partials of
-``symdiff.numeric.point_partials``.  Forward mode carries a (value, tangent) pair through one pass and
-gives one directional derivative (``jvp``); reverse mode stores every value in one pass, then
-accumulates adjoints from the output back to the inputs in a second pass and gives every
+Both walk the expression DAG itself, each shared node once, with the numeric local partials
+of ``symdiff.numeric.point_partials``. Forward mode carries a (value, tangent) pair through one
+pass and gives one directional derivative (``jvp``); reverse mode stores every value in one
+pass, then accumulates adjoints from the output back to the inputs in a second pass and gives every
 partial at once (``vjp``, ``grad_at``)::
 
     >>> grad_at("x**2*y + y + 2", {"x": 3, "y": 4})
@@ -20,10 +20,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from symdiff.numeric.evaluation import checked_value
 from symdiff.core.nodes import Expr, Sym
-from symdiff.numeric.point_partials import live_arguments, local_partials
 from symdiff.core.traverse import postorder
+from symdiff.numeric.evaluation import checked_value
+from symdiff.numeric.point_partials import live_arguments, numeric_partials
 
 Point = Mapping[Any, float]
 
@@ -108,7 +108,7 @@ def forward_sweep(f: Any, point: Point, direction: Mapping[Any, float]) -> Forwa
             tangents[node] = seeds[node.name]
         else:
             wanted = live[node]
-            partials = local_partials(node, args, value, wanted)
+            partials = numeric_partials(node, args, value, wanted)
             tangents[node] = sum(
                 p * tangents[a] for p, a, w in zip(partials, node.args, wanted, strict=True) if w
             )
@@ -157,7 +157,7 @@ def reverse_sweep(
             continue
         args = [values[a] for a in node.args]
         wanted = live[node]
-        partials = local_partials(node, args, values[node], wanted)
+        partials = numeric_partials(node, args, values[node], wanted)
         for a, p, w in zip(node.args, partials, wanted, strict=True):
             if w:
                 adjoints[a] = adjoints.get(a, 0.0) + adjoint * p

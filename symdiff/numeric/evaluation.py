@@ -8,8 +8,8 @@ from typing import Any
 
 from symdiff.core.errors import EvaluationError
 from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
-from symdiff.core.vocabulary import FUNCTIONS
 from symdiff.core.traverse import postorder
+from symdiff.core.vocabulary import FUNCTIONS
 
 
 def short_text(node: Expr, limit: int = 80) -> str:

@@ -16,11 +16,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from symdiff.calculus.reverse import gradient
+from symdiff.core.nodes import Expr
+from symdiff.core.traverse import postorder
 from symdiff.numeric.ad import Point, as_point
 from symdiff.numeric.evaluation import checked_value, evaluate_all
-from symdiff.core.nodes import Expr
-from symdiff.calculus.reverse import gradient
-from symdiff.core.traverse import postorder
 
 EPS = sys.float_info.epsilon
 METHODS = ("central", "forward")
@@ -68,6 +68,7 @@ def finite_difference(
     def difference(step: float) -> float:
         step = (x + step) - x  # a step that is exactly representable next to x
         if method == "forward":
+            assert fx is not None
             return (func(x + step) - fx) / step
         return (func(x + step) - func(x - step)) / (2 * step)
 

@@ -12,11 +12,11 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from symdiff.numeric.ad import Point, as_point, reverse_sweep
 from symdiff.core.errors import SymdiffError
-from symdiff.numeric.evaluation import short_text
 from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.core.traverse import postorder
+from symdiff.numeric.ad import Point, as_point, reverse_sweep
+from symdiff.numeric.evaluation import short_text
 from symdiff.numeric.wengert import format_number
 
 #: Output formats rendered by Graphviz (``dot -T<format>``); ``.dot`` is written directly.

@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from symdiff.numeric.ad import Point, as_point, forward_sweep, reverse_sweep
-from symdiff.core.errors import EvaluationError
-from symdiff.numeric.evaluation import evaluate_all
-from symdiff.core.nodes import Expr
 from symdiff.calculus.reverse import gradient
-from symdiff.numeric.finite_differences import finite_difference_gradient, max_relative_error
+from symdiff.core.errors import EvaluationError
+from symdiff.core.nodes import Expr
 from symdiff.core.traverse import postorder
+from symdiff.numeric.ad import Point, as_point, forward_sweep, reverse_sweep
+from symdiff.numeric.evaluation import evaluate_all
+from symdiff.numeric.finite_differences import finite_difference_gradient, max_relative_error
 
 METHODS = ("symbolic", "forward", "reverse", "numeric")
 

@@ -1,70 +1,23 @@
-"""Numeric local derivatives: for one node at a point, the partial derivative by each argument.
+"""Local derivatives at a point: for one node, the partial derivative by each argument, as floats.
 
 Forward and reverse mode both run on this one function: forward mode multiplies the partials
-by the arguments' tangents, reverse mode multiplies the node's adjoint by them.  ``NUMERIC``
-mirrors the symbolic ``DERIVATIVES`` table formula for formula (a test keeps them equal), so
-every method is defined at exactly the same points.
+by the arguments' tangents, reverse mode multiplies the node's adjoint by them.  The partials
+are the symbolic ones of ``symdiff.calculus.partials`` evaluated at the point, so every method
+is defined at exactly the same points as ``diff``.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from symdiff.calculus.partials import DERIVATIVES
+from symdiff.calculus.partials import local_partials
 from symdiff.core.errors import EvaluationError
-from symdiff.numeric.evaluation import power_value, short_text
-from symdiff.core.nodes import ZERO, Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.nodes import ZERO, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.core.traverse import postorder
-
-NumericPartial = Callable[..., float]
-
-
-def _sign(u: float) -> float:
-    return float((u > 0) - (u < 0))
-
-
-def _atan2_by_y(y: float, x: float) -> float:
-    return x / (x**2 + y**2)
-
-
-def _atan2_by_x(y: float, x: float) -> float:
-    return -y / (x**2 + y**2)
-
-
-#: ``NUMERIC[name][i](*args)`` is the float value of ``DERIVATIVES[name][i](*args)``.
-NUMERIC: dict[str, tuple[NumericPartial, ...]] = {
-    "sin": (math.cos,),
-    "cos": (lambda u: -math.sin(u),),
-    "tan": (lambda u: math.tan(u) ** 2 + 1,),
-    "sec": (lambda u: math.tan(u) / math.cos(u),),
-    "csc": (lambda u: -1 / (math.sin(u) * math.tan(u)),),
-    "cot": (lambda u: -((1 / math.tan(u)) ** 2) - 1,),
-    "asin": (lambda u: 1 / math.sqrt(1 - u**2),),
-    "acos": (lambda u: -1 / math.sqrt(1 - u**2),),
-    "atan": (lambda u: 1 / (u**2 + 1),),
-    "acot": (lambda u: -1 / (u**2 + 1),),
-    "asec": (lambda u: 1 / (u**2 * math.sqrt(1 - 1 / u**2)),),
-    "acsc": (lambda u: -1 / (u**2 * math.sqrt(1 - 1 / u**2)),),
-    "sinh": (math.cosh,),
-    "cosh": (math.sinh,),
-    "tanh": (lambda u: 1 - math.tanh(u) ** 2,),
-    "sech": (lambda u: -math.tanh(u) / math.cosh(u),),
-    "csch": (lambda u: -1 / (math.sinh(u) * math.tanh(u)),),
-    "coth": (lambda u: 1 - (1 / math.tanh(u)) ** 2,),
-    "asinh": (lambda u: 1 / math.sqrt(u**2 + 1),),
-    "acosh": (lambda u: 1 / (math.sqrt(u - 1) * math.sqrt(u + 1)),),
-    "atanh": (lambda u: 1 / (1 - u**2),),
-    "acoth": (lambda u: 1 / (1 - u**2),),
-    "exp": (math.exp,),
-    "log": (lambda u: 1 / u,),
-    "abs": (_sign,),
-    "sign": (lambda u: 0.0,),
-    "erf": (lambda u: 2 / math.sqrt(math.pi) * math.exp(-(u**2)),),
-    "atan2": (_atan2_by_y, _atan2_by_x),
-    "stop_gradient": (lambda u: 0.0,),
-    "pi": (),
-}
+from symdiff.core.vocabulary import FUNCTIONS
+from symdiff.numeric.evaluation import evaluate_all, short_text
 
 
 def _products_of_others(factors: Sequence[float]) -> list[float]:
@@ -81,32 +34,35 @@ def _products_of_others(factors: Sequence[float]) -> list[float]:
     return others
 
 
+@functools.lru_cache(maxsize=4096)
+def _templates(template: Expr, wanted: tuple[bool, ...]) -> tuple[Expr, ...]:
+    """The symbolic partials of a node whose non-number arguments are the symbols ``_u<i>``."""
+    return tuple(local_partials(template, wanted))
+
+
+def _template_of(node: Expr) -> tuple[Expr, dict[str, int]]:
+    """``node`` over placeholders ``_u0, _u1, ...`` (numbers stay), and their argument indices."""
+    slots = {f"_u{i}": i for i, a in enumerate(node.args) if not isinstance(a, Num)}
+    args = [a if isinstance(a, Num) else Sym(f"_u{i}") for i, a in enumerate(node.args)]
+    return node.rebuild(args), slots
+
+
 def _partials(node: Expr, args: list[float], value: float, wanted: list[bool]) -> list[float]:
-    match node:
-        case Add():
-            return [1.0] * len(args)
-        case Mul():
-            if len(args) == 2:
-                return [args[1], args[0]]
-            return _products_of_others(args)
-        case Pow():
-            base, exponent = args
-            by_base = exponent * power_value(base, exponent - 1) if wanted[0] else 0.0
-            # 0**v is 0 for every v > 0, so its slope in v is 0 (log(0) would say undefined)
-            by_exponent = value * math.log(base) if wanted[1] and value != 0 else 0.0
-            return [by_base, by_exponent]
-        case Call(name):
-            try:
-                row = NUMERIC[name]
-            except KeyError:
-                raise NotImplementedError(f"no numeric derivative for function {name!r}") from None
-            return [rule(*args) if w else 0.0 for rule, w in zip(row, wanted, strict=True)]
-        case Num() | Sym():
-            return []
-    raise TypeError(f"no local derivative for {type(node).__name__}")
+    if isinstance(node, Mul):  # the product of the other factors, in O(n) for long products
+        others = _products_of_others(args)
+        return [o if w else 0.0 for o, w in zip(others, wanted, strict=True)]
+    if isinstance(node, Pow) and wanted[1] and value == 0:
+        wanted = [wanted[0], False]  # 0**v is 0 for every v > 0: its slope in v is 0
+    template, slots = _template_of(node)
+    point = {name: args[i] for name, i in slots.items()}
+    partials = _templates(template, tuple(wanted))
+    values = evaluate_all([p for p, w in zip(partials, wanted, strict=True) if w], point)
+    return [values[p] if w else 0.0 for p, w in zip(partials, wanted, strict=True)]
 
 
-def local_partials(node: Expr, args: list[float], value: float, wanted: list[bool]) -> list[float]:
+def numeric_partials(
+    node: Expr, args: list[float], value: float, wanted: list[bool]
+) -> list[float]:
     """``d node / d args[i]`` at these argument values, for each ``i`` where ``wanted[i]``.
 
     Unwanted positions (arguments that do not depend on the variables) are 0.0 and are not
@@ -115,9 +71,10 @@ def local_partials(node: Expr, args: list[float], value: float, wanted: list[boo
     """
     try:
         result = _partials(node, args, value, wanted)
-    except (ZeroDivisionError, ValueError, OverflowError) as error:
+    except EvaluationError as error:
+        reason = str(error).replace("_u0", "u").replace("_u1", "v")
         raise EvaluationError(
-            f"the derivative of {short_text(node)} is undefined here ({error})"
+            f"the derivative of {short_text(node)} is undefined here ({reason})"
         ) from None
     if not all(math.isfinite(p) for p in result):
         raise EvaluationError(f"the derivative of {short_text(node)} is not finite here")
@@ -125,14 +82,14 @@ def local_partials(node: Expr, args: list[float], value: float, wanted: list[boo
 
 
 def _always_zero(name: str, index: int) -> bool:
-    """Whether the table's partial is identically zero (``sign``, ``stop_gradient``)."""
-    arity = len(DERIVATIVES[name])
+    """Whether the row's partial is identically zero (``sign``, ``stop_gradient``)."""
+    arity = FUNCTIONS[name].arity
     symbols = [Sym(f"_u{i}") for i in range(arity)]
-    return DERIVATIVES[name][index](*symbols) is ZERO
+    return FUNCTIONS[name].partials[index](*symbols) is ZERO
 
 
 _ALWAYS_ZERO: frozenset[tuple[str, int]] = frozenset(
-    (name, i) for name, row in DERIVATIVES.items() for i in range(len(row)) if _always_zero(name, i)
+    (name, i) for name, row in FUNCTIONS.items() for i in range(row.arity) if _always_zero(name, i)
 )
 
 
@@ -150,10 +107,11 @@ def live_arguments(roots: Sequence[Expr], variables: Sequence[Sym]) -> dict[Expr
             continue
         flags = [a in live for a in node.args]
         if isinstance(node, Call) and any(flags):
+            row = FUNCTIONS[node.name].partials
             for i, flag in enumerate(flags):
                 if flag and (
                     (node.name, i) in _ALWAYS_ZERO
-                    or (not all(flags) and DERIVATIVES[node.name][i](*node.args) is ZERO)
+                    or (not all(flags) and row[i](*node.args) is ZERO)
                 ):
                     flags[i] = False
         if any(flags):

@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from symdiff.numeric.ad import Point, as_point, forward_sweep, reverse_sweep
 from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.numeric.ad import Point, as_point, forward_sweep, reverse_sweep
 
 
 def format_number(value: float | None, digits: int = 10) -> str:

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from fractions import Fraction
 
 from symdiff.core import numbers
-from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow, add, mul, power
-from symdiff.core.vocabulary import call
+from symdiff.core.constructors import add, mul, power
+from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow
 from symdiff.core.numbers import Number
+from symdiff.core.vocabulary import call
 
 #: Expansion gives up beyond this many terms (a candidate, never a blow-up).
 MAX_EXPANDED_TERMS = 16
@@ -274,11 +275,12 @@ def _expanded_terms(factor: Expr) -> list[Expr] | None:
         and type(factor.exp.value) is int
         and 2 <= factor.exp.value <= MAX_EXPANDED_POWER
     ):
-        terms = [ONE]
+        terms: list[Expr] = [ONE]
         for _ in range(factor.exp.value):
-            terms = _distribute(terms, list(factor.base.args))
-            if terms is None:
+            grown = _distribute(terms, list(factor.base.args))
+            if grown is None:
                 return None
+            terms = grown
         return terms
     return None
 

@@ -11,13 +11,12 @@ every walk is iterative, so 10,000-deep expressions are fine.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from symdiff.rewrite.cost import CostModel, postorder_missing
 from symdiff.core.errors import SymdiffError
 from symdiff.core.nodes import Expr
-from symdiff.rewrite.rules import Facts, rules_for
 from symdiff.core.traverse import dag_size, postorder
+from symdiff.rewrite.cost import CostModel, postorder_missing
+from symdiff.rewrite.rules import Facts, rules_for
 
 MAX_PASSES = 6
 MAX_ROUNDS_PER_NODE = 8
@@ -138,7 +137,7 @@ def _run(expr: Expr, assume_positive: Iterable[str], budget: int | None) -> tupl
     return (current if engine.cost(current) <= engine.cost(expr) else expr), engine
 
 
-def simplify(expr: Any, *, assume_positive: Iterable[str] = (), budget: int | None = None) -> Expr:
+def simplify(expr: Expr, *, assume_positive: Iterable[str] = (), budget: int | None = None) -> Expr:
     """A smaller equivalent of ``expr`` (never costlier; sound on the real domain).
 
     ``assume_positive=("x", "y")`` (or ``"x y"``) also allows rewrites valid only for positive
@@ -148,19 +147,14 @@ def simplify(expr: Any, *, assume_positive: Iterable[str] = (), budget: int | No
     >>> str(simplify(parse("sin(x)**2 + cos(x)**2")))
     '1'
     """
-    from symdiff.formats.parser import parse_any
-
-    return _run(parse_any(expr), assume_positive, budget)[0]
+    return _run(expr, assume_positive, budget)[0]
 
 
 def simplify_trace(
-    expr: Any, *, assume_positive: Iterable[str] = (), budget: int | None = None
+    expr: Expr, *, assume_positive: Iterable[str] = (), budget: int | None = None
 ) -> list[tuple[str, Expr, Expr]]:
     """``[(rules, expr, simplify(expr))]``: the names of the rules whose rewrites were kept (in
     order, each once), with the expression before and after; empty when nothing changes."""
-    from symdiff.formats.parser import parse_any
-
-    expr = parse_any(expr)
     result, engine = _run(expr, assume_positive, budget)
     if result is expr:
         return []

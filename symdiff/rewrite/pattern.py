@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Self
 
-from symdiff.core.nodes import ONE, Add, Call, Expr, Mul, Num, Pow, _digest, _split_coefficient
+from symdiff.core.constructors import _split_coefficient
+from symdiff.core.nodes import ONE, Add, Call, Expr, Mul, Num, Pow, _digest
 from symdiff.core.numbers import Number, normalize
 
 Bindings = dict[str, Expr]
@@ -70,7 +71,7 @@ def _match(pattern: Expr, target: Expr, bindings: Bindings) -> Iterator[Bindings
                 yield bindings
         case Pow() | Call():
             if type(target) is type(pattern) and len(target.args) == len(pattern.args):
-                if isinstance(pattern, Call) and target.name != pattern.name:  # type: ignore[attr-defined]
+                if isinstance(pattern, Call) and target.name != pattern.name:  # type: ignore[union-attr]
                     return
                 yield from _match_sequence(pattern.args, target.args, bindings)
         case Add() | Mul():

@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from fractions import Fraction
 
 from symdiff.core import numbers
+from symdiff.core.constructors import add, mul, power
+from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.rewrite.algebra import expand_candidates
-from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym, add, mul, power
 
 MAX_POLY_DEGREE = 24
 MAX_ROOT_DEGREE = 8
@@ -115,7 +116,7 @@ def cancel_candidates(node: Expr) -> Iterator[Expr]:
     if not isinstance(node, Mul):
         return
     sums = [
-        (f.base if isinstance(f, Pow) else f, f.exp.value if isinstance(f, Pow) else 1)
+        (f.base, f.exp.value) if isinstance(f, Pow) and isinstance(f.exp, Num) else (f, 1)
         for f in node.args
         if isinstance(f, Add) or (isinstance(f, Pow) and isinstance(f.base, Add)
         and isinstance(f.exp, Num) and type(f.exp.value) is int)
@@ -123,7 +124,9 @@ def cancel_candidates(node: Expr) -> Iterator[Expr]:
     tops = [(s, k) for s, k in sums if k > 0]
     bottoms = [(s, k, single_symbol(s)) for s, k in sums if k < 0]
     for bottom, b, variable in bottoms:
-        q = None if variable is None else _poly_of(bottom, variable)
+        if variable is None:
+            continue
+        q = _poly_of(bottom, variable)
         if q is None:
             continue
         for top, a in tops:
@@ -184,7 +187,9 @@ def root_factor_candidates(node: Expr) -> Iterator[Expr]:
     if not isinstance(node, Add):
         return
     variable = single_symbol(node)
-    p = None if variable is None else to_poly(node, variable)
+    if variable is None:
+        return
+    p = to_poly(node, variable)
     if p is None or not 2 <= len(p) - 1 <= MAX_ROOT_DEGREE:
         return
     roots = rational_roots(p)

@@ -15,11 +15,20 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 
-from symdiff.rewrite import algebra, polynomial
-from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym, add, mul, power
-from symdiff.core.vocabulary import Abs, cos, cosh, cot, exp, log, sign, sin, sinh, tan, tanh
+from symdiff.core.constructors import add, mul, power
+from symdiff.core.functions import Abs, cos, cosh, cot, exp, log, sign, sin, sinh, tan, tanh
+from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.core.numbers import normalize
-from symdiff.rewrite.pattern import Bindings, Wild, head_of, instantiate, match, names_near_top, wilds
+from symdiff.rewrite import algebra, polynomial
+from symdiff.rewrite.pattern import (
+    Bindings,
+    Wild,
+    head_of,
+    instantiate,
+    match,
+    names_near_top,
+    wilds,
+)
 
 
 @dataclass(frozen=True)
@@ -154,7 +163,7 @@ def power_of_product(node: Expr, facts: Facts) -> Iterable[Expr]:
 def numeric(*names: str) -> Condition:
     """The bound values of ``names`` are exact numbers."""
     return lambda b, facts: all(
-        isinstance(b[n], Num) and not isinstance(b[n].value, float) for n in names
+        isinstance(v := b[n], Num) and not isinstance(v.value, float) for n in names
     )
 
 

@@ -1,15 +1,58 @@
-"""Derivations as text (numbered, indented by nesting) and as a LaTeX ``align*`` block."""
+"""Derivations: their steps, as text (numbered, indented by nesting) and as LaTeX ``align*``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-from symdiff.core.nodes import Call, Pow, Sym
+from symdiff.core.nodes import Call, Expr, Pow, Sym
 from symdiff.formats.latex import parens, symbol_latex, to_latex
 from symdiff.formats.text import to_str
 
-if TYPE_CHECKING:
-    from symdiff.steps.sweep import Derivation, Step
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a derivation: ``d/dx expr = result`` by ``rule``.
+
+    ``depth`` is how deep ``expr`` sits in the formula (0 for the whole formula); ``uses`` are
+    the numbers of the earlier steps whose results this one combines; ``detail`` names the
+    function or the outer rule of a chain, or the rewrite of a "simplify" step (whose ``expr``
+    is the expression before the rewrite).
+    """
+
+    number: int
+    rule: str
+    expr: Expr
+    result: Expr
+    depth: int = 0
+    uses: tuple[int, ...] = ()
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """The steps that differentiate ``expr`` with respect to ``variable``."""
+
+    expr: Expr
+    variable: Sym
+    steps: tuple[Step, ...]
+    source: str = ""  # the formula as typed, when it was given as text
+
+    @property
+    def result(self) -> Expr:
+        """The derivative: the result of the last step."""
+        return self.steps[-1].result
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def text(self, color: bool = False) -> str:
+        """Numbered lines indented by nesting, each ending with its rule; ANSI colour on request."""
+        return derivation_text(self, color=color)
+
+    def to_latex(self) -> str:
+        """The derivation as a LaTeX ``align*`` block."""
+        return derivation_latex(self)
+
 
 BOLD, CYAN, RESET = "\x1b[1m", "\x1b[36m", "\x1b[0m"
 

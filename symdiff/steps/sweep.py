@@ -16,28 +16,17 @@ folded into their parent unless ``all=True``.  Rendering lives in ``symdiff.step
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from symdiff.calculus.forward import _as_symbol, local_derivative  # the very rules of diff
 from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.core.traverse import depends_on, postorder
+from symdiff.core.vocabulary import FUNCTIONS
+from symdiff.rewrite.engine import simplify_trace
+from symdiff.steps.derivation import Derivation, Step
 
 #: The family of each function, as a textbook names its differentiation rule.
-FAMILIES: dict[str, str] = {
-    **dict.fromkeys(("sin", "cos", "tan", "sec", "csc", "cot"), "trigonometric"),
-    **dict.fromkeys(
-        ("asin", "acos", "atan", "acot", "asec", "acsc", "atan2"), "inverse trigonometric"
-    ),
-    **dict.fromkeys(("sinh", "cosh", "tanh", "sech", "csch", "coth"), "hyperbolic"),
-    **dict.fromkeys(("asinh", "acosh", "atanh", "acoth"), "inverse hyperbolic"),
-    "exp": "exponential",
-    "log": "logarithm",
-    "abs": "absolute value",
-    "sign": "sign",
-    "erf": "error function",
-    "stop_gradient": "stop gradient",
-}
+FAMILIES: dict[str, str] = {name: row.family for name, row in FUNCTIONS.items() if row.arity}
 
 _FAMILY_SIZE = {family: list(FAMILIES.values()).count(family) for family in FAMILIES.values()}
 
@@ -64,55 +53,6 @@ RULES: dict[str, str] = {
     "chain": "d/dx f(u) = f'(u)*u'",
     "simplify": "an algebraic rewrite of the result",
 }
-
-
-@dataclass(frozen=True)
-class Step:
-    """One line of a derivation: ``d/dx expr = result`` by ``rule``.
-
-    ``depth`` is how deep ``expr`` sits in the formula (0 for the whole formula); ``uses`` are
-    the numbers of the earlier steps whose results this one combines; ``detail`` names the
-    function or the outer rule of a chain, or the rewrite of a "simplify" step (whose ``expr``
-    is the expression before the rewrite).
-    """
-
-    number: int
-    rule: str
-    expr: Expr
-    result: Expr
-    depth: int = 0
-    uses: tuple[int, ...] = ()
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class Derivation:
-    """The steps that differentiate ``expr`` with respect to ``variable``."""
-
-    expr: Expr
-    variable: Sym
-    steps: tuple[Step, ...]
-    source: str = ""  # the formula as typed, when it was given as text
-
-    @property
-    def result(self) -> Expr:
-        """The derivative: the result of the last step."""
-        return self.steps[-1].result
-
-    def __str__(self) -> str:
-        return self.text()
-
-    def text(self, color: bool = False) -> str:
-        """Numbered lines indented by nesting, each ending with its rule; ANSI colour on request."""
-        from symdiff.steps.derivation import derivation_text
-
-        return derivation_text(self, color=color)
-
-    def to_latex(self) -> str:
-        """The derivation as a LaTeX ``align*`` block."""
-        from symdiff.steps.derivation import derivation_latex
-
-        return derivation_latex(self)
 
 
 def _depths(root: Expr) -> dict[Expr, int]:
@@ -215,20 +155,6 @@ def explain(expr: Any, variable: Any, *, all: bool = False, simplify: bool = Tru
 
 
 def simplification_trace(expr: Expr) -> list[tuple[str, Expr, Expr]]:
-    """``(rewrite name, before, after)`` for each rewrite the simplifier reports.
-
-    Uses ``symdiff.simplify.simplify_trace`` when the simplifier offers one, else a single
-    ``("", expr, simplify(expr))`` entry; nothing when no simplifier is installed or it
-    changes nothing.
-    """
-    import importlib
-
-    try:  # the simplifier is a higher layer, built separately: use it when it is there
-        simplifier = importlib.import_module(".simplify", __package__)
-    except ImportError:
-        return []
-    trace = getattr(simplifier, "simplify_trace", None)
-    if trace is not None:
-        return [(str(name), before, after) for name, before, after in trace(expr)]
-    after = simplifier.simplify(expr)
-    return [] if after is expr else [("", expr, after)]
+    """``(rule names, before, after)`` for the simplifier's rewrite of ``expr`` (empty when it
+    changes nothing)."""
+    return [(str(name), before, after) for name, before, after in simplify_trace(expr)]

@@ -11,6 +11,7 @@ import math
 import random
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -190,16 +191,11 @@ def test_integer_powers_become_products_and_reciprocals():
 
 
 def traced_loop_roots() -> list:
-    """The classic 1000-step loop traced, with its gradient: ``[f, df/da, df/db]``."""
-    from symdiff import cos
+    """The classic 1000-step loop of ``examples/loop_gradient.py`` traced, with its gradient."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
+    from loop_gradient import my_func
 
-    def loop(a, b):
-        z = 0
-        for i in range(1000):
-            z = a * cos(z + i) + z * b
-        return z
-
-    f = symdiff.trace(loop, "a b")
+    f = symdiff.trace(my_func, "a b")
     return [f, *gradient(f, "a b")]
 
 

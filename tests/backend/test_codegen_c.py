@@ -194,3 +194,13 @@ def test_portable_build_without_vector_flags(cache):
     library.portable.restype = ctypes.c_double
     library.portable.argtypes = [ctypes.c_double]
     assert close(library.portable(0.7), math.exp(0.7) * math.sin(0.7), 1e-15)
+
+
+def test_more_arguments_than_ctypes_passes(cache):
+    # ctypes calls take at most 1,024 arguments: compile passes the arrays as one pointer array
+    names = [f"x{i}" for i in range(1100)]
+    f = sum((i % 7 + 1) * Sym(n) for i, n in enumerate(names))
+    function = symdiff.compile(f, names, target="c", cache_dir=cache)
+    values = np.arange(1100) / 1100
+    expected = sum((i % 7 + 1) * v for i, v in enumerate(values))
+    assert close(float(function(*values)), expected, 1e-13)

@@ -24,7 +24,7 @@ from symdiff import (
     stop_gradient,
 )
 from symdiff.cli import main
-from symdiff.core.nodes import add
+from symdiff.core.constructors import add
 
 # SymPy's reading of stop_gradient is the identity, so its derivative would differ from ours
 DIFFERENTIABLE = tuple(name for name in UNARY if name != "stop_gradient")

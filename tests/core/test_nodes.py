@@ -10,8 +10,9 @@ from fractions import Fraction
 import pytest
 
 from symdiff import Add, Mul, Num, Pow, Sym, parse, symbols
+from symdiff.core.constructors import add, mul, power
 from symdiff.core.errors import DivisionByZeroError
-from symdiff.core.nodes import SymbolicComparisonError, add, mul, power
+from symdiff.core.nodes import SymbolicComparisonError
 
 
 def test_structurally_equal_is_identical() -> None:

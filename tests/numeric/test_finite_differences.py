@@ -21,7 +21,13 @@ from symdiff import (
     numeric_gradient,
     parse,
 )
-from symdiff.numeric.finite_differences import default_step, finite_difference, finite_difference_gradient, relative_error, symbolic_gradient
+from symdiff.numeric.finite_differences import (
+    default_step,
+    finite_difference,
+    finite_difference_gradient,
+    relative_error,
+    symbolic_gradient,
+)
 
 EPS = sys.float_info.epsilon
 

@@ -12,7 +12,7 @@ import random
 import pytest
 
 from symdiff import EvaluationError, evaluate, parse, simplify
-from symdiff.core.vocabulary import cos, exp, log, sin
+from symdiff.core.functions import cos, exp, log, sin
 from symdiff.rewrite.pattern import match, wilds
 from symdiff.rewrite.rules import RULES, Facts, rule_named
 
