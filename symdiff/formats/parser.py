@@ -449,14 +449,17 @@ def parse(text: str) -> Expr:
         raise ParseError(f"constant arithmetic overflowed a float ({error})", text) from None
 
 
-def parse_variable(text: str) -> Sym:
+def parse_variable(text: str, expr: Expr | None = None) -> Sym:
     """The variable a name stands for, read as a formula reads it: ``"x"``, ``"theta_dot"``,
     or ``"Symbol('e')"`` for a name that formulas reserve.
 
     For command-line options such as ``--wrt``: a function name, constant or keyword is a
-    ``ParseError`` that says what the name is (``"sin"`` is a function, ``"e"`` a constant).
+    ``ParseError`` that says what the name is (``"sin"`` is a function, ``"e"`` a constant),
+    unless ``expr`` is given and has a variable of that very name (built as ``Sym("sin")``).
     """
     name = text.strip()
+    if expr is not None and any(s.name == name for s in expr.free_symbols):
+        return Sym(name)
     if _symbol_pattern().fullmatch(name):
         return Sym(name.split("(", 1)[1].strip(" )")[1:-1])
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):

@@ -285,3 +285,10 @@ def test_the_caret_line_is_a_window_around_the_error() -> None:
 def test_constants_that_overflow_a_float_are_a_parse_error(text: str) -> None:
     with pytest.raises(ParseError, match="float"):
         parse(text)
+
+
+def test_parse_variable_accepts_a_reserved_name_the_expression_has() -> None:
+    f = Sym("sin") * parse("sin(x)")
+    assert parse_variable("sin", f) is Sym("sin")
+    with pytest.raises(ParseError, match="sin is a function"):
+        parse_variable("sin", parse("sin(x)"))
