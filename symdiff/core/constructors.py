@@ -14,10 +14,9 @@ from fractions import Fraction
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from symdiff.core import numbers
+from symdiff.core import digests, numbers
 from symdiff.core.hooks import register
 from symdiff.core.nodes import (
-    _MASK,
     MINUS_ONE,
     ONE,
     ZERO,
@@ -27,7 +26,6 @@ from symdiff.core.nodes import (
     Mul,
     Num,
     Pow,
-    _mix,
 )
 from symdiff.core.numbers import Number
 
@@ -107,7 +105,7 @@ def _grow(node: Add | Mul, new: Expr, key: Expr, key_of: Any) -> Expr | None:
     if position < len(args) and args[position]._key == new._key:
         _INDEX[node] = index
         return None  # digest collision: let the general path order by text
-    digest = (node._key[1] + _mix(new._key[1])) & _MASK
+    digest = (node._key[1] + digests.mix(new._key[1])) & digests.MASK
     grown = type(node)._raw((*args[:position], new, *args[position:]), digest)
     index[key] = None
     _INDEX.setdefault(grown, index)

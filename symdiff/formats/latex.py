@@ -14,7 +14,7 @@ from typing import NamedTuple
 from symdiff.core.nodes import ONE, Add, Call, Expr, Mul, Num, Pow
 from symdiff.core.numbers import int_text
 from symdiff.core.vocabulary import FUNCTIONS
-from symdiff.formats.printer import E_NODE, Writers, factor_order, render, sum_text
+from symdiff.formats.printer import E_NODE, Writers, render, split_product, sum_text
 
 # precedence levels, loosest first (as in printing.py)
 ADD, MUL, POW, ATOM = 10, 20, 30, 40
@@ -137,23 +137,7 @@ def juxtapose(pieces: list[Tex], wrapped: list[str]) -> str:
 
 
 def _product(node: Mul, pieces: list[Tex]) -> Tex:
-    top: list[tuple[tuple[int, str], Tex]] = []
-    bottom: list[tuple[tuple[int, str], Tex]] = []
-    negative, coefficient = False, None
-    for factor, piece in zip(node.args, pieces, strict=True):
-        if isinstance(factor, Num):
-            negative = factor.value < 0
-            coefficient = -factor.value if negative else factor.value
-        elif isinstance(factor, Pow) and isinstance(factor.exp, Num) and factor.exp.value < 0:
-            part = piece.inverse
-            assert part is not None
-            bottom.append((factor_order(factor.base, part), part))
-        else:
-            top.append((factor_order(factor, piece), piece))
-    top.sort(key=lambda item: item[0])
-    bottom.sort(key=lambda item: item[0])
-    numerator = [piece for _, piece in top]
-    denominator = [piece for _, piece in bottom]
+    negative, coefficient, numerator, denominator = split_product(node, pieces)
     if isinstance(coefficient, Fraction):
         denominator.insert(0, Tex(False, int_text(coefficient.denominator), ATOM))
         coefficient = coefficient.numerator

@@ -12,13 +12,13 @@ not see.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import NamedTuple, TypeGuard
+from typing import NamedTuple
 
 from symdiff.core.functions import reserved_word
 from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.core.numbers import int_text
 from symdiff.core.traverse import fold_once
-from symdiff.formats.printer import E_NODE, Writers, factor_order, render, sum_text
+from symdiff.formats.printer import E_NODE, Writers, render, split_product, sum_text
 
 # precedence levels, loosest first
 ADD, MUL, NEG, POW, ATOM = 10, 20, 25, 30, 40
@@ -53,13 +53,13 @@ def _wrap(piece: Piece, above: int) -> str:
     return piece.text if piece.prec > above and not piece.negative else f"({piece.text})"
 
 
-def _is_inverse(node: Expr) -> TypeGuard[Pow]:
+def _is_inverse(node: Pow) -> bool:
     """``b**(-k)`` that prints as ``1/b**k``, which the parser rebuilds as ``(b**k)**(-1)``.
 
     Not ``b**(-1.0)`` (``b**1.0`` would read back as ``b``), nor a float base (``b**k`` would
     be rounded, or underflow to 0).
     """
-    if not (isinstance(node, Pow) and isinstance(node.exp, Num)):
+    if not isinstance(node.exp, Num):
         return False
     k = node.exp.value
     if k >= 0 or (type(k) is float and k == -1.0):
@@ -73,6 +73,8 @@ def symbol_text(name: str) -> str:
 
 
 def _power(node: Pow, base: Piece, exp: Piece) -> Piece:
+    """``b**e``; ``sqrt(b)``; for ``b**(-k)`` the piece ``1/b**k``, whose ``inverse`` (``b**k``)
+    puts it below the line of a product (``printer.split_product``)."""
     e = node.exp
     if isinstance(e, Num) and type(e.value) is Fraction and e.value == Fraction(1, 2):
         return Piece(False, f"sqrt({base.text})", ATOM)
@@ -93,23 +95,8 @@ def _denominator_part(node: Pow, base: Piece) -> Piece:
 
 
 def _product(node: Mul, pieces: list[Piece]) -> Piece:
-    numerator: list[tuple[tuple[int, str], str]] = []
-    denominator: list[tuple[tuple[int, str], Piece]] = []
-    negative, coefficient = False, None
-    for factor, piece in zip(node.args, pieces, strict=True):
-        if isinstance(factor, Num):
-            negative = factor.value < 0
-            coefficient = -factor.value if negative else factor.value
-        elif _is_inverse(factor):
-            part = piece.inverse
-            assert part is not None
-            denominator.append((factor_order(factor.base, part), part))
-        else:
-            numerator.append((factor_order(factor, piece), _wrap(piece, MUL - 1)))
-    numerator.sort()
-    denominator.sort(key=lambda item: item[0])
-    top = [text for _, text in numerator]
-    bottom = [piece for _, piece in denominator]
+    negative, coefficient, numerator, bottom = split_product(node, pieces)
+    top = [_wrap(piece, MUL - 1) for piece in numerator]
     number_below = isinstance(coefficient, Fraction)
     if isinstance(coefficient, Fraction):
         bottom.insert(0, Piece(False, int_text(coefficient.denominator), ATOM))

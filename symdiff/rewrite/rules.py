@@ -19,7 +19,7 @@ from symdiff.core.constructors import add, mul, power
 from symdiff.core.functions import Abs, cos, cosh, cot, exp, log, sign, sin, sinh, tan, tanh
 from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.core.numbers import normalize
-from symdiff.rewrite import algebra, polynomial
+from symdiff.rewrite import algebra, exponentials, polynomial
 from symdiff.rewrite.pattern import (
     Bindings,
     Wild,
@@ -251,8 +251,8 @@ RULES: tuple[Rule, ...] = (
     Rule("factor-common", match=algebra.factor_candidates, heads=(Add,)),
     Rule("factor-inner", match=algebra.inner_factor_candidates, heads=(Mul,)),
     Rule("content", match=algebra.content_candidates, heads=(Mul,)),
-    Rule("positive-exp", match=algebra.positive_exp_candidates, heads=(Mul, Pow)),
-    Rule("positive-exp-sum", match=algebra.positive_exp_sum_candidates, heads=(Add,)),
+    Rule("positive-exp", match=exponentials.positive_exp_candidates, heads=(Mul, Pow)),
+    Rule("positive-exp-sum", match=exponentials.positive_exp_sum_candidates, heads=(Add,)),
     Rule("factor-partial", match=algebra.partial_factor_candidates, heads=(Add,)),
     Rule("expand", match=algebra.expand_candidates, heads=(Add, Mul, Pow)),
 )
