@@ -22,6 +22,7 @@ from symdiff.core.errors import (
     CodegenError,
     DivisionByZeroError,
     EvaluationError,
+    FormulaWarning,
     ParseError,
     SymdiffError,
 )
@@ -43,7 +44,7 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
     from symdiff.formats.jsonio import from_json, to_json
     from symdiff.formats.latex import to_latex
     from symdiff.formats.mathml import to_mathml
-    from symdiff.formats.parser import parse
+    from symdiff.formats.parser import parse, parse_variable
     from symdiff.formats.registry import FORMATS, format_expr
     from symdiff.formats.text import to_repr, to_str
     from symdiff.formats.treeview import to_tree
@@ -73,7 +74,7 @@ EXPORTS: dict[str, tuple[str, ...]] = {
     "symdiff.formats.jsonio": ("from_json", "to_json"),
     "symdiff.formats.latex": ("to_latex",),
     "symdiff.formats.mathml": ("to_mathml",),
-    "symdiff.formats.parser": ("parse",),
+    "symdiff.formats.parser": ("parse", "parse_variable"),
     "symdiff.formats.registry": ("FORMATS", "format_expr"),
     "symdiff.formats.text": ("to_repr", "to_str"),
     "symdiff.formats.treeview": ("to_tree",),
@@ -131,7 +132,8 @@ register(
 
 __all__ = [
     "FUNCTIONS", "PI", "Add", "Call", "CodegenError", "DivisionByZeroError", "E",
-    "EvaluationError", "Expr", "Mul", "Num", "ParseError", "Pow", "Sym", "SymdiffError",
+    "EvaluationError", "Expr", "FormulaWarning", "Mul", "Num", "ParseError", "Pow", "Sym",
+    "SymdiffError",
     "__version__", "dag_size", "detach", "free_symbols", "log", "postorder", "sqrt",
     "substitute", "symbols", "tree_size",
     *_DEFINED_IN,

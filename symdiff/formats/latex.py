@@ -77,7 +77,7 @@ def number_latex(value: int | Fraction | float) -> Tex:
     negative = value < 0
     magnitude = -value if negative else value
     if isinstance(magnitude, Fraction):
-        body = rf"\frac{{{int_text(magnitude.numerator)}}}{{{magnitude.denominator}}}"
+        body = rf"\frac{{{int_text(magnitude.numerator)}}}{{{int_text(magnitude.denominator)}}}"
         return Tex(negative, body, MUL)
     if isinstance(magnitude, float):
         mantissa, _, exponent = repr(magnitude).partition("e")
@@ -139,7 +139,7 @@ def juxtapose(pieces: list[Tex], wrapped: list[str]) -> str:
 def _product(node: Mul, pieces: list[Tex]) -> Tex:
     negative, coefficient, numerator, denominator = split_product(node, pieces)
     if isinstance(coefficient, Fraction):
-        denominator.insert(0, Tex(False, str(coefficient.denominator), ATOM))
+        denominator.insert(0, Tex(False, int_text(coefficient.denominator), ATOM))
         coefficient = coefficient.numerator
     if coefficient is not None and (coefficient != 1 or isinstance(coefficient, float)):
         numerator.insert(0, number_latex(coefficient))

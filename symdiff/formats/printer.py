@@ -78,9 +78,10 @@ class ProductParts(NamedTuple, Generic[P]):
 
 
 def split_product(node: Mul, pieces: list[P]) -> ProductParts[P]:
-    """The sign and coefficient of a product, the factors above the line and the bases of its
-    negative powers (each piece's ``inverse``) below it, both in display order.  The text and
-    LaTeX printers share this; only how they write the parts differs."""
+    """The sign and coefficient of a product, the factors above the line and, below it, the
+    ``inverse`` of each power piece that has one (the writer's ``b**k`` for ``b**(-k)``), both in
+    display order.  The text and LaTeX printers share this; only how they write the parts
+    differs (text keeps ``b**(-1.0)`` above the line: its ``b**1.0`` would read back as ``b``)."""
     negative, coefficient = False, None
     top: list[tuple[tuple[int, str], P]] = []
     bottom: list[tuple[tuple[int, str], P]] = []
@@ -88,9 +89,8 @@ def split_product(node: Mul, pieces: list[P]) -> ProductParts[P]:
         if isinstance(factor, Num):
             negative = factor.value < 0
             coefficient = -factor.value if negative else factor.value
-        elif isinstance(factor, Pow) and isinstance(factor.exp, Num) and factor.exp.value < 0:
-            part = piece.inverse  # type: ignore[attr-defined]
-            assert part is not None
+        elif isinstance(factor, Pow) and getattr(piece, "inverse", None) is not None:
+            part = piece.inverse  # type: ignore[attr-defined]  # the writer wrote b**k for it
             bottom.append((factor_order(factor.base, part), part))
         else:
             top.append((factor_order(factor, piece), piece))  # type: ignore[arg-type]
@@ -107,8 +107,15 @@ def degree(term: Expr) -> float:
         if isinstance(factor, Sym):
             total += 1
         elif isinstance(factor, Pow) and isinstance(factor.base, Sym):
-            total += float(factor.exp.value) if isinstance(factor.exp, Num) else 0
+            total += _clamped(factor.exp.value) if isinstance(factor.exp, Num) else 0
     return total
+
+
+def _clamped(value: Number) -> float:
+    """``float(value)`` for sorting, without overflow for huge exact exponents."""
+    if -1e300 < value < 1e300:
+        return float(value)
+    return 1e300 if value > 0 else -1e300
 
 
 def sum_text(terms: tuple[Expr, ...], pieces: list) -> str:
