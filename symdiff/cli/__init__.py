@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Callable
 
-from symdiff import SymdiffError
+from symdiff import FormulaWarning, SymdiffError
 from symdiff.cli import interactive, output, serve
 from symdiff.cli.arguments import build_parser, choose_mode
 from symdiff.cli.progress import Progress, Working
@@ -35,7 +36,10 @@ def _runner(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace, st
 def main(argv: list[str] | None = None) -> int:
     """Run the command; returns the exit status (see ``EXAMPLES``: 0, 1, 2 or 141)."""
     try:
-        status = _main(argv)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", FormulaWarning)  # every batch line says its own
+            warnings.showwarning = output.show_warning
+            status = _main(argv)
         output.flush()
         return status
     except output.ReaderGone:
