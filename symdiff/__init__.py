@@ -14,10 +14,10 @@ import types
 from typing import Any
 
 from .cse import cse, cse_text
-from .diff import derivative, diff
+from .diff import derivative, derivative_at, diff
 from .errors import CodegenError, DivisionByZeroError, EvaluationError, ParseError, SymdiffError
 from .evaluate import evaluate
-from .expr import Add, Call, Expr, Mul, Num, Pow, Sym, symbols
+from .expr import Add, Call, Expr, Mul, NotConstantError, Num, Pow, Sym, symbols
 from .functions import (
     FUNCTIONS,
     PI,
@@ -54,6 +54,7 @@ from .functions import (
     tan,
     tanh,
 )
+from .high_order import DerivativeTooLargeError
 from .parse import parse
 from .printing import to_repr, to_str
 from .traverse import dag_size, free_symbols, postorder, substitute, tree_size
@@ -68,6 +69,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "Step": ("explain", "Step"),
     "TracingError": ("tracing", "TracingError"),
     "Vector": ("gradient", "Vector"),
+    "adjoint_of": ("gradient", "adjoint_of"),
+    "grad_of": ("gradient", "grad_of"),
     "check_gradient": ("numeric", "check_gradient"),
     "codegen": ("codegen", "codegen"),
     "compare_methods": ("methods", "compare_methods"),
@@ -141,18 +144,17 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "FORMATS", "FUNCTIONS", "PI", "Abs", "Add", "Call", "CodegenError", "Derivation",
-    "DivisionByZeroError", "E", "EvaluationError", "Expr", "Mul", "Num", "ParseError", "Pow",
-    "Step", "Sym", "SymdiffError", "TracingError", "Vector", "__version__", "acos", "acosh",
-    "acot", "acoth", "acsc", "asec", "asin", "asinh", "atan", "atan2", "atanh",
-    "check_gradient", "codegen", "compare_methods", "compile", "cos", "cosh", "cot", "coth",
-    "count_operations",
-    "csc", "csch", "cse", "cse_text", "dag_size", "derivative", "detach", "diff", "erf",
-    "evaluate", "evaluation_trace", "exp", "explain", "format_expr", "format_partials",
-    "forward_gradient", "forward_sweep", "free_symbols", "from_json", "grad_at", "gradient",
-    "hessian", "jacobian", "jvp", "lambdify", "log", "math", "methods_table", "numeric_derivative",
+    "DerivativeTooLargeError", "DivisionByZeroError", "E", "EvaluationError", "Expr", "Mul",
+    "NotConstantError", "Num", "ParseError", "Pow", "Step", "Sym", "SymdiffError", "TracingError",
+    "Vector", "__version__", "acos", "acosh", "acot", "acoth", "acsc", "adjoint_of", "asec",
+    "asin", "asinh", "atan", "atan2", "atanh", "check_gradient", "codegen", "compare_methods",
+    "compile", "cos", "cosh", "cot", "coth", "count_operations", "csc", "csch", "cse", "cse_text",
+    "dag_size", "derivative", "derivative_at", "detach", "diff", "erf", "evaluate",
+    "evaluation_trace", "exp", "explain", "format_expr", "format_partials", "forward_gradient",
+    "forward_sweep", "free_symbols", "from_json", "grad_at", "grad_of", "gradient", "hessian",
+    "jacobian", "jvp", "lambdify", "log", "math", "methods_table", "numeric_derivative",
     "numeric_gradient", "parse", "partials_at", "postorder", "reverse_sweep", "sec", "sech",
     "sign", "simplify", "sin", "sinh", "sqrt", "stop_gradient", "substitute", "symbols", "tan",
-    "tanh",
-    "to_dot", "to_json", "to_latex", "to_repr", "to_str", "to_tree", "trace", "tree_size",
+    "tanh", "to_dot", "to_json", "to_latex", "to_repr", "to_str", "to_tree", "trace", "tree_size",
     "vjp", "write_graph",
 ]  # fmt: skip

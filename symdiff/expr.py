@@ -17,8 +17,8 @@ Anything costlier (expanding, factoring, identities) belongs to ``simplify``.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
+import math
 import re
 from collections.abc import Iterable
 from fractions import Fraction
@@ -128,6 +128,57 @@ class Expr:
     def __pos__(self) -> Expr:
         return self
 
+    def __abs__(self) -> Expr:
+        from .functions import call
+
+        return call("abs", self)
+
+    # --- numeric conversions: for constants only (``float(sqrt(2))``, ``int(parse("7/2"))``) --
+    def constant_value(self, wanted: str = "a number") -> Number:
+        """The value of an expression without symbols: exact for numbers, else a float.
+
+        Raises ``NotConstantError`` (a ``TypeError``) naming the symbols it depends on.
+        """
+        if isinstance(self, Num):
+            return self.value
+        free = self.free_symbols
+        if free:
+            names = ", ".join(s.name for s in free)
+            hint = " (functions of expressions: symdiff.math, not math)" * (wanted == "float")
+            raise NotConstantError(
+                f"cannot convert {_short(self)} to {wanted}: it depends on {names}; evaluate "
+                f"it at a point instead (expr.evaluate({free[0].name}=...)){hint}"
+            )
+        return self.evaluate()
+
+    def __float__(self) -> float:
+        return float(self.constant_value("float"))
+
+    def __complex__(self) -> complex:
+        return complex(self.constant_value("complex"))
+
+    def __int__(self) -> int:
+        return int(self.constant_value("int"))  # truncates, as int(2.7) and int(Fraction)
+
+    def __index__(self) -> int:
+        """Lossless ``int`` for exact integer constants only (``range(n)``, indexing)."""
+        value = self.value if isinstance(self, Num) else None
+        if isinstance(value, int):
+            return value
+        raise NotConstantError(f"{_short(self)} is not an exact integer constant")
+
+    def __trunc__(self) -> int:
+        return math.trunc(self.constant_value("int"))
+
+    def __floor__(self) -> int:
+        return math.floor(self.constant_value("int"))
+
+    def __ceil__(self) -> int:
+        return math.ceil(self.constant_value("int"))
+
+    def __round__(self, ndigits: int | None = None) -> Number:
+        return round(self.constant_value("a rounded number"), ndigits)
+
     def _no_order(self, other: object) -> bool:
         raise SymbolicComparisonError(
             f"cannot compare the symbolic expression {_short(self)} with {_short(other)}: "
@@ -152,11 +203,11 @@ class Expr:
 
         return f"$\\displaystyle {to_latex(self)}$"
 
-    def diff(self, *variables: Any, simplify: bool = False) -> Expr:
-        """Derivative with respect to ``variables`` (see ``symdiff.diff``)."""
+    def diff(self, *variables: Any, **options: Any) -> Expr:
+        """Derivative with respect to ``variables`` (see ``symdiff.diff`` for ``options``)."""
         from .diff import diff
 
-        return diff(self, *variables, simplify=simplify)
+        return diff(self, *variables, **options)
 
     def evaluate(self, values: Mapping[str, float] | None = None, **kwargs: float) -> float:
         """Numeric value at a point (see ``symdiff.evaluate``)."""
@@ -180,6 +231,10 @@ class Expr:
 
 class SymbolicComparisonError(SymdiffError, TypeError):
     """A comparison (``<``, ``>``…) was asked of a symbolic expression."""
+
+
+class NotConstantError(SymbolicComparisonError):
+    """A number (``float(e)``, ``int(e)``, ``math.sin(e)``) was asked of a symbolic expression."""
 
 
 def _short(value: object, limit: int = 60) -> str:
@@ -245,39 +300,129 @@ def _sum_digest(tag: int, args: tuple[Expr, ...]) -> int:
     return (tag + sum(_mix(a._key[1]) for a in args)) & _MASK
 
 
-class Add(Expr):
+class _Collection(Expr):
+    """An n-ary sum or product.  Its ``args`` may be *pending*: a node grown from a long sum or
+    product by one term (``s = s + t`` in a loop, see ``_grow``) records only its parent and the
+    new term, and sorts its arguments the first time they are read, so that building an n-term
+    sum term by term is O(n) in total instead of O(n**2).
+
+    Sums and products are interned by their order-free digest (O(1) for a grown node); two
+    different collections with equal digests are told apart by their arguments (``_lookup``).
+    """
+
+    __slots__ = ("_count", "_index", "_parent", "_term")
+    TAG: ClassVar[int] = 0
+
+    _count: int
+    _index: dict[Expr, None] | None  # monomials or bases, handed on when the node grows
+    _parent: _Collection | None
+    _term: Expr | None
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "args":  # only pending nodes lack the slot
+            return _materialize(self)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @classmethod
+    def _raw(cls, args: tuple[Expr, ...], digest: int | None = None) -> Self:
+        digest = _sum_digest(cls.TAG, args) if digest is None else digest
+        return _lookup(cls, digest, len(args), args, None, None)  # type: ignore[return-value]
+
+
+#: Digests shared by two different live collections; their nodes are keyed by their arguments.
+_COLLIDED: set[tuple[type, int]] = set()
+
+
+def _same(
+    node: _Collection, count: int, args: tuple[Expr, ...] | None, parent: Any, term: Any
+) -> bool:
+    if node._count != count:
+        return False
+    if args is None and node._parent is parent and node._term is term:
+        return True
+    return node.args == (args if args is not None else _pending_args(parent, term))
+
+
+def _lookup(
+    cls: type[_Collection],
+    digest: int,
+    count: int,
+    args: tuple[Expr, ...] | None,
+    parent: _Collection | None,
+    term: Expr | None,
+) -> _Collection:
+    """The interned collection with these arguments (given, or pending as ``parent + term``)."""
+    table = Expr._table
+    key: tuple = (cls, digest)
+    found = table.get(key)
+    if found is not None and _same(found, count, args, parent, term):  # type: ignore[arg-type]
+        return found  # type: ignore[return-value]
+    if found is not None or key in _COLLIDED:  # a true 64-bit collision: key by the arguments
+        _COLLIDED.add(key)
+        args = args if args is not None else _pending_args(parent, term)  # type: ignore[arg-type]
+        key = (cls, digest, *args)
+        found = table.get(key)
+        if found is not None:
+            return found  # type: ignore[return-value]
+    node = object.__new__(cls)
+    if args is not None:
+        object.__setattr__(node, "args", args)
+    object.__setattr__(node, "_key", (cls.RANK, digest))
+    object.__setattr__(node, "_count", count)
+    object.__setattr__(node, "_index", None)
+    object.__setattr__(node, "_parent", parent)
+    object.__setattr__(node, "_term", term)
+    table[key] = node
+    return node
+
+
+def _pending_args(parent: _Collection, term: Expr) -> tuple[Expr, ...]:
+    """The sorted arguments of ``parent`` grown by ``term``s along a chain of pending nodes."""
+    terms = [term]
+    while parent._parent is not None:  # pending itself
+        terms.append(parent._term)  # type: ignore[arg-type]
+        parent = parent._parent  # type: ignore[assignment]
+    terms.sort(key=_sort_key)
+    return ordered((*parent.args, *terms))  # two sorted runs: one linear merge
+
+
+def _sort_key(node: Expr) -> tuple[int, int]:
+    return node._key
+
+
+def _materialize(node: _Collection) -> tuple[Expr, ...]:
+    args = _pending_args(node._parent, node._term)  # type: ignore[arg-type]
+    object.__setattr__(node, "args", args)
+    object.__setattr__(node, "_parent", None)  # let the chain of smaller sums go
+    object.__setattr__(node, "_term", None)
+    return args
+
+
+class Add(_Collection):
     """An n-ary sum in canonical form (build with ``add`` or ``+``)."""
 
-    __slots__ = ("_index",)  # monomials of a large sum, handed on when it grows (see _grow)
+    __slots__ = ()
     __match_args__ = ("args",)
     RANK = 4
+    TAG = 4
 
     def __new__(cls, *terms: Expr) -> Expr:  # type: ignore[misc]
         return add(*terms)
-
-    @classmethod
-    def _raw(cls, args: tuple[Expr, ...], digest: int | None = None) -> Add:
-        digest = _sum_digest(4, args) if digest is None else digest
-        return cls._intern((Add, *args), args, digest, _index=None)
 
     def rebuild(self, args: Iterable[Expr]) -> Expr:
         return add(*args)
 
 
-class Mul(Expr):
+class Mul(_Collection):
     """An n-ary product in canonical form; a numeric coefficient, if any, comes first."""
 
-    __slots__ = ("_index",)  # bases of a large product, handed on when it grows (see _grow)
+    __slots__ = ()
     __match_args__ = ("args",)
     RANK = 3
+    TAG = 3
 
     def __new__(cls, *factors: Expr) -> Expr:  # type: ignore[misc]
         return mul(*factors)
-
-    @classmethod
-    def _raw(cls, args: tuple[Expr, ...], digest: int | None = None) -> Mul:
-        digest = _sum_digest(3, args) if digest is None else digest
-        return cls._intern((Mul, *args), args, digest, _index=None)
 
     def rebuild(self, args: Iterable[Expr]) -> Expr:
         return mul(*args)
@@ -383,11 +528,11 @@ def _scale(coefficient: Number, monomial: Expr) -> Expr:
     return Mul._raw((Num(coefficient), *factors))
 
 
-#: Sums and products at least this long grow in O(n) C-level work per new term (``_grow``).
+#: Sums and products at least this long grow in O(1) per new term (``_grow``).
 _GROW_FROM = 16
 
 
-def _index_of(node: Add | Mul, key_of: Any) -> dict[Expr, None] | None:
+def _index_of(node: _Collection, key_of: Any) -> dict[Expr, None]:
     """Take over the node's key index (building it if needed); the node keeps none."""
     index = node._index
     if index is None:
@@ -396,23 +541,19 @@ def _index_of(node: Add | Mul, key_of: Any) -> dict[Expr, None] | None:
     return index
 
 
-def _grow(node: Add | Mul, new: Expr, key: Expr, key_of: Any) -> Expr | None:
+def _grow(node: _Collection, new: Expr, key: Expr, key_of: Any) -> Expr | None:
     """``node`` with one more argument whose key (monomial or base) is new to it, or None.
 
     Building a long sum term by term (``s = s + t`` in a loop) would otherwise re-collect the
-    whole sum at every step, O(n**2) in Python; this inserts in sorted position instead.
+    whole sum at every step, O(n**2); the grown node is pending (``_Collection``): it shares
+    its parent's index of keys and sorts its arguments only when they are read.
     """
     index = _index_of(node, key_of)
     if key in index:
         object.__setattr__(node, "_index", index)
         return None
-    args = node.args
-    position = bisect.bisect_left(args, new._key, key=lambda a: a._key)
-    if position < len(args) and args[position]._key == new._key:
-        object.__setattr__(node, "_index", index)
-        return None  # digest collision: let the general path order by text
     digest = (node._key[1] + _mix(new._key[1])) & _MASK
-    grown = type(node)._raw((*args[:position], new, *args[position:]), digest)
+    grown = _lookup(type(node), digest, node._count + 1, None, node, new)
     index[key] = None
     if grown._index is None:
         object.__setattr__(grown, "_index", index)
@@ -425,16 +566,15 @@ def _monomial(term: Expr) -> Expr:
 
 def add(*terms: Any) -> Expr:
     """Canonical sum: flatten, fold constants, collect like terms (``x + x -> 2*x``)."""
+    if len(terms) == 1:  # every expression is canonical already
+        return as_expr(terms[0])
     if len(terms) == 2:
         a, b = as_expr(terms[0]), as_expr(terms[1])
         big, new = (a, b) if isinstance(a, Add) else (b, a)
-        if (
-            isinstance(big, Add)
-            and len(big.args) >= _GROW_FROM
-            and not isinstance(new, Add | Num)
-            and (grown := _grow(big, new, _monomial(new), _monomial))
-        ):
-            return grown
+        if isinstance(big, Add) and big._count >= _GROW_FROM and not isinstance(new, Add | Num):
+            grown = _grow(big, new, _monomial(new), _monomial)
+            if grown is not None:  # never the truth value of an expression (see tracing)
+                return grown
     constant: Number = 0
     coefficients: dict[Expr, Number] = {}
     stack = [as_expr(t) for t in reversed(terms)]
@@ -501,16 +641,19 @@ def _base(factor: Expr) -> Expr:
 
 def mul(*factors: Any) -> Expr:
     """Canonical product: flatten, fold constants, collect like factors (``x*x -> x**2``)."""
+    if len(factors) == 1:
+        return as_expr(factors[0])
     if len(factors) == 2:
         a, b = as_expr(factors[0]), as_expr(factors[1])
         big, new = (a, b) if isinstance(a, Mul) else (b, a)
         if (
             isinstance(big, Mul)
-            and len(big.args) >= _GROW_FROM
+            and big._count >= _GROW_FROM
             and not isinstance(new, Mul | Num | Add)
-            and (grown := _grow(big, new, _base(new), _base))
         ):
-            return grown
+            grown = _grow(big, new, _base(new), _base)
+            if grown is not None:
+                return grown
     items = [as_expr(f) for f in factors]
     for _ in range(8):  # re-collect when combining exposed new factors; converges fast
         coefficient, combined, again = _mul_once(items)

@@ -18,9 +18,10 @@ from typing import Any, NamedTuple
 
 from .derivatives import partials
 from .diff import _as_symbol
+from .errors import SymdiffError
 from .expr import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow, Sym, add, mul, power
 from .functions import log
-from .traverse import free_symbols, postorder
+from .traverse import free_symbols, postorder, substitute
 
 #: Functions whose derivative is zero everywhere: the sweep never looks beneath them.
 _NO_GRADIENT = frozenset({"stop_gradient"})
@@ -156,6 +157,67 @@ def gradient(f: Any, vars: Any = None) -> Vector:
     variables = variables_of(vars, f)
     table = adjoints(f, variables)
     return Vector((table.get(v, ZERO) for v in variables), variables)
+
+
+def fresh_symbol(*roots: Expr, stem: str = "adjoint") -> Sym:
+    """A symbol that occurs in none of ``roots`` (``adjoint``, ``adjoint_1``, ...)."""
+    taken = {s.name for s in free_symbols(*roots)}
+    name, index = stem, 0
+    while name in taken:
+        index += 1
+        name = f"{stem}_{index}"
+    return Sym(name)
+
+
+def with_symbol_for(f: Expr, node: Expr, symbol: Sym | None = None) -> tuple[Expr, Sym]:
+    """``f`` with a fresh symbol in place of every occurrence of the sub-expression ``node``.
+
+    Occurrences absorbed by flattening count (``b = p*n; c = b*t`` holds ``b``, see
+    ``symdiff.occurrences``); a ``node`` that does not occur in ``f`` is an error, not a
+    silent 0.
+    """
+    from .occurrences import replace_occurrences
+
+    symbol = fresh_symbol(f, node) if symbol is None else symbol
+    replaced, found = replace_occurrences(f, node, symbol)
+    if not found:
+        raise SymdiffError(
+            f"{_short(node)} does not occur in {_short(f)}: if f does not use it its adjoint "
+            "is 0; if f was built from it, the constructors rewrote it (exp(u)**2 is exp(2*u))"
+        )
+    return replaced, symbol
+
+
+def grad_of(f: Any, wrt: Any) -> tuple[Expr, ...]:
+    """The adjoint ``d f / d w`` of each sub-expression ``w`` in ``wrt``, as expressions.
+
+    ``wrt`` holds nodes the user built on the way to ``f``, not only symbols: with
+    ``b = p*n; c = b*t``, ``grad_of(c, [b, p])`` is ``(t, n*t)``.  Like ``b.grad`` in
+    micrograd, it is the derivative along every use of ``b`` in ``f``, with the inputs that
+    are not computed from ``b`` held fixed.  Each is ``f`` differentiated by a fresh symbol put
+    in place of ``w`` (also where flattening absorbed ``w`` into a larger sum or product, see
+    ``symdiff.occurrences``), then ``w`` put back.
+    """
+    from .parse import parse_any
+
+    f = parse_any(f)
+    nodes = [wrt] if isinstance(wrt, Expr | str) else list(wrt)
+    result = []
+    for node in (parse_any(n) for n in nodes):
+        replaced, symbol = with_symbol_for(f, node)
+        derivative = adjoints(replaced, [symbol]).get(symbol, ZERO)
+        result.append(substitute(derivative, {symbol: node}))
+    return tuple(result)
+
+
+def adjoint_of(f: Any, node: Any) -> Expr:
+    """``d f / d node`` for one sub-expression ``node`` of ``f`` (see ``grad_of``)."""
+    return grad_of(f, [node])[0]
+
+
+def _short(node: Expr, limit: int = 60) -> str:
+    text = str(node)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def split_formulas(text: str) -> list[str]:

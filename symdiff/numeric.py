@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .ad import Point, as_point
-from .evaluate import checked_value, evaluate_all
+from .evaluate import evaluate_all
 from .expr import Expr
 from .gradient import gradient
 from .traverse import postorder
@@ -84,10 +84,7 @@ def _function_of_point(root: Expr) -> Callable[[dict[str, float]], float]:
     order = postorder(root)
 
     def value_at(point: dict[str, float]) -> float:
-        values: dict[Expr, float] = {}
-        for node in order:
-            values[node] = checked_value(node, [values[a] for a in node.args], point)
-        return values[root]
+        return evaluate_all([root], point, order)[root]
 
     return value_at
 

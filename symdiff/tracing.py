@@ -27,7 +27,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from .errors import SymdiffError
-from .expr import Expr, SymbolicComparisonError, as_expr
+from .expr import Expr, NotConstantError, SymbolicComparisonError, as_expr
 from .gradient import variables_of
 
 _tracing: ContextVar[bool] = ContextVar("symdiff_tracing", default=False)
@@ -51,6 +51,12 @@ def _install_truth_guard() -> None:
     # ``__bool__`` of its own (checked), so nothing else changes.
     if "__bool__" not in vars(Expr):
         type.__setattr__(Expr, "__bool__", _truth_while_tracing)
+
+
+_BRANCH_HINT = (
+    "trace works when control flow depends only on numbers: pass such values as constants "
+    "(trace(fn, vars, n=3)), or write both branches arithmetically"
+)
 
 
 def _parameter_names(fn: Callable[..., Any]) -> list[str]:
@@ -94,10 +100,12 @@ def trace(fn: Callable[..., Any], vars: Any = None, **constants: Any) -> Any:
         result = fn(*symbols, **constants)
     except SymbolicComparisonError as error:
         name = getattr(fn, "__qualname__", repr(fn))
+        if isinstance(error, NotConstantError):
+            what, hint = "needs a plain number, not", "use symdiff.math functions on symbols"
+        else:
+            what, hint = "branches on", _BRANCH_HINT
         raise TracingError(
-            f"{name} branches on a symbolic value{_where(error, fn)}\n  {error}\n"
-            "  trace works when control flow depends only on numbers: pass such values as "
-            "constants (trace(fn, vars, n=3)), or write both branches arithmetically"
+            f"{name} {what} a symbolic value{_where(error, fn)}\n  {error}\n  {hint}"
         ) from error
     finally:
         _tracing.reset(token)
