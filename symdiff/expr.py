@@ -302,21 +302,23 @@ def _sum_digest(tag: int, args: tuple[Expr, ...]) -> int:
 
 class _Collection(Expr):
     """An n-ary sum or product.  Its ``args`` may be *pending*: a node grown from a long sum or
-    product by one term (``s = s + t`` in a loop, see ``_grow``) records only its parent and the
-    new term, and sorts its arguments the first time they are read, so that building an n-term
-    sum term by term is O(n) in total instead of O(n**2).
+    product (``s = s + t`` in a loop, see ``_grow``) records only its parent, the new terms and
+    its numeric term (constant or coefficient), and sorts its arguments the first time they are
+    read, so that building an n-term sum term by term is O(n) in total instead of O(n**2).
 
     Sums and products are interned by their order-free digest (O(1) for a grown node); two
     different collections with equal digests are told apart by their arguments (``_lookup``).
     """
 
-    __slots__ = ("_count", "_index", "_parent", "_term")
+    __slots__ = ("_constant", "_count", "_index", "_parent", "_terms")
     TAG: ClassVar[int] = 0
+    IDENTITY: ClassVar[int] = 0  # the numeric term that is left out: 0 for sums, 1 for products
 
+    _constant: Number  # the numeric argument's value, or IDENTITY
     _count: int
     _index: dict[Expr, None] | None  # monomials or bases, handed on when the node grows
     _parent: _Collection | None
-    _term: Expr | None
+    _terms: tuple[Expr, ...]
 
     def __getattr__(self, name: str) -> Any:
         if name == "args":  # only pending nodes lack the slot
@@ -326,7 +328,9 @@ class _Collection(Expr):
     @classmethod
     def _raw(cls, args: tuple[Expr, ...], digest: int | None = None) -> Self:
         digest = _sum_digest(cls.TAG, args) if digest is None else digest
-        return _lookup(cls, digest, len(args), args, None, None)  # type: ignore[return-value]
+        first = args[0]
+        constant = first.value if isinstance(first, Num) else cls.IDENTITY
+        return _lookup(cls, digest, len(args), constant, args, None, ())  # type: ignore[return-value]
 
 
 #: Digests shared by two different live collections; their nodes are keyed by their arguments.
@@ -334,32 +338,46 @@ _COLLIDED: set[tuple[type, int]] = set()
 
 
 def _same(
-    node: _Collection, count: int, args: tuple[Expr, ...] | None, parent: Any, term: Any
+    node: _Collection,
+    count: int,
+    constant: Number,
+    args: tuple[Expr, ...] | None,
+    parent: _Collection | None,
+    terms: tuple[Expr, ...],
 ) -> bool:
     if node._count != count:
         return False
-    if args is None and node._parent is parent and node._term is term:
+    if (
+        args is None
+        and node._parent is parent
+        and node._terms == terms
+        and type(node._constant) is type(constant)
+        and node._constant == constant
+    ):
         return True
-    return node.args == (args if args is not None else _pending_args(parent, term))
+    return node.args == (args if args is not None else _pending_args(parent, terms, constant))
 
 
 def _lookup(
     cls: type[_Collection],
     digest: int,
     count: int,
+    constant: Number,
     args: tuple[Expr, ...] | None,
     parent: _Collection | None,
-    term: Expr | None,
+    terms: tuple[Expr, ...],
 ) -> _Collection:
-    """The interned collection with these arguments (given, or pending as ``parent + term``)."""
+    """The interned collection with these arguments (given, or pending: ``parent`` grown by
+    ``terms`` with the numeric term ``constant``)."""
     table = Expr._table
     key: tuple = (cls, digest)
     found = table.get(key)
-    if found is not None and _same(found, count, args, parent, term):  # type: ignore[arg-type]
+    if found is not None and _same(found, count, constant, args, parent, terms):  # type: ignore[arg-type]
         return found  # type: ignore[return-value]
     if found is not None or key in _COLLIDED:  # a true 64-bit collision: key by the arguments
         _COLLIDED.add(key)
-        args = args if args is not None else _pending_args(parent, term)  # type: ignore[arg-type]
+        if args is None:
+            args = _pending_args(parent, terms, constant)  # type: ignore[arg-type]
         key = (cls, digest, *args)
         found = table.get(key)
         if found is not None:
@@ -369,21 +387,27 @@ def _lookup(
         object.__setattr__(node, "args", args)
     object.__setattr__(node, "_key", (cls.RANK, digest))
     object.__setattr__(node, "_count", count)
+    object.__setattr__(node, "_constant", constant)
     object.__setattr__(node, "_index", None)
     object.__setattr__(node, "_parent", parent)
-    object.__setattr__(node, "_term", term)
+    object.__setattr__(node, "_terms", terms)
     table[key] = node
     return node
 
 
-def _pending_args(parent: _Collection, term: Expr) -> tuple[Expr, ...]:
-    """The sorted arguments of ``parent`` grown by ``term``s along a chain of pending nodes."""
-    terms = [term]
+def _pending_args(
+    parent: _Collection, terms: tuple[Expr, ...], constant: Number
+) -> tuple[Expr, ...]:
+    """The sorted arguments of ``parent`` grown by ``terms`` (and the ``terms`` of the pending
+    nodes it was grown from), with the numeric argument ``constant``."""
+    new = list(terms)
     while parent._parent is not None:  # pending itself
-        terms.append(parent._term)  # type: ignore[arg-type]
-        parent = parent._parent  # type: ignore[assignment]
-    terms.sort(key=_sort_key)
-    return ordered((*parent.args, *terms))  # two sorted runs: one linear merge
+        new.extend(parent._terms)
+        parent = parent._parent
+    new.sort(key=_sort_key)
+    old = [a for a in parent.args if not isinstance(a, Num)]  # sorted already
+    number = () if constant == type(parent).IDENTITY else (Num(constant),)
+    return ordered((*number, *old, *new))  # sorted runs: one linear merge
 
 
 def _sort_key(node: Expr) -> tuple[int, int]:
@@ -391,10 +415,10 @@ def _sort_key(node: Expr) -> tuple[int, int]:
 
 
 def _materialize(node: _Collection) -> tuple[Expr, ...]:
-    args = _pending_args(node._parent, node._term)  # type: ignore[arg-type]
+    args = _pending_args(node._parent, node._terms, node._constant)  # type: ignore[arg-type]
     object.__setattr__(node, "args", args)
     object.__setattr__(node, "_parent", None)  # let the chain of smaller sums go
-    object.__setattr__(node, "_term", None)
+    object.__setattr__(node, "_terms", ())
     return args
 
 
@@ -420,6 +444,7 @@ class Mul(_Collection):
     __match_args__ = ("args",)
     RANK = 3
     TAG = 3
+    IDENTITY = 1
 
     def __new__(cls, *factors: Expr) -> Expr:  # type: ignore[misc]
         return mul(*factors)
@@ -541,23 +566,53 @@ def _index_of(node: _Collection, key_of: Any) -> dict[Expr, None]:
     return index
 
 
-def _grow(node: _Collection, new: Expr, key: Expr, key_of: Any) -> Expr | None:
-    """``node`` with one more argument whose key (monomial or base) is new to it, or None.
+def _grow(node: _Collection, new: Expr, key_of: Any) -> Expr | None:
+    """``node`` combined with ``new`` (a term, a number, or a collection of the same kind) when
+    no key (monomial or base) of ``new`` is in ``node`` already; else None.
 
     Building a long sum term by term (``s = s + t`` in a loop) would otherwise re-collect the
     whole sum at every step, O(n**2); the grown node is pending (``_Collection``): it shares
     its parent's index of keys and sorts its arguments only when they are read.
     """
+    cls = type(node)
+    identity = cls.IDENTITY
+    old = node._constant
+    if isinstance(new, Num):
+        terms: tuple[Expr, ...] = ()
+        other: Number = new.value
+    elif isinstance(new, cls):
+        other = new._constant
+        terms = tuple(a for a in new.args if not isinstance(a, Num))
+    else:
+        other, terms = identity, (new,)
+    constant = numbers.normalize(old + other if cls is Add else old * other)
+    if cls is Mul and constant == 0:
+        return None  # the product is 0
+    if constant == identity:  # no numeric argument (0.0 and 1.0 are dropped, as in add, mul)
+        constant = identity
     index = _index_of(node, key_of)
-    if key in index:
+    keys = [key_of(t) for t in terms]
+    if len(set(keys)) != len(keys) or any(k in index for k in keys):
         object.__setattr__(node, "_index", index)
         return None
-    digest = (node._key[1] + _mix(new._key[1])) & _MASK
-    grown = _lookup(type(node), digest, node._count + 1, None, node, new)
-    index[key] = None
+    digest = node._key[1] + sum(_mix(t._key[1]) for t in terms)
+    count = node._count + len(terms)
+    if old != identity:
+        digest -= _mix(Num(old)._key[1])
+        count -= 1
+    if constant != identity:
+        digest += _mix(Num(constant)._key[1])
+        count += 1
+    grown = _lookup(cls, digest & _MASK, count, constant, None, node, terms)
+    index.update(dict.fromkeys(keys))
     if grown._index is None:
         object.__setattr__(grown, "_index", index)
     return grown
+
+
+def _larger(a: Expr, b: Expr, cls: type[_Collection]) -> bool:
+    """Whether ``a`` is the longer of two operands of kind ``cls`` (the one to grow)."""
+    return isinstance(a, cls) and (not isinstance(b, cls) or a._count >= b._count)
 
 
 def _monomial(term: Expr) -> Expr:
@@ -570,9 +625,9 @@ def add(*terms: Any) -> Expr:
         return as_expr(terms[0])
     if len(terms) == 2:
         a, b = as_expr(terms[0]), as_expr(terms[1])
-        big, new = (a, b) if isinstance(a, Add) else (b, a)
-        if isinstance(big, Add) and big._count >= _GROW_FROM and not isinstance(new, Add | Num):
-            grown = _grow(big, new, _monomial(new), _monomial)
+        big, new = (a, b) if _larger(a, b, Add) else (b, a)
+        if isinstance(big, Add) and big._count >= _GROW_FROM:
+            grown = _grow(big, new, _monomial)
             if grown is not None:  # never the truth value of an expression (see tracing)
                 return grown
     constant: Number = 0
@@ -645,13 +700,9 @@ def mul(*factors: Any) -> Expr:
         return as_expr(factors[0])
     if len(factors) == 2:
         a, b = as_expr(factors[0]), as_expr(factors[1])
-        big, new = (a, b) if isinstance(a, Mul) else (b, a)
-        if (
-            isinstance(big, Mul)
-            and big._count >= _GROW_FROM
-            and not isinstance(new, Mul | Num | Add)
-        ):
-            grown = _grow(big, new, _base(new), _base)
+        big, new = (a, b) if _larger(a, b, Mul) else (b, a)
+        if isinstance(big, Mul) and big._count >= _GROW_FROM:
+            grown = _grow(big, new, _base)
             if grown is not None:
                 return grown
     items = [as_expr(f) for f in factors]

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from decimal import Context, Decimal, DivisionByZero, InvalidOperation, Overflow
+from decimal import Context, Decimal, DivisionByZero, InvalidOperation
 from fractions import Fraction
 
 from .expr import Add, Call, Expr, Mul, Num, Pow
 
-CONTEXT = Context(
-    prec=40, Emax=10**15, Emin=-(10**15), traps=[InvalidOperation, DivisionByZero, Overflow]
-)
+#: Past ±10**(10**15) a value is ``Infinity`` (IEEE semantics once more, at a scale where the
+#: limits ``tanh(inf) = 1``, ``1/inf = 0`` are exact to float precision); ``inf - inf`` and
+#: ``0*inf`` are errors.
+CONTEXT = Context(prec=40, Emax=10**15, Emin=-(10**15), traps=[InvalidOperation, DivisionByZero])
 _FLOAT_MAX = Decimal("1.7976931348623157e308")
 _ZERO, _ONE, _TWO = Decimal(0), Decimal(1), Decimal(2)
 
@@ -34,7 +35,7 @@ def wide(value: float | int | Fraction) -> Decimal:
 
 def fits_float(value: Decimal) -> bool:
     """Whether ``float(value)`` is finite (tiny values round to 0, as in floats)."""
-    return abs(value) <= _FLOAT_MAX
+    return value.is_finite() and abs(value) <= _FLOAT_MAX
 
 
 def _strict(value: Decimal) -> float:
@@ -175,8 +176,8 @@ def wide_value(node: Expr, args: list[Decimal], values: dict[str, Decimal]) -> D
                 return WIDE[name](*args)
     except DivisionByZero:
         raise ZeroDivisionError("division by zero") from None
-    except Overflow:
-        raise OverflowError("beyond ±1e1000000000000000") from None
     except InvalidOperation:
+        if any(a.is_infinite() for a in args):
+            raise OverflowError("an intermediate value beyond ±1e1000000000000000") from None
         raise ValueError("outside the domain") from None
     return values[node.name]  # type: ignore[attr-defined]  # a symbol

@@ -3,7 +3,8 @@
 With ``b = p*n`` and ``c = b*t``, the canonical ``c`` is the flat product ``n*p*t``: ``b`` is
 not one of its nodes.  ``replace_occurrences(c, b, s)`` still finds it: besides nodes equal to
 the target, a product (or power) that contains every factor of a product target, to at least
-the same power, holds whole copies of it (``p**2*n**2*t`` holds two copies of ``p*n``: ``s**2*t``),
+the same power, holds whole copies of it (``p**2*n**2*t`` holds two copies of ``p*n``: ``s**2*t``;
+``u/(p*n)`` holds ``s**-1``),
 and a sum that contains every term of a sum target holds a multiple of it (``3*p + 2*n + t``
 holds ``2*(p + n)``: ``2*s + p + t``).  This is what gives the adjoint of a node a user built
 (``symdiff.grad_of``): the derivative by a fresh symbol put in its place.
@@ -55,7 +56,7 @@ def _ratio(have: Expr, want: Expr) -> Fraction | None:
         a, b = have.value, want.value
         if not isinstance(a, float) and not isinstance(b, float):
             ratio = Fraction(a) / Fraction(b)
-            return ratio if ratio > 0 else None
+            return ratio if ratio != 0 else None
     return None
 
 
@@ -69,8 +70,9 @@ def _in_product(node: Expr, target: Expr, symbol: Sym) -> Expr | None:
         if ratio is None:
             return None
         ratios.append(ratio)
-    copies = int(min(ratios))
-    if copies < 1:
+    sign = 1 if all(r > 0 for r in ratios) else -1 if all(r < 0 for r in ratios) else 0
+    copies = sign * int(min(abs(r) for r in ratios))  # u/(p*n) holds (p*n)**-1
+    if copies == 0:
         return None
     rest = [power(base, exponent) for base, exponent in powers.items() if base not in wanted]
     rest += [power(b, add(powers[b], mul(-copies, e))) for b, e in wanted.items()]
