@@ -23,9 +23,9 @@ from timing import best_time, capped
 
 import symdiff
 from symdiff import Sym, partials_at
-from symdiff.expr import add
-from symdiff.methods import METHODS
-from symdiff.numeric import max_relative_error
+from symdiff.core.constructors import add
+from symdiff.numeric.finite_differences import max_relative_error
+from symdiff.numeric.methods import METHODS
 
 
 def problem(n: int) -> tuple[symdiff.Expr, dict[str, float]]:

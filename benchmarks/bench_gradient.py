@@ -30,7 +30,7 @@ from timing import best_time, capped
 import symdiff
 from symdiff import Sym, count_operations, gradient, trace
 from symdiff import math as sm
-from symdiff.expr import add
+from symdiff.core.constructors import add
 
 # --- the problems, written once for symdiff and once for SymPy -------------------------------
 

@@ -16,14 +16,9 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from . import functions as _functions
-from .expr import Sym
-
-__all__ = [
-    "Sym", "abs", "acos", "acosh", "acot", "acoth", "acsc", "asec", "asin", "asinh", "atan",
-    "atan2", "atanh", "cos", "cosh", "cot", "coth", "csc", "csch", "detach", "e", "erf", "exp",
-    "log", "pi", "sec", "sech", "sign", "sin", "sinh", "sqrt", "stop_gradient", "tan", "tanh",
-]  # fmt: skip
+from symdiff.core import functions as _functions
+from symdiff.core import vocabulary as _vocabulary
+from symdiff.core.nodes import Sym
 
 pi = _math.pi
 e = _math.e
@@ -34,46 +29,27 @@ def _is_number(value: Any) -> bool:
 
 
 def _dual(name: str) -> Callable[..., Any]:
-    """A function of ``FUNCTIONS[name]`` that gives a float on numbers and a node otherwise."""
-    numeric = _functions.FUNCTIONS[name].evaluate
+    """The function of row ``name`` that gives a float on numbers and a node otherwise."""
+    numeric = _vocabulary.FUNCTIONS[name].evaluate
 
     def function(*args: Any) -> Any:
         if all(_is_number(a) for a in args):
             return float(numeric(*(float(a) for a in args)))
-        return _functions.call(name, *args)
+        return _vocabulary.call(name, *args)
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = f"``{name}`` of numbers (a float) or of expressions (a node)."
     return function
 
 
-sin = _dual("sin")
-cos = _dual("cos")
-tan = _dual("tan")
-sec = _dual("sec")
-csc = _dual("csc")
-cot = _dual("cot")
-asin = _dual("asin")
-acos = _dual("acos")
-atan = _dual("atan")
-acot = _dual("acot")
-asec = _dual("asec")
-acsc = _dual("acsc")
-sinh = _dual("sinh")
-cosh = _dual("cosh")
-tanh = _dual("tanh")
-sech = _dual("sech")
-csch = _dual("csch")
-coth = _dual("coth")
-asinh = _dual("asinh")
-acosh = _dual("acosh")
-atanh = _dual("atanh")
-acoth = _dual("acoth")
-exp = _dual("exp")
-erf = _dual("erf")
-sign = _dual("sign")
-atan2 = _dual("atan2")
-abs = _dual("abs")  # shadows the builtin on purpose: the same name for numbers and nodes
+#: One function per row of the vocabulary (``abs`` shadows the builtin on purpose: the same
+#: name for numbers and nodes).
+DUALS: dict[str, Callable[..., Any]] = {
+    name: _dual(name)
+    for name, row in _vocabulary.FUNCTIONS.items()
+    if row.arity and name not in ("log", "stop_gradient")
+}
+globals().update(DUALS)
 
 
 def stop_gradient(u: Any) -> Any:
@@ -94,3 +70,11 @@ def log(u: Any, base: Any = None) -> Any:
 def sqrt(u: Any) -> Any:
     """Square root: a float for a number, ``u**(1/2)`` for an expression."""
     return _math.sqrt(u) if _is_number(u) else _functions.sqrt(u)
+
+
+__all__ = ["DUALS", "Sym", "detach", "e", "log", "pi", "sqrt", "stop_gradient", *DUALS]
+
+
+def __getattr__(name: str) -> Callable[..., Any]:
+    """For type checkers: the functions of ``DUALS`` are made from the table at import."""
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import symdiff
-from symdiff import tracing
-from symdiff.expr import Expr
+from symdiff.calculus import tracing
+from symdiff.core.nodes import Expr
 
 settings.register_profile(
     "ci",

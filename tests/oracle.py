@@ -15,7 +15,7 @@ import mpmath
 import sympy
 
 from symdiff import EvaluationError, Expr, Num, evaluate
-from symdiff.evaluate import evaluate_all
+from symdiff.numeric.evaluation import evaluate_all
 
 
 class stop_gradient(sympy.Function):
@@ -33,6 +33,8 @@ SYMPY_NAMES: dict[str, Any] = {
     "pi": sympy.pi,
     "erf": sympy.erf,
     "atan2": sympy.atan2,
+    "log1p": lambda u: sympy.log(1 + u),  # by their definitions, not by symdiff's rules
+    "expm1": lambda u: sympy.exp(u) - 1,
 }
 for _name in ("x", "y", "z", "a", "b", "c", "w0", "w1", "w2", "x1", "x2", "lam"):
     SYMPY_NAMES[_name] = sympy.Symbol(_name, real=True)

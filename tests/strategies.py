@@ -8,7 +8,8 @@ from fractions import Fraction
 from hypothesis import strategies as st
 
 from symdiff import DivisionByZeroError, Expr, Num, Sym
-from symdiff.functions import FUNCTIONS, call, sqrt
+from symdiff.core.functions import sqrt
+from symdiff.core.vocabulary import FUNCTIONS, call
 
 VARIABLES = ("x", "y", "z")
 UNARY = tuple(sorted(n for n, f in FUNCTIONS.items() if f.arity == 1))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 
 import symdiff
-from symdiff import SymdiffError, cse_text, diff, parse
-
-from .grad import use_cse
+from symdiff import SymdiffError, diff, parse
+from symdiff.cli.options import shared_form, use_cse, variables_of
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,18 +30,6 @@ def wants(args: argparse.Namespace) -> bool:
     return True
 
 
-def variables_of(args: argparse.Namespace, expr) -> list[str]:
-    """The ``--wrt`` names, or the single free variable; a clear error otherwise."""
-    if args.wrt:
-        return args.wrt
-    free = [s.name for s in expr.free_symbols]
-    if len(free) > 1:
-        raise SymdiffError(
-            f"the formula has several variables ({', '.join(free)}): choose one with --wrt"
-        )
-    return free
-
-
 def run(args: argparse.Namespace, formula: str) -> str:
     if args.order < 0:
         raise SymdiffError("--order must be 0 or more")
@@ -54,6 +41,6 @@ def run(args: argparse.Namespace, formula: str) -> str:
         result = diff(expr, ("x", args.order), simplify=tidy) if args.order else expr
     else:
         result = diff(expr, *((name, args.order) for name in names), simplify=tidy)
-    if fmt == "text" and use_cse([result], getattr(args, "cse", "auto")):
-        return cse_text([result], ["result"])  # a shared DAG: name repeated parts once
+    if use_cse([result], getattr(args, "cse", "auto"), fmt):
+        return shared_form([result], ["result"], fmt)  # a shared DAG: name repeated parts once
     return symdiff.format_expr(result, fmt)

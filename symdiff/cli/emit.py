@@ -7,9 +7,8 @@ from __future__ import annotations
 import argparse
 
 import symdiff
-from symdiff import SymdiffError, diff, parse
-
-from .derive import variables_of
+from symdiff import Expr, SymdiffError, diff, parse
+from symdiff.cli.options import variables_of
 
 TARGETS = ("python", "numpy", "c")
 
@@ -36,6 +35,7 @@ def run(args: argparse.Namespace, formula: str) -> str:
     wrt = list(args.wrt or [])
     names = [s.name for s in expr.free_symbols]
     arguments = names + [name for name in dict.fromkeys(wrt) if name not in names]
+    roots: Expr | list[Expr]
     if getattr(args, "grad", False):
         roots = [expr, *symdiff.gradient(expr, wrt or names)]
     else:

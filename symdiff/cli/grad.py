@@ -2,7 +2,8 @@
 
 ``symdiff "x*y + sin(x)" --grad`` prints ``d/dx = y + cos(x)`` and ``d/dy = x``.  When the
 entries share so much that writing them out as trees would repeat work (tree size at least twice
-the DAG size), the output names the shared subexpressions once: ``t0 = ...`` lines first.
+the DAG size), the output names the shared subexpressions once: ``t0 = ...`` lines first (in
+LaTeX an ``aligned`` block); JSON and the tree picture write shared nodes once by themselves.
 Small entries are simplified for display, as in the derivative mode (``--no-simplify``: raw).
 """
 
@@ -11,12 +12,10 @@ from __future__ import annotations
 import argparse
 
 import symdiff
-from symdiff import Expr, SymdiffError, cse_text, dag_size, parse, tree_size
+from symdiff import Expr, SymdiffError, parse, tree_size
+from symdiff.cli.options import shared_form, use_cse
+from symdiff.cli.present import Progress
 
-from .present import Progress
-
-#: Below this many printed nodes the plain form is always readable enough.
-SMALL_OUTPUT = 60
 #: Entries are simplified for display (as the derivative mode does) only up to this tree size.
 SIMPLIFY_LIMIT = 300
 
@@ -86,14 +85,6 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
     return [f"d/d{v.name}" for v in vector.variables], list(vector)
 
 
-def use_cse(entries: list[Expr], mode: str = "auto") -> bool:
-    """Whether to print the CSE form: forced, or the trees repeat much of a large DAG."""
-    if mode != "auto":
-        return mode == "always"
-    printed = sum(tree_size(e) for e in entries)
-    return printed > SMALL_OUTPUT and printed >= 2 * dag_size(*entries)
-
-
 def _shown(entry: Expr, args: argparse.Namespace) -> str:
     """One entry as text: simplified for display when cheap (the API keeps the shared DAG)."""
     if getattr(args, "simplify", True) and tree_size(entry) <= SIMPLIFY_LIMIT:
@@ -111,8 +102,9 @@ def run(args: argparse.Namespace, formula: str) -> str:
         raise SymdiffError(
             "the formula has no variables to differentiate by (name some with --wrt)"
         )
-    if use_cse(entries, args.cse):
-        return cse_text(entries, labels)
+    fmt = getattr(args, "format", None) or "text"
+    if use_cse(entries, args.cse, fmt):
+        return shared_form(entries, labels, fmt)
     lines = []
     with Progress("writing entries", total=len(entries)) as progress:
         for done, (label, entry) in enumerate(zip(labels, entries, strict=True)):

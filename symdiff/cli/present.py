@@ -15,12 +15,19 @@ import os
 import sys
 import threading
 import time
-from typing import TextIO
+from typing import Any, TextIO
 
 import symdiff
-from symdiff import SymdiffError, parse
+from symdiff import Expr, SymdiffError, dag_size, parse, postorder
+from symdiff.cli import output
+from symdiff.cli.options import variables_of
 
 FORMAT_CHOICES = ("text", "latex", "json", "tree")
+#: ``--steps`` explains formulas of at most this many distinct nodes (``explain`` and the
+#: steps' size grow faster than linearly with it) ...
+STEPS_MAX_FORMULA = 2_000
+#: ... whose steps, written out as trees, print at most this many nodes (about a megabyte).
+STEPS_MAX_PRINTED = 100_000
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -68,21 +75,42 @@ def derivation_json(derivation: symdiff.Derivation) -> str:
     return "[\n" + ",\n".join(rows) + "\n]"
 
 
-def run(args: argparse.Namespace, formula: str) -> str:
-    from .derive import variables_of
+def printed_size(derivation: symdiff.Derivation) -> int:
+    """How many nodes the steps print: each step's expression and result written as trees."""
+    roots = [e for step in derivation.steps for e in (step.expr, step.result)]
+    sizes: dict[Expr, int] = {}
+    for node in postorder(*roots):
+        sizes[node] = 1 + sum(sizes[a] for a in node.args)
+    return sum(sizes[root] for root in roots)
 
+
+def run(args: argparse.Namespace, formula: str) -> str:
     if args.order != 1:
         raise SymdiffError("--steps explains a first derivative: leave out --order")
     expr = parse(formula)
     names = variables_of(args, expr)
     if len(names) > 1:
         raise SymdiffError("--steps explains one derivative at a time: give a single --wrt")
+    size = dag_size(expr)
+    if size > STEPS_MAX_FORMULA:
+        raise SymdiffError(
+            f"--steps explains formulas of up to {STEPS_MAX_FORMULA:,} distinct subexpressions; "
+            f"this one has {size:,}: drop --steps for the derivative itself"
+        )
     derivation = symdiff.explain(
         formula,
         names[0] if names else "x",
         all=args.steps == "all",
         simplify=getattr(args, "simplify", True),
     )
+    printed = printed_size(derivation)
+    if printed > STEPS_MAX_PRINTED:
+        raise SymdiffError(
+            f"the {len(derivation.steps):,} steps would print {printed:,} nodes (each step "
+            f"writes its subexpression and result out in full; the limit is "
+            f"{STEPS_MAX_PRINTED:,}): drop --steps for the derivative itself, which prints "
+            "repeated parts once"
+        )
     match args.format:
         case "latex":
             return derivation.to_latex()
@@ -93,7 +121,14 @@ def run(args: argparse.Namespace, formula: str) -> str:
 
 
 class FriendlyParser(argparse.ArgumentParser):
-    """argparse with a one-line error, a hint (a close option name, or ``--help``), status 2."""
+    """argparse with a one-line error, a hint (a close option name, or ``--help``), status 2,
+    and ``--help``/``--version`` written through ``output`` (argparse would hide a failure)."""
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if message and file is sys.stdout:
+            output.write(message.rstrip("\n"))
+        elif message:
+            output.to_stderr(message)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         hint = "see 'symdiff --help' for the options and examples"
@@ -105,6 +140,9 @@ class FriendlyParser(argparse.ArgumentParser):
                 if close:
                     hint = f"did you mean {close[0]}? ({hint})"
                     break
+            else:
+                if wrong:  # --x: a formula that looks like an option goes after --
+                    hint = f"for the formula {wrong[0]}, write: symdiff -- '{wrong[0]}' ({hint})"
         self.exit(2, f"{self.prog}: error: {message}\nhint: {hint}\n")
 
 

@@ -1,0 +1,120 @@
+"""The public face: text is parsed here, once; the layers below take expressions.
+
+Options that compose layers are composed here too (``diff(..., simplify=True)`` runs the
+simplifier on the derivative), and so are the methods of ``Expr`` that belong to higher
+layers: ``str``, ``repr``, LaTeX, ``.diff`` and ``.evaluate`` (``register`` at the end).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from symdiff.calculus import forward, reverse
+from symdiff.calculus.reverse import Vector
+from symdiff.core.hooks import register
+from symdiff.core.nodes import Expr
+from symdiff.formats.latex import to_latex
+from symdiff.formats.parser import parse_any
+from symdiff.formats.text import to_repr, to_str
+from symdiff.numeric.evaluation import evaluate
+from symdiff.rewrite import engine
+
+
+def diff(
+    expr: Any, *variables: Any, simplify: bool = False, max_terms: int = forward.MAX_TERMS
+) -> Expr:
+    """Derivative of ``expr`` with respect to each of ``variables`` in turn.
+
+    ``diff(f, "x")``, ``diff(f, x, y)`` (mixed partial), ``diff(f, ("x", 3))`` (third order).
+    With no variable, ``expr`` must have exactly one free symbol.  ``simplify=True`` runs
+    ``symdiff.simplify`` on the result.  High orders reuse the lower ones and stop at a
+    derivative that is 0 (``diff("x**5", ("x", 10**8))`` is instant); a result that would need
+    more than about ``max_terms`` terms raises ``DerivativeTooLargeError``, which says what to
+    do instead (``symdiff.derivative_at`` gives its value at a point).
+    """
+    result = forward.diff(parse_any(expr), *variables, max_terms=max_terms)
+    return engine.simplify(result) if simplify else result
+
+
+derivative = diff
+
+
+def simplify(expr: Any, *, assume_positive: Iterable[str] = (), budget: int | None = None) -> Expr:
+    """A smaller equivalent of ``expr`` (never costlier; sound on the real domain).
+
+    ``assume_positive=("x", "y")`` (or ``"x y"``) also allows rewrites valid only for positive
+    symbols, e.g. ``sqrt(x**2) -> x`` and ``log(x*y) -> log(x) + log(y)``.  ``budget`` caps the
+    rule attempts (default proportional to the size of ``expr``).
+
+    >>> str(simplify("sin(x)**2 + cos(x)**2"))
+    '1'
+    """
+    return engine.simplify(parse_any(expr), assume_positive=assume_positive, budget=budget)
+
+
+def gradient(f: Any, vars: Any = None) -> Vector:
+    """``(df/dv for v in vars)`` as one shared DAG; ``vars`` defaults to the free symbols.
+
+    ``gradient("x*y + sin(x)", "x y")`` -> ``(y + cos(x), x)``.
+    """
+    if isinstance(f, tuple | list):
+        raise TypeError("gradient takes one expression; for several, use jacobian(fs, vars)")
+    return reverse.gradient(parse_any(f), vars)
+
+
+def grad_of(f: Any, wrt: Any) -> tuple[Expr, ...]:
+    """The adjoint ``d f / d w`` of each sub-expression ``w`` of ``wrt`` that was built on the
+    way to ``f`` (``b = p*n; c = b*t``: ``grad_of(c, [b])`` is ``(t,)``), also where flattening
+    absorbed it into a larger sum or product.  ``wrt`` is one expression or a sequence.
+
+    This is ``b.grad`` of micrograd: the derivative along every use of ``b`` in ``f``, the
+    inputs not computed from ``b`` held fixed.  At a point: ``reverse_sweep(...).adjoint_of``.
+    """
+    nodes = [wrt] if isinstance(wrt, Expr | str) else list(wrt)
+    return reverse.grad_of(parse_any(f), [parse_any(node) for node in nodes])
+
+
+def adjoint_of(f: Any, node: Any) -> Expr:
+    """``d f / d node`` for one sub-expression ``node`` of ``f`` (see ``grad_of``)."""
+    return grad_of(f, [node])[0]
+
+
+def split_formulas(text: str) -> list[str]:
+    """``"x*y, atan2(y, x)"`` -> ``["x*y", "atan2(y, x)"]``: split at commas outside brackets."""
+    parts: list[str] = []
+    depth = start = 0
+    for i, char in enumerate(text):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [part for part in parts if part.strip()]
+
+
+def jacobian(fs: Any, vars: Any = None) -> tuple[Vector, ...]:
+    """Rows ``gradient(f_k, vars)``; ``vars`` defaults to the free symbols of all ``fs``.
+
+    ``fs`` is a sequence of expressions or a comma-separated string ``"x*y, x + y**2"``.
+    """
+    if isinstance(fs, str):
+        fs = split_formulas(fs)
+    elif isinstance(fs, Expr):
+        fs = [fs]
+    return reverse.jacobian([parse_any(f) for f in fs], vars)
+
+
+def hessian(f: Any, vars: Any = None) -> tuple[Vector, ...]:
+    """The symmetric matrix of second derivatives; each distinct entry is built once.
+
+    Row ``i`` of the upper triangle is one reverse sweep over ``df/dv_i`` with respect to
+    ``v_i, v_{i+1}, ...``; the lower triangle is the same nodes, mirrored.
+    """
+    return reverse.hessian(parse_any(f), vars)
+
+
+register(to_str=to_str, to_repr=to_repr, to_latex=to_latex, diff=diff, evaluate=evaluate)

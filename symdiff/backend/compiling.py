@@ -1,0 +1,154 @@
+"""``codegen``, ``compile`` and ``lambdify``: expressions to source text and ready callables."""
+
+from __future__ import annotations
+
+import builtins
+import os
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from symdiff.backend import c, numpy, python
+from symdiff.backend.lower import Program, lower
+from symdiff.backend.names import check_identifier
+from symdiff.core.errors import CodegenError
+from symdiff.core.nodes import Expr, Sym
+
+if TYPE_CHECKING:
+    from symdiff.backend.build import CompiledFunction
+from symdiff.core.traverse import free_symbols
+from symdiff.formats.parser import parse_any
+
+TARGETS: dict[str, Callable[[Program, Sequence[str], str, bool], str]] = {
+    "python": python.source,
+    "numpy": numpy.source,
+    "c": c.source,
+}
+#: Targets that recompute one-operation shared nodes instead of storing them (see ``lower``).
+RECOMPUTE = {"numpy"}
+
+
+def _symbols(args: Any) -> list[Sym]:
+    if isinstance(args, str):
+        args = args.replace(",", " ").split()
+    elif isinstance(args, Expr):
+        args = [args]
+    symbols = []
+    for arg in args:
+        if isinstance(arg, Sym):
+            symbols.append(arg)
+        else:
+            symbols.append(Sym(check_identifier(arg, "argument name")))
+    return symbols
+
+
+def prepare(exprs: Any, args: Any) -> tuple[list[Expr], list[Sym], bool]:
+    """The root expressions, the argument symbols, and whether a single value is returned."""
+    single = isinstance(exprs, Expr | str)
+    roots = [parse_any(e) for e in ([exprs] if single else list(exprs))]
+    if not roots:
+        raise CodegenError("nothing to generate: give at least one expression")
+    symbols = _symbols(args)
+    missing = [s.name for s in free_symbols(*roots) if s not in set(symbols)]
+    if missing:
+        raise CodegenError(
+            f"the expressions depend on {', '.join(missing)}, which "
+            f"{'is' if len(missing) == 1 else 'are'} not among the arguments "
+            f"({', '.join(s.name for s in symbols) or 'none'})"
+        )
+    return roots, symbols, single
+
+
+def _target(target: str) -> Callable[[Program, Sequence[str], str, bool], str]:
+    try:
+        return TARGETS[target]
+    except (KeyError, TypeError):
+        raise CodegenError(
+            f"unknown target {target!r}: choose one of {', '.join(TARGETS)}"
+        ) from None
+
+
+def codegen(exprs: Any, args: Any, target: str = "python", name: str = "f") -> str:
+    """Source text of one function ``name(*args)`` computing all ``exprs`` together.
+
+    Shared subexpressions are computed once (straight-line code in dependency order).  A single
+    expression gives a function returning one value; a list gives a tuple.  Argument and function
+    names that are reserved in the target are mangled by appending ``_``.
+
+    >>> print(codegen(parse("x*y + sin(x*y)"), "x y"))  # doctest: +SKIP
+    """
+    printer = _target(target)
+    check_identifier(name, "function name")
+    roots, symbols, single = prepare(exprs, args)
+    program = lower(roots, symbols, recompute=target in RECOMPUTE)
+    return printer(program, [s.name for s in symbols], name, single)
+
+
+def compile(
+    exprs: Any, args: Any, target: str = "python", name: str = "f", *,
+    compiler: str | None = None, cache_dir: str | os.PathLike | None = None,
+) -> Callable[..., Any]:  # fmt: skip
+    """A callable computing ``exprs`` from positional ``args`` (see ``codegen``).
+
+    ``python`` takes floats; ``numpy`` takes arrays (any shapes that broadcast); ``c`` compiles
+    with the system C compiler (``compiler`` to choose one), caches the library in ``cache_dir``,
+    and takes arrays or floats.  No compiler raises ``CodegenError`` naming what is missing.
+    """
+    if target == "c":
+        return compile_many([(exprs, args, name)], compiler=compiler, cache_dir=cache_dir)[0]
+    source = codegen(exprs, args, target, name)
+    namespace: dict[str, Any] = {}
+    exec(builtins.compile(source, f"<symdiff {target} {name}>", "exec"), namespace)
+    function = namespace[python.function_name(name)]
+    function.source = source
+    return function
+
+
+def compile_many(
+    specs: Sequence[tuple[Any, Any, str]], *, compiler: str | None = None,
+    cache_dir: str | os.PathLike | None = None,
+) -> list[CompiledFunction]:  # fmt: skip
+    """Several ``(exprs, args, name)`` compiled as one C translation unit (one compiler run)."""
+    from symdiff.backend.build import load_functions
+
+    functions, specs_out = [], []
+    for exprs, args, name in specs:
+        check_identifier(name, "function name")
+        roots, symbols, single = prepare(exprs, args)
+        function = c.CFunction(lower(roots, symbols), tuple(s.name for s in symbols), name)
+        functions.append(function)
+        specs_out.append((function.c_name, len(symbols), len(roots), single))
+    source = c.translation_unit(functions)
+    return load_functions(source, specs_out, compiler=compiler, cache_dir=cache_dir)
+
+
+def gradient_of(f: Expr, variables: Sequence[Sym]) -> list[Expr]:
+    """The gradient as one shared DAG (``symdiff.gradient``)."""
+    from symdiff.calculus.reverse import gradient
+
+    return list(gradient(f, list(variables)))
+
+
+def lambdify(
+    f: Any, args: Any, grad: bool = False, target: str = "numpy", **options: Any
+) -> Callable[..., Any]:
+    """A function of ``args`` computing ``f``; with ``grad=True`` it returns
+    ``(value, gradient)``, the gradient a tuple with one entry per argument.
+
+    >>> value_and_grad = lambdify("x**2*y", "x y", grad=True, target="python")
+    >>> value_and_grad(3.0, 2.0)
+    (18.0, (12.0, 9.0))
+    """
+    expr = parse_any(f)
+    if not grad:
+        return compile(expr, args, target, **options)
+    symbols = _symbols(args)
+    both = compile([expr, *gradient_of(expr, symbols)], symbols, target, **options)
+
+    def value_and_gradient(*values: Any) -> tuple[Any, tuple[Any, ...]]:
+        value, *gradient = both(*values)
+        return value, tuple(gradient)
+
+    value_and_gradient.__name__ = "value_and_gradient"
+    value_and_gradient.__doc__ = f"({expr}, its gradient) at a point."
+    value_and_gradient.source = both.source  # type: ignore[attr-defined]
+    return value_and_gradient

@@ -1,0 +1,347 @@
+"""Lowering expression DAGs to straight-line code: the target-independent half of codegen.
+
+Every non-atomic DAG node is computed once.  A node gets its own statement (``t3 = ...``) when
+it is shared or would nest too deeply; otherwise its small tree is written inline in its one
+parent (see ``trees.py`` for the tree vocabulary each target prints).  On the way:
+
+- products that differ only in their coefficient share the rest (``2*x*y``, ``-x*y``), pairs of
+  factors common to several products become nodes (``products.py``), and factors common to the
+  terms of a sum are taken out (``a*b + a*c -> a*(b + c)``);
+- integer powers become products through shared squares (``x**13`` is 5 multiplications,
+  ``x**-2`` is ``1/t`` with ``t = x*x``), half-integer powers use ``sqrt``;
+- symbol-free subtrees are folded to float64 constants, and rows of the vocabulary without a
+  common library name are rewritten as their ``code`` says (``sec(u) -> 1/cos(u)``,
+  ``acoth(u) -> atanh(1/u)``, ``stop_gradient(u) -> u``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from symdiff.backend.products import share_products
+from symdiff.backend.trees import (
+    ONE_TREE,
+    Tree,
+    common_factors,
+    constant_tree,
+    constants_first,
+    depth,
+    is_atom,
+    one_operation,
+)
+from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.vocabulary import FUNCTIONS
+from symdiff.numeric.evaluation import node_value
+
+#: Functions every target prints directly: the rows of the vocabulary without a ``code``
+#: rewrite, plus ``sqrt`` and ``pow`` (the general power).
+FUNCTION_NAMES = (
+    *(name for name, row in FUNCTIONS.items() if row.arity and not row.code),
+    "sqrt",
+    "pow",
+)
+#: Rows written as ``1/g(u)`` (``code="1/g"``) or ``g(1/u)`` (``code="g(1/)"``).
+RECIPROCAL_OF = {n: r.code[2:] for n, r in FUNCTIONS.items() if r.code.startswith("1/")}
+OF_RECIPROCAL = {n: r.code[:-4] for n, r in FUNCTIONS.items() if r.code.endswith("(1/)")}
+IDENTITY = frozenset(n for n, r in FUNCTIONS.items() if r.code == "identity")
+
+#: Deepest inline nesting before a subtree gets a statement of its own (keeps parsers happy).
+MAX_DEPTH = 12
+#: Most operands of one sum or product in a single statement.
+MAX_OPERANDS = 32
+#: Largest ``|n|`` of ``u**n`` or ``u**(n/2)`` written with multiplications instead of ``pow``.
+MAX_EXPANDED_POWER = 16
+
+
+@dataclass(frozen=True)
+class Program:
+    """Straight-line code: ``statements[k] = (k, tree)`` defines temporary ``k`` in order."""
+
+    arity: int
+    statements: tuple[tuple[int, Tree], ...]
+    outputs: tuple[Tree, ...]
+    output_symbols: tuple[frozenset[int], ...]  # argument indices each output depends on
+
+
+def expanded_exponent(exponent: Expr) -> Fraction | None:
+    """``n`` or ``n/2`` if ``u**exponent`` is written with products (and ``sqrt``), else None."""
+    if isinstance(exponent, Num) and not isinstance(exponent.value, float):
+        value = Fraction(exponent.value)
+        if value.denominator in (1, 2) and 0 < abs(value) <= MAX_EXPANDED_POWER:
+            return value
+    return None
+
+
+class _Lowering:
+    """The state of one lowering: statements emitted so far and each node's tree."""
+
+    def __init__(self, roots: Sequence[Expr], args: Sequence[Sym], recompute: bool) -> None:
+        self.roots = list(roots)
+        self.recompute = recompute
+        self.arg_index = {symbol: i for i, symbol in enumerate(args)}
+        self.statements: list[tuple[int, Tree]] = []
+        self.tree: dict[Expr, Tree] = {}
+        self.rest: dict[Expr, Expr] = {}  # c*u*v*... -> u*v*... (shared by every coefficient)
+        self.shared_products: dict[Expr, tuple[Expr, ...]] = {}  # see products.py
+        self.depths: dict[int, int] = {}  # id(tree of a node) -> its depth (trees stay alive)
+        self.counts: dict[Expr, int] = {}
+        self.powers: dict[tuple[Tree, Fraction], Tree] = {}  # (atom, exponent) -> temporary
+
+    def emit(self, tree: Tree) -> Tree:
+        """A new temporary holding ``tree``."""
+        index = len(self.statements)
+        self.statements.append((index, tree))
+        return ("temp", index)
+
+    def named(self, tree: Tree) -> Tree:
+        """``tree`` itself if it is an atom (may be repeated), else a temporary holding it."""
+        return tree if is_atom(tree) else self.emit(tree)
+
+    def children(self, node: Expr) -> tuple[Expr, ...]:
+        """Arguments in the lowered graph: ``c*u*v`` is ``c`` times the (shared) node ``u*v``.
+
+        Gradients are full of products that differ only in their coefficient (``-2*x*y`` and
+        ``2*x*y``); splitting the coefficient off computes the rest once.
+        """
+        override = self.shared_products.get(node)
+        if override is not None:
+            return override
+        rest = self.rest.get(node)
+        coefficient = isinstance(node, Mul) and isinstance(node.args[0], Num)
+        if rest is None and coefficient and len(node.args) > 2:
+            rest = self.rest[node] = Mul._raw(node.args[1:])
+        return node.args if rest is None else (node.args[0], rest)
+
+    def graph(self) -> list[Expr]:
+        """The lowered graph in postorder (children first, each node once), counting parents."""
+        products = [n for n in self._postorder() if isinstance(n, Mul) and n not in self.rest]
+        self.shared_products = share_products(products, self.children)
+        order = self._postorder()
+        for node in order:
+            for child in self.children(node):
+                self.counts[child] = self.counts.get(child, 0) + 1
+        for root in self.roots:
+            self.counts[root] = self.counts.get(root, 0) + 1
+        return order
+
+    def _postorder(self) -> list[Expr]:
+        order: list[Expr] = []
+        seen: set[Expr] = set()
+        stack = [(root, False) for root in reversed(self.roots)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                order.append(node)
+                continue
+            if node in seen:
+                continue
+            seen.add(node)
+            stack.append((node, True))
+            stack.extend((c, False) for c in reversed(self.children(node)) if c not in seen)
+        return order
+
+    def run(self) -> Program:
+        nodes = self.graph()
+        value: dict[Expr, float] = {}
+        symbolic = self._symbolic(nodes)
+        absorbed = self._absorbed_powers(nodes, symbolic)
+        for node in nodes:
+            if node in absorbed:
+                continue
+            if not isinstance(node, Sym) and all(a in value for a in node.args):
+                try:
+                    value[node] = node_value(node, [value[a] for a in node.args], {})
+                except (ArithmeticError, ValueError):
+                    pass  # undefined constant (log(-1)): computed at run time, gives nan
+                else:
+                    self.tree[node] = constant_tree(node.value if isinstance(node, Num) else
+                                                    value[node])  # fmt: skip
+                    continue
+            tree = self._lower(node)
+            shared = self.counts.get(node, 0) > 1 and not (self.recompute and one_operation(tree))
+            nesting = depth(tree, self.depths)
+            if not is_atom(tree) and (shared or nesting > MAX_DEPTH):
+                tree = self.emit(tree)
+                self._remember_power(node, tree)
+            self.tree[node] = tree
+            self.depths[id(tree)] = 0 if tree[0] == "temp" else nesting
+        outputs = tuple(self.tree[root] for root in self.roots)
+        dependencies = self._dependencies(nodes)
+        return Program(
+            len(self.arg_index), tuple(self.statements), outputs,
+            tuple(dependencies[root] for root in self.roots),
+        )  # fmt: skip
+
+    def _remember_power(self, node: Expr, temporary: Tree) -> None:
+        """A computed ``u**n`` (or ``u**(n/2)``) is reused by later powers of ``u``."""
+        if isinstance(node, Pow):
+            exponent = expanded_exponent(node.exp)
+            base = self.tree[node.base]
+            if exponent is not None and exponent > 0 and is_atom(base):
+                self.powers.setdefault((base, exponent), temporary)
+
+    def _dependencies(self, nodes: list[Expr]) -> dict[Expr, frozenset[int]]:
+        found: dict[Expr, frozenset[int]] = {}
+        for node in nodes:
+            if isinstance(node, Sym):
+                found[node] = frozenset({self.arg_index[node]})
+            else:
+                found[node] = frozenset().union(*(found[a] for a in self.children(node)))
+        return found
+
+    def _symbolic(self, nodes: list[Expr]) -> set[Expr]:
+        """The nodes that contain a symbol."""
+        found: set[Expr] = set()
+        for node in nodes:
+            if isinstance(node, Sym) or any(a in found for a in self.children(node)):
+                found.add(node)
+        return found
+
+    def _absorbed_powers(self, nodes: list[Expr], symbolic: set[Expr]) -> set[Expr]:
+        """Single-use integer powers inside products: written as factors, never computed alone."""
+        absorbed: set[Expr] = set()
+        roots = set(self.roots)
+        for node in nodes:
+            if isinstance(node, Mul):
+                for factor in self.children(node):
+                    if (
+                        isinstance(factor, Pow)
+                        and self.counts.get(factor) == 1
+                        and factor not in roots
+                        and expanded_exponent(factor.exp) is not None
+                        and factor in symbolic
+                    ):
+                        absorbed.add(factor)
+        return absorbed
+
+    def _lower(self, node: Expr) -> Tree:
+        match node:
+            case Sym():
+                return ("arg", self.arg_index[node])
+            case Add(terms):
+                return self._sum([self.tree[t] for t in terms])
+            case Mul():
+                return self._product(self.children(node))
+            case Pow(base, exponent):
+                if expanded_exponent(exponent) is None:
+                    return ("call", "pow", (self.tree[base], self.tree[exponent]))
+                return self._product((node,))
+            case Call(name, (u,)) if name in IDENTITY:
+                return self.tree[u]
+            case Call(name, args):
+                trees = tuple(self.tree[a] for a in args)
+                if name in RECIPROCAL_OF:
+                    return ("product", (), (("call", RECIPROCAL_OF[name], trees),))
+                if name in OF_RECIPROCAL:
+                    return ("call", OF_RECIPROCAL[name], (("product", (), trees),))
+                return ("call", name, trees)
+        raise TypeError(f"cannot lower {type(node).__name__}")
+
+    def _sum(self, trees: list[Tree]) -> Tree:
+        terms = [(True, t[1]) if t[0] == "neg" else (False, t) for t in trees]
+        factored = common_factors(terms)
+        if factored is not None:
+            numerators, denominators, rest = factored
+            inner = self._sum([("neg", t) if negative else t for negative, t in rest])
+            if inner[0] == "neg":
+                return ("neg", ("product", (*numerators, inner[1]), denominators))
+            return ("product", (*numerators, inner), denominators)
+        # a positive term first reads better (y - x rather than -x + y); constants go last
+        terms.sort(key=lambda term: (term[0], term[1][0] in ("const", "ratio")))
+        while len(terms) > MAX_OPERANDS:
+            head = self.emit(("sum", tuple(terms[:MAX_OPERANDS])))
+            terms = [(False, head), *terms[MAX_OPERANDS:]]
+        if terms[0][0]:
+            return ("neg", ("sum", tuple((not neg, t) for neg, t in terms)))
+        return ("sum", tuple(terms))
+
+    def _product(self, factors: Sequence[Expr]) -> Tree:
+        negative = False
+        numerators: list[Tree] = []
+        denominators: list[Tree] = []
+        for factor in factors:
+            exponent = expanded_exponent(factor.exp) if isinstance(factor, Pow) else None
+            if isinstance(factor, Num):
+                negative ^= factor.value < 0
+                if abs(factor.value) != 1:
+                    numerators.insert(0, constant_tree(abs(factor.value)))
+            elif exponent is None or factor in self.tree:
+                tree = self.tree[factor]
+                if tree[0] == "neg":
+                    negative, tree = not negative, tree[1]
+                if tree[0] == "product":  # an inline product (the rest of c*u*v): flatten it
+                    numerators.extend(tree[1])
+                    denominators.extend(tree[2])
+                elif tree != ONE_TREE:
+                    numerators.append(tree)
+            else:
+                assert isinstance(factor, Pow)  # only powers have an expanded exponent
+                base = self.tree[factor.base]
+                side = numerators if exponent > 0 else denominators
+                side.extend(self._power_factors(base, abs(exponent)))
+        numerators = constants_first(numerators)
+        numerators = self._chunked(numerators)
+        denominators = self._chunked(denominators)
+        if len(numerators) == 1 and not denominators:
+            tree = numerators[0]
+        else:
+            tree = ("product", tuple(numerators), tuple(denominators))
+        return ("neg", tree) if negative else tree
+
+    def _chunked(self, trees: list[Tree]) -> list[Tree]:
+        while len(trees) > MAX_OPERANDS:
+            trees = [self.emit(("product", tuple(trees[:MAX_OPERANDS]), ())),
+                     *trees[MAX_OPERANDS:]]  # fmt: skip
+        return trees
+
+    def _power_factors(self, base: Tree, exponent: Fraction) -> list[Tree]:
+        """Factors whose product is ``base**exponent`` (``exponent > 0``, integer or n/2)."""
+        if exponent == 1:
+            return [base]
+        if exponent == 2 and not is_atom(base):  # (u)**2: one pass over a temporary
+            return [("call", "square", (base,))]
+        base = self.named(base)
+        cached = self.powers.get((base, exponent))
+        if cached is not None:
+            return [cached]
+        if exponent.denominator == 2:
+            root = self.powers.get((base, Fraction(1, 2)), ("call", "sqrt", (base,)))
+            whole = int(exponent - Fraction(1, 2))
+            return [root, *self._integer_power(base, whole)] if whole else [root]
+        return self._integer_power(base, int(exponent))
+
+    def _integer_power(self, base: Tree, n: int) -> list[Tree]:
+        """Factors of ``base**n`` for an atom ``base``: squares go through (cached) temporaries."""
+        cached = self.powers.get((base, Fraction(n)))
+        if cached is not None:
+            return [cached]
+        if n == 1:
+            return [base]
+        if n == 2:  # squares are named: x**2, x**3, x**-2 and x**4 then share one x*x
+            inline = self.recompute and (base, Fraction(2)) not in self.powers
+            return [base, base] if inline else [self._power_temporary(base, 2)]
+        if n == 3:
+            return [self._power_temporary(base, 2), base]
+        half = self._power_temporary(base, n // 2)
+        return [half, half] + [base] * (n % 2)
+
+    def _power_temporary(self, base: Tree, n: int) -> Tree:
+        if n == 1:
+            return base
+        key = (base, Fraction(n))
+        if key not in self.powers:
+            factors = (base, base) if n == 2 else tuple(self._integer_power(base, n))
+            self.powers[key] = self.emit(("product", factors, ()))
+        return self.powers[key]
+
+
+def lower(roots: Sequence[Expr], args: Sequence[Sym], recompute: bool = False) -> Program:
+    """Straight-line code computing ``roots`` from ``args`` (every free symbol must be an arg).
+
+    With ``recompute``, a shared node that is one operation on atoms (``x*x``, ``x - y``) is
+    written out at each use instead of being stored: for whole arrays, a fresh allocation costs
+    more than one more pass (NumPy reuses the temporaries of an expression in place).
+    """
+    return _Lowering(roots, args, recompute).run()

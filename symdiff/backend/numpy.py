@@ -1,0 +1,96 @@
+"""The ``numpy`` target: vectorised with broadcasting, using only NumPy ufuncs and protocol
+functions, so the same function runs on any array implementing NumPy's protocols (dask, …).
+
+Dead temporaries are overwritten (``reuse_slots``), so memory stays a few arrays wide even for
+large gradients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from symdiff.backend.lower import FUNCTION_NAMES, Program
+from symdiff.backend.names import PYTHON_RESERVED, assign_names
+from symdiff.backend.python import function_name, module
+from symdiff.backend.render import Dialect
+from symdiff.backend.trees import Tree, temporaries_in
+
+FUNCTIONS = {name: f"np.{name}" for name in FUNCTION_NAMES} | {
+    "asin": "np.arcsin", "acos": "np.arccos", "atan": "np.arctan", "asinh": "np.arcsinh",
+    "acosh": "np.arccosh", "atanh": "np.arctanh", "erf": "_erf", "atan2": "np.arctan2",
+    "pow": "np.power",
+}  # fmt: skip
+
+DIALECT = Dialect(FUNCTIONS, infinity="np.inf", nan="np.nan", temporaries_first=True)
+
+#: NumPy has no erf; SciPy's is a NumPy ufunc.  Without SciPy, a (slower) object ufunc.
+ERF_HELPER = """
+try:
+    from scipy.special import erf as _erf
+except ImportError:  # a NumPy ufunc built from math.erf: slower, same values
+    import math
+
+    _erf_object = np.frompyfunc(math.erf, 1, 1)
+
+    def _erf(_u):
+        return _erf_object(_u).astype(np.float64)
+"""
+
+
+def source(program: Program, args: Sequence[str], name: str, single: bool) -> str:
+    """A module defining ``name(*args)`` over arrays (outputs broadcast to the common shape)."""
+    name = function_name(name)
+    params = assign_names(list(args), {*PYTHON_RESERVED, name})
+    slots = reuse_slots(program)
+
+    def leaf(tree: Tree) -> str:
+        return params[tree[1]] if tree[0] == "arg" else f"t{slots[tree[1]]}"
+
+    body = [
+        f"    t{slots[index]} = {DIALECT.expression(tree, leaf)}"
+        for index, tree in program.statements
+    ]
+    everything = frozenset(range(len(params)))
+    outputs = []
+    for tree, depends in zip(program.outputs, program.output_symbols, strict=True):
+        text = DIALECT.expression(tree, leaf)
+        outputs.append(text if depends == everything else f"np.broadcast_to({text}, _shape)")
+    if any("_shape)" in text for text in outputs):
+        shapes = ", ".join(f"np.shape({p})" for p in params)
+        body.append(f"    _shape = np.broadcast_shapes({shapes})")
+    helpers = ERF_HELPER if any("_erf(" in line for line in [*body, *outputs]) else ""
+    return module("import numpy as np\n" + helpers, name, params, body, outputs, single)
+
+
+def last_uses(program: Program) -> dict[int, int]:
+    """For each temporary, the index of the last statement reading it (outputs: past the end)."""
+    last: dict[int, int] = {}
+    for position, (_, tree) in enumerate(program.statements):
+        for index in temporaries_in(tree):
+            last[index] = position
+    for tree in program.outputs:
+        for index in temporaries_in(tree):
+            last[index] = len(program.statements)
+    return last
+
+
+def reuse_slots(program: Program) -> list[int]:
+    """A slot per temporary so that dead values are overwritten (bounded memory for arrays)."""
+    last = last_uses(program)
+    free: list[int] = []
+    slot_of: list[int] = []
+    slots = 0
+    for position, (index, tree) in enumerate(program.statements):
+        for read in sorted(set(temporaries_in(tree))):
+            if last[read] == position:
+                free.append(slot_of[read])
+        if free:
+            free.sort()
+            slot_of.append(free.pop(0))
+        else:
+            slot_of.append(slots)
+            slots += 1
+        assert len(slot_of) == index + 1
+        if index not in last:  # never read (cannot happen for lowered programs, but be safe)
+            free.append(slot_of[index])
+    return slot_of

@@ -1,0 +1,1 @@
+"""Symbolic differentiation: local partials, forward diff, reverse-sweep gradients."""

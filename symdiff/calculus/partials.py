@@ -1,0 +1,62 @@
+"""Local partial derivatives: ``d node / d argument`` for one node, as expressions.
+
+This is the one place where the derivative rules of every node kind are written: sums (1),
+products (the product of the other factors), powers (``v*u**(v-1)`` and ``u**v*log(u)``) and
+function calls (their rows of the vocabulary).  The forward sweep of ``diff``, the reverse
+sweep of ``gradient``, the step-by-step derivations and the numeric sweeps at a point all
+combine these same partials (by the chain rule, with adjoints, or with numbers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from symdiff.core.constructors import add, mul, power
+from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Pow
+from symdiff.core.vocabulary import call, partials
+
+
+def partial_factors(node: Expr, wanted: Sequence[bool]) -> list[tuple[Expr, ...] | None]:
+    """For each argument, the factors whose product is ``d node / d arg`` (None: not wanted).
+
+    Kept as factors so that a product with the argument's own derivative is built at once:
+    ``2*(x + 1)`` would otherwise be distributed before it meets ``dx``.  ``0**v`` has the
+    partial 0 in ``v`` (it is 0 wherever it is defined); unwanted positions are never built.
+    """
+    args = node.args
+    match node:
+        case Add():
+            return [() if w else None for w in wanted]
+        case Mul():
+            return [(*args[:i], *args[i + 1 :]) if w else None for i, w in enumerate(wanted)]
+        case Pow():
+            base, exponent = args
+            by_base = (exponent, power(base, add(exponent, -1))) if wanted[0] else None
+            if base is ZERO:
+                return [by_base, (ZERO,) if wanted[1] else None]
+            return [by_base, (node, call("log", base)) if wanted[1] else None]
+        case Call(name):
+            rows = partials(name)
+            return [(rule(*args),) if w else None for rule, w in zip(rows, wanted, strict=True)]
+    return []  # symbols and numbers have no arguments
+
+
+def local_partials(node: Expr, wanted: Sequence[bool]) -> list[Expr]:
+    """``d node / d node.args[i]`` for each ``i`` where ``wanted[i]``; ``ZERO`` elsewhere."""
+    factors = partial_factors(node, wanted)
+    return [ZERO if f is None else mul(*f) if f else ONE for f in factors]
+
+
+def chain_rule(node: Expr, dargs: Sequence[Expr]) -> Expr:
+    """``sum(d node / d arg_i * dargs[i])``: the derivative of ``node`` from its arguments'."""
+    wanted = [d is not ZERO for d in dargs]
+    if not any(wanted):
+        return ZERO
+    if isinstance(node, Pow) and all(wanted) and node.base is not ZERO:
+        # both partials of u**v share the factor u**v: u**v*(v'*log(u) + v*u'/u)
+        base, exponent = node.args
+        dbase, dexp = dargs
+        inner = add(mul(dexp, call("log", base)), mul(exponent, dbase, power(base, -1)))
+        return mul(node, inner)
+    factors = partial_factors(node, wanted)
+    return add(*(mul(*f, d) for f, d in zip(factors, dargs, strict=True) if f is not None))

@@ -1,0 +1,78 @@
+"""Writing results to standard output, where a reader that goes away is an ordinary event.
+
+Each result is flushed as it is written, so a failure shows up here, not at interpreter exit:
+
+- the reader closed the pipe (``symdiff - < file | head -1``): ``ReaderGone``; the command then
+  stops quietly with status 141, what a shell reports for a program killed by SIGPIPE (as
+  ``cat`` or ``yes`` would be), so ``set -o pipefail`` scripts still see that output was cut;
+- any other write failure (``/dev/full``, a closed standard output, an I/O error):
+  ``OutputFailed``; the command prints one line on stderr and exits with status 1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from typing import TextIO
+
+#: The exit status after a broken pipe: 128 + SIGPIPE (13), as the shell reports a killed writer.
+BROKEN_PIPE_STATUS = 141
+WRITE_FAILED_STATUS = 1
+
+
+class ReaderGone(Exception):
+    """Standard output is a pipe whose reader has gone."""
+
+
+class OutputFailed(Exception):
+    """Standard output could not be written; the message says why."""
+
+
+@contextlib.contextmanager
+def _stdout() -> Iterator[TextIO]:
+    """Standard output, with its write errors turned into ``ReaderGone`` / ``OutputFailed``."""
+    if sys.stdout is None:  # started with file descriptor 1 closed
+        raise OutputFailed("standard output is closed")
+    try:
+        yield sys.stdout
+    except BrokenPipeError:
+        raise ReaderGone from None
+    except (OSError, ValueError) as error:  # ValueError: the stream itself was closed
+        raise OutputFailed(getattr(error, "strerror", None) or str(error)) from None
+
+
+def write(text: str) -> None:
+    """Print ``text`` and a newline to standard output, and flush."""
+    with _stdout() as stream:
+        stream.write(text + "\n")
+        stream.flush()
+
+
+def flush() -> None:
+    """Flush what others (argparse's ``--help``) wrote; the same errors as ``write``."""
+    if sys.stdout is not None:
+        with _stdout() as stream:
+            stream.flush()
+
+
+def detach() -> None:
+    """Point file descriptor 1 at /dev/null, so that the interpreter's final flush of what is
+    still buffered cannot fail again (and print a traceback) after the error was reported."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def error(message: str) -> None:
+    """``symdiff: error: message`` on stderr."""
+    to_stderr(f"symdiff: error: {message}\n")
+
+
+def to_stderr(text: str) -> None:
+    """Write ``text`` to stderr; a stderr that cannot be written is ignored (nowhere to say so)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(text)
+        sys.stderr.flush()

@@ -1,0 +1,297 @@
+"""Canonicalising constructors: ``add``, ``mul``, ``power`` (and ``negate``, ``divide``).
+
+They canonicalise cheaply and locally: flatten, fold bounded exact constants, drop ``0``/``1``,
+collect like terms and factors, sort deterministically.  Anything costlier (expanding,
+factoring, identities) belongs to the simplifier.  Importing this module gives ``Expr`` its
+arithmetic operators (``HOOKS``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from symdiff.core import numbers
+from symdiff.core.hooks import register
+from symdiff.core.nodes import (
+    _MASK,
+    MINUS_ONE,
+    ONE,
+    ZERO,
+    Add,
+    Call,
+    Expr,
+    Mul,
+    Num,
+    Pow,
+    _mix,
+    ordered,
+)
+from symdiff.core.numbers import Number
+
+
+def _coerce_or_none(value: object) -> Expr | None:
+    if isinstance(value, Expr):
+        return value
+    if isinstance(value, int | float | Fraction):
+        return Num(value)
+    return None
+
+
+def as_expr(value: object) -> Expr:
+    """Coerce an ``int``, ``Fraction`` or ``float`` to ``Num``; expressions pass through."""
+    result = _coerce_or_none(value)
+    if result is None:
+        raise TypeError(
+            f"cannot use {type(value).__name__} {value!r} as an expression"
+            + (" (use symdiff.parse for strings)" if isinstance(value, str) else "")
+        )
+    return result
+
+
+def _split_coefficient(term: Expr) -> tuple[Number, Expr]:
+    """``3*x*y -> (3, x*y)``; a term without numeric coefficient has coefficient 1."""
+    if isinstance(term, Mul) and isinstance(term.args[0], Num):
+        rest = term.args[1:]
+        return term.args[0].value, rest[0] if len(rest) == 1 else Mul._raw(rest)
+    return 1, term
+
+
+def _scale(coefficient: Number, monomial: Expr) -> Expr:
+    if coefficient == 1:
+        return monomial
+    factors = monomial.args if isinstance(monomial, Mul) else (monomial,)
+    return Mul._raw((Num(coefficient), *factors))
+
+
+#: Sums and products at least this long grow in O(1) per new term (``_grow``).
+_GROW_FROM = 16
+
+
+#: The key index (monomials of a sum, bases of a product) of the last long sum or product
+#: grown, handed on to the next one when it grows again: a side table, so nodes stay immutable.
+_INDEX: WeakKeyDictionary[Expr, dict[Expr, None]] = WeakKeyDictionary()
+
+
+def _index_of(node: Add | Mul, key_of: Any) -> dict[Expr, None]:
+    """Take over the node's key index (building it if needed); the node keeps none."""
+    index = _INDEX.pop(node, None)
+    if index is None:
+        index = dict.fromkeys(key_of(a) for a in node.args if not isinstance(a, Num))
+    return index
+
+
+def _grow(node: Add | Mul, new: Expr, key_of: Any) -> Expr | None:
+    """``node`` combined with ``new`` (a term, a number, or a collection of the same kind) when
+    no key (monomial or base) of ``new`` is in ``node`` already; else None.
+
+    Building a long sum term by term (``s = s + t`` in a loop) would otherwise re-collect the
+    whole sum at every step, O(n**2); the grown node is pending (``nodes._Collection``): it
+    takes over its parent's index of keys and sorts its arguments only when they are read.
+    """
+    cls = type(node)
+    identity = cls.IDENTITY
+    old = node._constant
+    terms: tuple[Expr, ...]
+    if isinstance(new, Num):
+        other, terms = new.value, ()
+    elif isinstance(new, cls):
+        other = new._constant
+        terms = tuple(a for a in new.args if not isinstance(a, Num))
+    else:
+        other, terms = identity, (new,)
+    constant = numbers.normalize(old + other if cls is Add else old * other)
+    if cls is Mul and constant == 0:
+        return None  # the product is 0
+    if constant == identity:  # no numeric argument (0.0 and 1.0 are dropped, as in add, mul)
+        constant = identity
+    index = _index_of(node, key_of)
+    keys = [key_of(t) for t in terms]
+    if len(set(keys)) != len(keys) or any(k in index for k in keys):
+        _INDEX[node] = index
+        return None
+    digest = node._key[1] + sum(_mix(t._key[1]) for t in terms)
+    count = node._count + len(terms)
+    if old != identity:
+        digest -= _mix(Num(old)._key[1])
+        count -= 1
+    if constant != identity:
+        digest += _mix(Num(constant)._key[1])
+        count += 1
+    grown = cls._pending(digest & _MASK, count, constant, node, terms)
+    index.update(dict.fromkeys(keys))
+    _INDEX.setdefault(grown, index)
+    return grown
+
+
+def _larger(a: Expr, b: Expr, cls: type[Add] | type[Mul]) -> bool:
+    """Whether ``a`` is the longer of two operands of kind ``cls`` (the one to grow)."""
+    return isinstance(a, cls) and (not isinstance(b, cls) or a._count >= b._count)
+
+
+def _monomial(term: Expr) -> Expr:
+    return _split_coefficient(term)[1]
+
+
+def add(*terms: Any) -> Expr:
+    """Canonical sum: flatten, fold constants, collect like terms (``x + x -> 2*x``)."""
+    if len(terms) == 1:  # every expression is canonical already
+        return as_expr(terms[0])
+    if len(terms) == 2:
+        a, b = as_expr(terms[0]), as_expr(terms[1])
+        big, new = (a, b) if _larger(a, b, Add) else (b, a)
+        if isinstance(big, Add) and big._count >= _GROW_FROM:
+            grown = _grow(big, new, _monomial)
+            if grown is not None:  # never the truth value of an expression (see tracing)
+                return grown
+    constant: Number = 0
+    coefficients: dict[Expr, Number] = {}
+    stack = [as_expr(t) for t in reversed(terms)]
+    while stack:
+        term = stack.pop()
+        if isinstance(term, Num):
+            constant += term.value
+            continue
+        if isinstance(term, Add):
+            stack.extend(reversed(term.args))
+            continue
+        coefficient, monomial = _split_coefficient(term)
+        coefficients[monomial] = coefficients.get(monomial, 0) + coefficient
+    collected = [_scale(numbers.normalize(c), m) for m, c in coefficients.items() if c != 0]
+    constant = numbers.normalize(constant)
+    if constant != 0:
+        collected.append(Num(constant))
+    if not collected:
+        return Num(constant)
+    if len(collected) == 1:
+        return collected[0]
+    return Add._raw(ordered(collected))
+
+
+def _mul_once(factors: Iterable[Expr]) -> tuple[Number, list[Expr], bool]:
+    """One collection pass: coefficient, combined factors, and whether a re-pass is needed."""
+    coefficient: Number = 1
+    exponents: dict[Expr, list[Expr]] = {}
+    stack = list(factors)
+    while stack:
+        factor = stack.pop()
+        match factor:
+            case Num(value):
+                coefficient *= value
+                continue
+            case Mul():
+                stack.extend(factor.args)
+                continue
+            case Pow(base, exp):
+                exponents.setdefault(base, []).append(exp)
+            case _:
+                exponents.setdefault(factor, []).append(ONE)
+    combined: list[Expr] = []
+    again = False
+    for base, exps in exponents.items():
+        if len(exps) == 1:
+            combined.append(Pow._raw(base, exps[0]) if exps[0] is not ONE else base)
+            continue
+        result = power(base, add(*exps))
+        if isinstance(result, Num):
+            coefficient *= result.value
+        else:
+            # a Mul, or a power of another base, may now merge with the other factors
+            again = again or not (
+                result is base or (isinstance(result, Pow) and result.base is base)
+            )
+            combined.append(result)
+    return coefficient, combined, again
+
+
+def _base(factor: Expr) -> Expr:
+    return factor.base if isinstance(factor, Pow) else factor
+
+
+def mul(*factors: Any) -> Expr:
+    """Canonical product: flatten, fold constants, collect like factors (``x*x -> x**2``)."""
+    if len(factors) == 1:
+        return as_expr(factors[0])
+    if len(factors) == 2:
+        a, b = as_expr(factors[0]), as_expr(factors[1])
+        big, new = (a, b) if _larger(a, b, Mul) else (b, a)
+        if isinstance(big, Mul) and big._count >= _GROW_FROM:
+            grown = _grow(big, new, _base)
+            if grown is not None:
+                return grown
+    items = [as_expr(f) for f in factors]
+    for _ in range(8):  # re-collect when combining exposed new factors; converges fast
+        coefficient, combined, again = _mul_once(items)
+        if not again:
+            break
+        items = [Num(numbers.normalize(coefficient)), *combined]
+    coefficient = numbers.normalize(coefficient)
+    if coefficient == 0:
+        return Num(coefficient)
+    if not combined:
+        return Num(coefficient)
+    if len(combined) == 1:
+        (single,) = combined
+        if coefficient == 1:
+            return single
+        if isinstance(single, Add):  # distribute a number over a sum, as a reader would
+            return add(*(_scale_term(coefficient, t) for t in single.args))
+    body = ordered(combined)
+    if coefficient == 1:
+        return Mul._raw(body)
+    return Mul._raw((Num(coefficient), *body))
+
+
+def _scale_term(coefficient: Number, term: Expr) -> Expr:
+    own, monomial = (term.value, ONE) if isinstance(term, Num) else _split_coefficient(term)
+    product = numbers.normalize(coefficient * own)
+    if monomial is ONE:
+        return Num(product)
+    return ZERO if product == 0 else _scale(product, monomial)
+
+
+def negate(value: Any) -> Expr:
+    """``-value``."""
+    return mul(MINUS_ONE, value)
+
+
+def divide(numerator: Any, denominator: Any) -> Expr:
+    """``numerator / denominator``; exact constants divide exactly."""
+    numerator, denominator = as_expr(numerator), as_expr(denominator)
+    if isinstance(numerator, Num) and isinstance(denominator, Num):
+        return Num(numbers.divide(numerator.value, denominator.value))
+    return mul(numerator, power(denominator, MINUS_ONE))
+
+
+def power(base: Any, exp: Any) -> Expr:
+    """Canonical power: fold bounded constants, ``(u**a)**n -> u**(a*n)`` for integer ``n``,
+    ``(u*v)**n -> u**n * v**n`` for integer ``n``, ``exp(u)**v -> exp(u*v)``."""
+    return _power(as_expr(base), as_expr(exp))
+
+
+def _power(base: Expr, exp: Expr) -> Expr:
+    if isinstance(exp, Num):
+        e = exp.value
+        if e == 0:
+            return ONE
+        if e == 1:
+            return base
+        if isinstance(base, Num):
+            folded = numbers.power(base.value, e)
+            if folded is not None:
+                return Num(folded)
+        if isinstance(e, int):
+            if isinstance(base, Pow):
+                return power(base.base, mul(base.exp, exp))
+            if isinstance(base, Mul):
+                return mul(*(power(f, exp) for f in base.args))
+    if isinstance(base, Num) and base.value == 1:
+        return ONE
+    if isinstance(base, Call) and base.name == "exp":
+        return Call("exp", mul(base.args[0], exp))
+    return Pow._raw(base, exp)
+
+
+register(coerce=_coerce_or_none, add=add, mul=mul, power=power, divide=divide, negate=negate)

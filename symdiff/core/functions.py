@@ -1,0 +1,68 @@
+"""Constructors for every function of the vocabulary: ``sin(u)``, ``atan2(y, x)``, ``log(u, b)``.
+
+One constructor per row of ``FUNCTIONS``, made from the row (``Abs`` is ``abs``, which would
+shadow the builtin), plus the forms that are not rows: ``log(u, base)``, ``sqrt(u) = u**(1/2)``,
+and the constants ``PI`` and ``E``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from symdiff.core.constructors import divide, power
+from symdiff.core.nodes import HALF, ONE, Expr
+from symdiff.core.vocabulary import FUNCTIONS, call
+
+
+def _constructor(name: str) -> Callable[..., Expr]:
+    arity = FUNCTIONS[name].arity
+
+    def constructor(*args: Any) -> Expr:
+        return call(name, *args)
+
+    constructor.__name__ = constructor.__qualname__ = name
+    arguments = ", ".join("u" if arity == 1 else f"u{i}" for i in range(arity))
+    constructor.__doc__ = f"``{name}({arguments})`` as an expression."
+    return constructor
+
+
+#: The constructor of each row, by the name it is exported under.
+CONSTRUCTORS: dict[str, Callable[..., Expr]] = {
+    ("Abs" if name == "abs" else name): _constructor(name)
+    for name, row in FUNCTIONS.items()
+    if row.arity and name != "log"
+}
+globals().update(CONSTRUCTORS)
+
+
+def log(u: Any, base: Any = None) -> Expr:
+    """Natural logarithm, or ``log(u, base) = log(u)/log(base)``."""
+    if base is None:
+        return call("log", u)
+    return divide(call("log", u), call("log", base))
+
+
+def sqrt(u: Any) -> Expr:
+    """``sqrt(u)``, represented as ``u**(1/2)`` (printed as ``sqrt(u)``)."""
+    return power(u, HALF)
+
+
+PI: Expr = call("pi")
+E: Expr = call("exp", ONE)
+detach = CONSTRUCTORS["stop_gradient"]
+
+#: Names that are not table rows but constructors: ``log(x, b)`` and ``sqrt(x) = x**(1/2)``,
+#: with the argument counts they accept.
+SPECIAL_FORMS: dict[str, tuple[Callable[..., Expr], str]] = {
+    "log": (log, "1 or 2 arguments"),
+    "ln": (log, "1 or 2 arguments"),
+    "sqrt": (sqrt, "1 argument"),
+}
+
+__all__ = ["CONSTRUCTORS", "PI", "SPECIAL_FORMS", "E", "detach", "log", "sqrt", *CONSTRUCTORS]
+
+
+def __getattr__(name: str) -> Callable[..., Expr]:
+    """For type checkers: the constructors above are made from the table at import."""
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,105 @@
+"""Iterative walks over expression DAGs: each node visited once, no recursion limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+from symdiff.core.constructors import as_expr
+from symdiff.core.nodes import Expr, Sym
+
+T = TypeVar("T")
+
+
+def postorder(*roots: Expr) -> list[Expr]:
+    """All nodes reachable from ``roots``, children before parents, each node once."""
+    out: list[Expr] = []
+    seen: set[int] = set()
+    stack: list[tuple[Expr, bool]] = [(root, False) for root in reversed(roots)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            out.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        stack.extend((a, False) for a in reversed(node.args) if id(a) not in seen)
+    return out
+
+
+def fold(
+    root: Expr,
+    visit: Callable[[Expr, list[T]], T],
+    memo: dict[Expr, T] | None = None,
+) -> T:
+    """``memo[node] = visit(node, [memo[a] for a in node.args])`` over the DAG, bottom-up."""
+    memo = {} if memo is None else memo
+    for node in postorder(root):
+        if node not in memo:
+            memo[node] = visit(node, [memo[a] for a in node.args])
+    return memo[root]
+
+
+def fold_once(root: Expr, visit: Callable[[Expr, list[T]], T]) -> T:
+    """``fold`` that forgets each result after its last parent used it (O(width) memory).
+
+    Use it when results are big (printed text) and only the root's is wanted.
+    """
+    order = postorder(root)
+    uses_left: dict[Expr, int] = {}
+    for node in order:
+        for arg in node.args:
+            uses_left[arg] = uses_left.get(arg, 0) + 1
+    memo: dict[Expr, T] = {}
+    for node in order:
+        args = [memo[a] for a in node.args]
+        for arg in node.args:
+            uses_left[arg] -= 1
+            if not uses_left[arg]:
+                del memo[arg]
+        memo[node] = visit(node, args)
+    return memo[root]
+
+
+def substitute(root: Expr, mapping: Mapping[Any, Any]) -> Expr:
+    """Replace subexpressions (symbols given by name or node) and re-canonicalise."""
+    replace: dict[Expr, Expr] = {}
+    for key, value in mapping.items():
+        replace[Sym(key) if isinstance(key, str) else as_expr(key)] = as_expr(value)
+
+    def visit(node: Expr, args: list[Expr]) -> Expr:
+        if node in replace:
+            return replace[node]
+        if all(a is b for a, b in zip(args, node.args, strict=True)):
+            return node
+        return node.rebuild(args)
+
+    return fold(root, visit)
+
+
+def free_symbols(*roots: Expr) -> tuple[Sym, ...]:
+    """The symbols occurring in ``roots``, sorted by name."""
+    found = {node for node in postorder(*roots) if isinstance(node, Sym)}
+    return tuple(sorted(found, key=lambda s: s.name))
+
+
+def dag_size(*roots: Expr) -> int:
+    """Number of distinct nodes (the size of the shared DAG)."""
+    return len(postorder(*roots))
+
+
+def tree_size(root: Expr) -> int:
+    """Number of nodes of the expression written out as a tree (may be astronomically big)."""
+    return fold(root, lambda node, sizes: 1 + sum(sizes))
+
+
+def depends_on(roots: Iterable[Expr], variables: Iterable[Sym]) -> set[Expr]:
+    """The nodes under ``roots`` that contain any of ``variables``."""
+    wanted = set(variables)
+    result: set[Expr] = set()
+    for node in postorder(*roots):
+        if node in wanted or any(a in result for a in node.args):
+            result.add(node)
+    return result

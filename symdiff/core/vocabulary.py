@@ -1,0 +1,162 @@
+"""The function vocabulary: ONE table, one row per function.
+
+A row says everything symdiff knows about a function: its arity, its value on floats, its exact
+values, its partial derivatives (symbolic, in terms of its arguments), the textbook rule that
+differentiates it, its LaTeX macro and how generated code computes it.  Parsing, printing,
+evaluation, differentiation (symbolic and at a point), step-by-step derivations and code
+generation all read this table, so a new function is one row (plus its tests).
+
+``call(name, *args)`` is the smart constructor of ``Call`` nodes.  It folds only what is exact
+and obvious (``sin(0) -> 0``, ``exp(0) -> 1``, ``abs(-3) -> 3``) or a function of float
+constants; identities such as ``exp(log(u)) -> u`` are the simplifier's job.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from symdiff.core.constructors import as_expr, power
+from symdiff.core.hooks import register
+from symdiff.core.nodes import HALF, ZERO, Call, Expr, Num
+from symdiff.core.numbers import Number
+
+Partial = Callable[..., Expr]
+
+
+class Function(NamedTuple):
+    """A row of the vocabulary.
+
+    ``partials[i](*args)`` is ``d f(*args) / d args[i]``.  ``code`` says how generated code
+    computes the function: ``""`` by the target library's function of the same name,
+    ``"1/cos"`` as the reciprocal of another row, ``"atanh(1/)"`` as another row of the
+    reciprocal argument, ``"identity"`` as its argument.
+    """
+
+    arity: int
+    evaluate: Callable[..., float]
+    partials: tuple[Partial, ...]
+    family: str
+    latex: str = ""
+    code: str = ""
+    exact: tuple[tuple[Number, Number], ...] = ()
+
+
+def _sign(x: float) -> float:
+    return float((x > 0) - (x < 0))
+
+
+def _acot(x: float) -> float:
+    return math.pi / 2 if x == 0 else math.atan(1 / x)
+
+
+def _sqrt(u: Expr) -> Expr:
+    return power(u, HALF)
+
+
+TRIG, INV_TRIG = "trigonometric", "inverse trigonometric"
+HYP, INV_HYP = "hyperbolic", "inverse hyperbolic"
+
+# fmt: off
+FUNCTIONS: dict[str, Function] = {
+    # name: Function(arity, value on floats, (partials,), family, LaTeX, code, exact values)
+    "sin": Function(1, math.sin, (lambda u: call("cos", u),), TRIG, r"\sin", exact=((0, 0),)),
+    "cos": Function(1, math.cos, (lambda u: -call("sin", u),), TRIG, r"\cos", exact=((0, 1),)),
+    "tan": Function(1, math.tan, (lambda u: call("tan", u) ** 2 + 1,), TRIG, r"\tan",
+                    exact=((0, 0),)),
+    "sec": Function(1, lambda x: 1 / math.cos(x), (lambda u: call("sec", u) * call("tan", u),),
+                    TRIG, r"\sec", code="1/cos"),
+    "csc": Function(1, lambda x: 1 / math.sin(x), (lambda u: -call("csc", u) * call("cot", u),),
+                    TRIG, r"\csc", code="1/sin"),
+    "cot": Function(1, lambda x: 1 / math.tan(x), (lambda u: -(call("cot", u) ** 2) - 1,), TRIG,
+                    r"\cot", code="1/tan"),
+    "asin": Function(1, math.asin, (lambda u: 1 / _sqrt(1 - u**2),), INV_TRIG, r"\arcsin",
+                     exact=((0, 0),)),
+    "acos": Function(1, math.acos, (lambda u: -1 / _sqrt(1 - u**2),), INV_TRIG, r"\arccos",
+                     exact=((1, 0),)),
+    "atan": Function(1, math.atan, (lambda u: 1 / (u**2 + 1),), INV_TRIG, r"\arctan",
+                     exact=((0, 0),)),
+    "acot": Function(1, _acot, (lambda u: -1 / (u**2 + 1),), INV_TRIG, code="atan(1/)"),
+    "asec": Function(1, lambda x: math.acos(1 / x),
+                     (lambda u: 1 / (u**2 * _sqrt(1 - 1 / u**2)),), INV_TRIG, code="acos(1/)"),
+    "acsc": Function(1, lambda x: math.asin(1 / x),
+                     (lambda u: -1 / (u**2 * _sqrt(1 - 1 / u**2)),), INV_TRIG, code="asin(1/)"),
+    "sinh": Function(1, math.sinh, (lambda u: call("cosh", u),), HYP, r"\sinh", exact=((0, 0),)),
+    "cosh": Function(1, math.cosh, (lambda u: call("sinh", u),), HYP, r"\cosh", exact=((0, 1),)),
+    "tanh": Function(1, math.tanh, (lambda u: 1 - call("tanh", u) ** 2,), HYP, r"\tanh",
+                     exact=((0, 0),)),
+    "sech": Function(1, lambda x: 1 / math.cosh(x),
+                     (lambda u: -call("sech", u) * call("tanh", u),), HYP, code="1/cosh",
+                     exact=((0, 1),)),
+    "csch": Function(1, lambda x: 1 / math.sinh(x),
+                     (lambda u: -call("csch", u) * call("coth", u),), HYP, code="1/sinh"),
+    "coth": Function(1, lambda x: 1 / math.tanh(x), (lambda u: 1 - call("coth", u) ** 2,), HYP,
+                     r"\coth", code="1/tanh"),
+    "asinh": Function(1, math.asinh, (lambda u: 1 / _sqrt(u**2 + 1),), INV_HYP,
+                      exact=((0, 0),)),
+    "acosh": Function(1, math.acosh, (lambda u: 1 / (_sqrt(u - 1) * _sqrt(u + 1)),), INV_HYP,
+                      exact=((1, 0),)),
+    "atanh": Function(1, math.atanh, (lambda u: 1 / (1 - u**2),), INV_HYP, exact=((0, 0),)),
+    "acoth": Function(1, lambda x: math.atanh(1 / x), (lambda u: 1 / (1 - u**2),), INV_HYP,
+                      code="atanh(1/)"),
+    "exp": Function(1, math.exp, (lambda u: call("exp", u),), "exponential", exact=((0, 1),)),
+    "log": Function(1, math.log, (lambda u: 1 / u,), "logarithm", r"\log", exact=((1, 0),)),
+    "log1p": Function(1, math.log1p, (lambda u: 1 / (u + 1),), "logarithm", exact=((0, 0),)),
+    "expm1": Function(1, math.expm1, (lambda u: call("exp", u),), "exponential",
+                      exact=((0, 0),)),
+    "abs": Function(1, abs, (lambda u: call("sign", u),), "absolute value"),
+    "sign": Function(1, _sign, (lambda u: ZERO,), "sign"),
+    "erf": Function(1, math.erf, (lambda u: 2 / _sqrt(call("pi")) * call("exp", -(u**2)),),
+                    "error function", exact=((0, 0),)),
+    "atan2": Function(2, math.atan2, (lambda y, x: x / (x**2 + y**2),
+                                      lambda y, x: -y / (x**2 + y**2)), INV_TRIG),
+    "stop_gradient": Function(1, lambda x: x, (lambda u: ZERO,), "stop gradient",
+                              code="identity"),
+    "pi": Function(0, lambda: math.pi, (), "constant"),
+}
+# fmt: on
+
+#: Names the parser accepts besides the table's own (``ln(x)`` is ``log(x)``).
+ALIASES: dict[str, str] = {"ln": "log", "detach": "stop_gradient", "arctan": "atan"}
+
+
+def call(name: str, *args: Any) -> Expr:
+    """Canonical function application; raises ``ValueError`` for unknown names or arity."""
+    name = ALIASES.get(name, name)
+    spec = FUNCTIONS.get(name)
+    if spec is None:
+        raise ValueError(f"unknown function {name!r}")
+    if len(args) != spec.arity:
+        raise ValueError(
+            f"{name} takes {spec.arity} argument{'s' * (spec.arity != 1)}, got {len(args)}"
+        )
+    nodes = tuple(as_expr(a) for a in args)
+    if nodes and all(isinstance(a, Num) for a in nodes):
+        values = tuple(a.value for a in nodes if isinstance(a, Num))
+        for at, value in spec.exact:
+            if len(values) == 1 and values[0] == at:
+                return Num(value)
+        if name == "abs" and not isinstance(values[0], float):
+            return Num(-values[0] if values[0] < 0 else values[0])
+        if name == "sign":
+            return Num((values[0] > 0) - (values[0] < 0))
+        if any(isinstance(v, float) for v in values):
+            try:
+                return Num(spec.evaluate(*(float(v) for v in values)))
+            except (ValueError, ZeroDivisionError, OverflowError):
+                pass  # outside the real domain: stays symbolic, evaluation will say why
+    if name == "abs" and isinstance(nodes[0], Call) and nodes[0].name == "abs":
+        return nodes[0]
+    return Call._raw(name, nodes)
+
+
+def partials(name: str) -> tuple[Partial, ...]:
+    """The partial derivatives of the row ``name``, with a precise error for unknown names."""
+    try:
+        return FUNCTIONS[name].partials
+    except KeyError:
+        raise NotImplementedError(f"no derivative rule for function {name!r}") from None
+
+
+register(call=call)

@@ -1,0 +1,1 @@
+"""Reading and writing expressions: parser, text, LaTeX, JSON, tree view, CSE."""

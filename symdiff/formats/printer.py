@@ -1,0 +1,100 @@
+"""One walk for every printed form: ``render(expr, writers)`` with a table of writers per format.
+
+The text and LaTeX printers differ only in their writers (``TEXT`` in ``symdiff.formats.text``,
+``LATEX`` in ``symdiff.formats.latex``); the order in which readers see factors and terms is
+also theirs in common, and lives here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Generic, NamedTuple, Protocol, TypeVar
+
+from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.numbers import Number
+from symdiff.core.traverse import fold_once
+
+E_NODE = Call._raw("exp", (Num(1),))
+
+P = TypeVar("P")
+
+
+class Printed(Protocol):
+    """Any printed piece (text or LaTeX): what display order needs of it."""
+
+    @property
+    def text(self) -> str: ...
+
+
+class Writers(NamedTuple, Generic[P]):
+    """How one format writes each node kind, given the pieces of the node's arguments."""
+
+    number: Callable[[Number], P]
+    symbol: Callable[[str], P]
+    call: Callable[[Call, list[P]], P]
+    power: Callable[[Pow, P, P], P]
+    product: Callable[[Mul, list[P]], P]
+    sum: Callable[[Add, list[P]], P]
+
+
+def render(expr: Expr, writers: Writers[P]) -> P:
+    """The piece of ``expr``, written bottom-up over the DAG (each shared node once)."""
+
+    def visit(node: Expr, pieces: list[P]) -> P:
+        match node:
+            case Num(value):
+                return writers.number(value)
+            case Sym(name):
+                return writers.symbol(name)
+            case Call():
+                return writers.call(node, pieces)
+            case Pow():
+                return writers.power(node, pieces[0], pieces[1])
+            case Mul():
+                return writers.product(node, pieces)
+            case Add():
+                return writers.sum(node, pieces)
+        raise TypeError(f"cannot print {type(node).__name__}")
+
+    return fold_once(expr, visit)
+
+
+def factor_order(node: Expr, piece: Printed) -> tuple[int, str]:
+    """Display order of a factor: constants, then symbols, then calls and powers, then the rest."""
+    base = node.base if isinstance(node, Pow) else node
+    if (isinstance(base, Call) and base.name == "pi") or node is E_NODE:
+        return -1, piece.text  # constants first: pi*x, E*x
+    group = 0 if isinstance(base, Sym) else 1 if isinstance(base, Call | Pow) else 2
+    return group, piece.text
+
+
+def degree(term: Expr) -> float:
+    """Total degree of a term in its symbols (0 for anything not a monomial)."""
+    factors = term.args if isinstance(term, Mul) else (term,)
+    total: float = 0
+    for factor in factors:
+        if isinstance(factor, Sym):
+            total += 1
+        elif isinstance(factor, Pow) and isinstance(factor.base, Sym):
+            total += float(factor.exp.value) if isinstance(factor.exp, Num) else 0
+    return total
+
+
+def sum_text(terms: tuple[Expr, ...], pieces: list) -> str:
+    """Terms in reading order (higher degree first, constants last) joined with ``+``/``-``.
+
+    ``pieces`` have ``negative``, ``body`` and ``text``; the LaTeX printer shares this.
+    """
+    order = sorted(
+        zip(terms, pieces, strict=True),
+        key=lambda item: (
+            isinstance(item[0], Num),
+            -degree(item[0]),
+            item[1].body,
+            item[1].negative,
+        ),
+    )
+    text = order[0][1].text
+    for _, piece in order[1:]:
+        text += (" - " if piece.negative else " + ") + piece.body
+    return text

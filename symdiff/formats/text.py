@@ -1,0 +1,149 @@
+"""Text forms of expressions: ``to_str`` (Python/SymPy syntax, minimal parentheses) and
+``to_repr`` (unambiguous constructor form).
+
+``parse(to_str(e)) is e`` for every expression whose symbols are not named ``e``, ``E`` or ``pi``.
+Display order (``2*x*y``, ``x**2 + 1``) is chosen here; the canonical order of ``.args`` is a
+deterministic digest order that readers need not see.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import NamedTuple
+
+from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.numbers import int_text
+from symdiff.core.traverse import fold_once
+from symdiff.formats.printer import E_NODE, Writers, factor_order, render, sum_text
+
+# precedence levels, loosest first
+ADD, MUL, NEG, POW, ATOM = 10, 20, 25, 30, 40
+
+
+class Piece(NamedTuple):
+    """A printed subexpression: its sign, its text without the sign, and its precedence."""
+
+    negative: bool
+    body: str
+    prec: int
+    inverse: Piece | None = None  # for ``b**(-k)``: the piece of ``b**k``, used in fractions
+
+    @property
+    def text(self) -> str:
+        return "-" + self.body if self.negative else self.body
+
+
+def _number(value: int | Fraction | float) -> Piece:
+    negative = value < 0
+    magnitude = -value if negative else value
+    if isinstance(magnitude, Fraction):
+        return Piece(negative, f"{int_text(magnitude.numerator)}/{magnitude.denominator}", MUL)
+    if isinstance(magnitude, float):
+        return Piece(negative, repr(magnitude), ATOM)
+    return Piece(negative, int_text(magnitude), ATOM)
+
+
+def _wrap(piece: Piece, above: int) -> str:
+    """The piece's full text, parenthesised unless it binds tighter than ``above``."""
+    return piece.text if piece.prec > above and not piece.negative else f"({piece.text})"
+
+
+def _is_negative_number(node: Expr) -> bool:
+    return isinstance(node, Num) and node.value < 0
+
+
+def _power(node: Pow, base: Piece, exp: Piece) -> Piece:
+    e = node.exp
+    if isinstance(e, Num) and type(e.value) is Fraction and abs(e.value) == Fraction(1, 2):
+        root = Piece(False, f"sqrt({base.text})", ATOM)
+        return root if e.value > 0 else Piece(False, f"1/{root.body}", MUL, root)
+    if _is_negative_number(e):
+        inverse = _denominator_part(node, base)
+        return Piece(False, f"1/{_wrap(inverse, MUL)}", MUL, inverse)
+    return Piece(False, f"{_wrap(base, POW)}**{_wrap(exp, POW)}", POW)
+
+
+def _denominator_part(node: Pow, base: Piece) -> Piece:
+    """The factor ``b**k`` printed for a denominator entry ``b**(-k)``."""
+    k = -node.exp.value  # type: ignore[attr-defined]
+    if type(k) is Fraction and k == Fraction(1, 2):
+        return Piece(False, f"sqrt({base.text})", ATOM)
+    if k == 1 and type(k) is int:
+        return base
+    return Piece(False, f"{_wrap(base, POW)}**{_wrap(_number(k), POW)}", POW)
+
+
+def _product(node: Mul, pieces: list[Piece]) -> Piece:
+    numerator: list[tuple[tuple[int, str], str]] = []
+    denominator: list[tuple[tuple[int, str], Piece]] = []
+    negative, coefficient = False, None
+    for factor, piece in zip(node.args, pieces, strict=True):
+        if isinstance(factor, Num):
+            negative = factor.value < 0
+            coefficient = -factor.value if negative else factor.value
+        elif isinstance(factor, Pow) and _is_negative_number(factor.exp):
+            part = piece.inverse
+            assert part is not None
+            denominator.append((factor_order(factor.base, part), part))
+        else:
+            numerator.append((factor_order(factor, piece), _wrap(piece, MUL - 1)))
+    numerator.sort()
+    denominator.sort(key=lambda item: item[0])
+    top = [text for _, text in numerator]
+    bottom = [piece for _, piece in denominator]
+    if isinstance(coefficient, Fraction):
+        bottom.insert(0, Piece(False, str(coefficient.denominator), ATOM))
+        coefficient = coefficient.numerator
+    if (coefficient is not None and coefficient != 1) or isinstance(coefficient, float):
+        top.insert(0, _number(coefficient).body)
+    text = "*".join(top) or "1"
+    if bottom:
+        if len(bottom) == 1:
+            text += "/" + _wrap(bottom[0], MUL)
+        else:
+            text += "/(" + "*".join(_wrap(p, MUL - 1) for p in bottom) + ")"
+    return Piece(negative, text, MUL)
+
+
+def _sum(node: Add, pieces: list[Piece]) -> Piece:
+    return Piece(False, sum_text(node.args, pieces), ADD)
+
+
+def _call(node: Call, pieces: list[Piece]) -> Piece:
+    if node.name == "pi":
+        return Piece(False, "pi", ATOM)
+    if node is E_NODE:
+        return Piece(False, "E", ATOM)
+    return Piece(False, f"{node.name}({', '.join(p.text for p in pieces)})", ATOM)
+
+
+#: The text format's writer of each node kind (the walk is ``symdiff.formats.printer``'s).
+TEXT: Writers[Piece] = Writers(
+    number=_number,
+    symbol=lambda name: Piece(False, name, ATOM),
+    call=_call,
+    power=_power,
+    product=_product,
+    sum=_sum,
+)
+
+
+def to_str(expr: Expr) -> str:
+    """Python/SymPy syntax with minimal parentheses: ``2*x*y``, ``x**2 + 1``, ``-x/(y + 1)``."""
+    return render(expr, TEXT).text
+
+
+def to_repr(expr: Expr) -> str:
+    """Unambiguous constructor form, e.g. ``Add(Num(1), Pow(Sym('x'), Num(2)))``."""
+
+    def visit(node: Expr, texts: list[str]) -> str:
+        match node:
+            case Num(value):
+                return f"Num({int_text(value) if isinstance(value, int) else repr(value)})"
+            case Sym(name):
+                return f"Sym({name!r})"
+            case Call(name):
+                return f"Call({', '.join([repr(name), *texts])})"
+        return f"{type(node).__name__}({', '.join(texts)})"
+
+    return fold_once(expr, visit)

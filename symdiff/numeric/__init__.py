@@ -1,0 +1,1 @@
+"""Numbers at a point: evaluation, forward/reverse AD, finite differences, traces."""

@@ -1,0 +1,1 @@
+"""The simplifier: patterns, named rewrite rules, cost, algebra, the engine."""

@@ -1,0 +1,161 @@
+"""The simplifier: a bottom-up, memoised fold over the DAG that rewrites with the rule table.
+
+At each node (children already simplified) every applicable rule proposes candidates; each
+candidate is itself simplified (up to a small nesting depth) and the cheapest one is kept if it
+is strictly cheaper than the node in ``(operations, tree size)``.  This repeats at the node until
+nothing improves, and whole passes repeat until a fixpoint.  A step budget proportional to the
+size of the input bounds the work, so simplification is polynomial even on adversarial input;
+every walk is iterative, so 10,000-deep expressions are fine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from symdiff.core.errors import SymdiffError
+from symdiff.core.nodes import Expr
+from symdiff.core.traverse import dag_size, postorder
+from symdiff.rewrite.cost import CostModel, postorder_missing
+from symdiff.rewrite.rules import Facts, rules_for
+
+MAX_PASSES = 6
+MAX_ROUNDS_PER_NODE = 8
+MAX_NESTING = 1
+PRUNE_FACTOR, PRUNE_SLACK = 2, 6
+STEPS_PER_NODE = 60
+MIN_STEPS = 5000
+
+
+class Simplifier:
+    """One simplification run: the memo (node -> simplest form), costs, facts and budget."""
+
+    def __init__(self, facts: Facts, budget: int) -> None:
+        self.facts = facts
+        self.budget = budget
+        self.steps = 0
+        self.cost = CostModel()
+        self.memo: dict[Expr, Expr] = {}
+        self.level: dict[Expr, int] = {}  # the nesting depth at which a form was settled
+        self.proposals: dict[Expr, list[Expr]] = {}
+        self.origin: dict[Expr, str] = {}  # candidate -> name of the rule that proposed it
+        self.used: list[str] = []  # names of the rules whose rewrites were kept at the top level
+
+    def run(self, root: Expr, depth: int = 0) -> Expr:
+        """The simplest form of ``root`` found; visits only nodes not simplified before."""
+        memo = self.memo
+        for node in postorder_missing(root, memo):
+            args = [memo[a] for a in node.args]
+            if all(x is y for x, y in zip(args, node.args, strict=True)):
+                memo[node] = self.rewrite(node, depth)
+                continue
+            rebuilt = node.rebuild(args)
+            if rebuilt in memo:
+                memo[node] = memo[rebuilt]
+            elif depth < MAX_NESTING:  # canonicalising may create new, unvisited children
+                memo[node] = self.run(rebuilt, depth + 1)
+            else:
+                memo[node] = self.rewrite(rebuilt, depth)
+        memo[root] = self._settle(memo[root], depth)
+        return memo[root]
+
+    def finish(self, root: Expr) -> Expr:
+        """Rewrite, at the top depth, every node of ``root`` that was only settled inside a
+        nested candidate run (cheaper than settling every intermediate form)."""
+        done: dict[Expr, Expr] = {}
+        for node in postorder(root):
+            args = [done[a] for a in node.args]
+            current = node if args == list(node.args) else node.rebuild(args)
+            if self.level.get(current, MAX_NESTING + 1) > 0 and self.steps < self.budget:
+                current = self.rewrite(current, 0)
+            done[node] = current
+        return done[root]
+
+    def _settle(self, node: Expr, depth: int) -> Expr:
+        """``node`` rewritten at ``depth`` unless that (or a shallower, more thorough) rewrite
+        happened already: a form found inside a nested candidate run is not final."""
+        if self.level.get(node, MAX_NESTING + 1) <= depth or self.steps >= self.budget:
+            return node
+        return self.rewrite(node, depth)
+
+    def rewrite(self, node: Expr, depth: int) -> Expr:
+        """Apply the best strictly-cheaper rewrite at ``node`` until none is left."""
+        current, current_cost = node, self.cost(node)
+        settled = True
+        for _ in range(MAX_ROUNDS_PER_NODE):
+            best, best_cost, best_rule = None, current_cost, ""
+            for proposal in self._candidates(current):
+                if self.cost(proposal)[0] > PRUNE_FACTOR * current_cost[0] + PRUNE_SLACK:
+                    continue  # far costlier: not worth simplifying further
+                candidate = self.run(proposal, depth + 1) if depth < MAX_NESTING else proposal
+                candidate_cost = self.cost(candidate)
+                if candidate_cost < best_cost:
+                    best, best_cost = candidate, candidate_cost
+                    best_rule = self.origin.get(proposal, "")
+            if best is None:
+                break
+            if depth == 0 and best_rule:
+                self.used.append(best_rule)
+            current, current_cost = best, best_cost
+            settled = depth < MAX_NESTING
+        if settled and self.steps < self.budget:
+            self.memo.setdefault(current, current)
+            self.level[current] = min(self.level.get(current, depth), depth)
+        return current
+
+    def _candidates(self, node: Expr) -> Iterable[Expr]:
+        """Every rule's proposals for ``node``, computed once per node and run."""
+        proposals = self.proposals.get(node)
+        if proposals is None:
+            proposals = []
+            for rule in rules_for(node):
+                if self.steps >= self.budget:
+                    return proposals
+                self.steps += 1
+                try:
+                    for candidate in rule.candidates(node, self.facts):
+                        if candidate is not node:
+                            proposals.append(candidate)
+                            self.origin.setdefault(candidate, rule.name)
+                except (SymdiffError, ArithmeticError, ValueError):
+                    continue  # a rewrite that would divide by zero or overflow is no candidate
+            self.proposals[node] = proposals
+        return proposals
+
+
+def _run(expr: Expr, assume_positive: Iterable[str], budget: int | None) -> tuple[Expr, Simplifier]:
+    if isinstance(assume_positive, str):
+        assume_positive = assume_positive.replace(",", " ").split()
+    facts = Facts(frozenset(assume_positive))
+    steps = budget if budget is not None else STEPS_PER_NODE * dag_size(expr) + MIN_STEPS
+    engine = Simplifier(facts, steps)
+    current = expr
+    for _ in range(MAX_PASSES):
+        result = engine.finish(engine.run(current))
+        if result is current:
+            break
+        current = result
+    return (current if engine.cost(current) <= engine.cost(expr) else expr), engine
+
+
+def simplify(expr: Expr, *, assume_positive: Iterable[str] = (), budget: int | None = None) -> Expr:
+    """A smaller equivalent of ``expr`` (never costlier; sound on the real domain).
+
+    ``assume_positive=("x", "y")`` (or ``"x y"``) also allows rewrites valid only for positive
+    symbols, e.g. ``sqrt(x**2) -> x`` and ``log(x*y) -> log(x) + log(y)``.  ``budget`` caps the rule
+    attempts (default proportional to the size of ``expr``).
+
+    >>> str(simplify(parse("sin(x)**2 + cos(x)**2")))
+    '1'
+    """
+    return _run(expr, assume_positive, budget)[0]
+
+
+def simplify_trace(
+    expr: Expr, *, assume_positive: Iterable[str] = (), budget: int | None = None
+) -> list[tuple[str, Expr, Expr]]:
+    """``[(rules, expr, simplify(expr))]``: the names of the rules whose rewrites were kept (in
+    order, each once), with the expression before and after; empty when nothing changes."""
+    result, engine = _run(expr, assume_positive, budget)
+    if result is expr:
+        return []
+    return [(", ".join(dict.fromkeys(engine.used)) or "canonical form", expr, result)]

@@ -1,0 +1,1 @@
+"""Step-by-step derivations and their text and LaTeX renderings."""

@@ -1,0 +1,119 @@
+"""Derivations: their steps, as text (numbered, indented by nesting) and as LaTeX ``align*``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from symdiff.core.nodes import Call, Expr, Pow, Sym
+from symdiff.formats.latex import parens, symbol_latex, to_latex
+from symdiff.formats.text import to_str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a derivation: ``d/dx expr = result`` by ``rule``.
+
+    ``depth`` is how deep ``expr`` sits in the formula (0 for the whole formula); ``uses`` are
+    the numbers of the earlier steps whose results this one combines; ``detail`` names the
+    function or the outer rule of a chain, or the rewrite of a "simplify" step (whose ``expr``
+    is the expression before the rewrite).
+    """
+
+    number: int
+    rule: str
+    expr: Expr
+    result: Expr
+    depth: int = 0
+    uses: tuple[int, ...] = ()
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """The steps that differentiate ``expr`` with respect to ``variable``."""
+
+    expr: Expr
+    variable: Sym
+    steps: tuple[Step, ...]
+    source: str = ""  # the formula as typed, when it was given as text
+
+    @property
+    def result(self) -> Expr:
+        """The derivative: the result of the last step."""
+        return self.steps[-1].result
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def text(self, color: bool = False) -> str:
+        """Numbered lines indented by nesting, each ending with its rule; ANSI colour on request."""
+        return derivation_text(self, color=color)
+
+    def to_latex(self) -> str:
+        """The derivation as a LaTeX ``align*`` block."""
+        return derivation_latex(self)
+
+
+BOLD, CYAN, RESET = "\x1b[1m", "\x1b[36m", "\x1b[0m"
+
+
+def rule_label(step: Step) -> str:
+    """``power``, ``chain: trigonometric sin``, ``product of 1, 3``, ``simplify: pythagoras``."""
+    label = step.rule
+    if step.detail and step.detail != step.rule:
+        label += f": {step.detail}"
+    if step.uses and step.rule != "simplify":
+        label += f"; uses {', '.join(map(str, step.uses))}"
+    return label
+
+
+def step_text(step: Step, variable: str, width: int = 2, color: bool = False) -> str:
+    """One numbered line: ``  3.   d/dx(sin(x)) = cos(x)    [trigonometric: sin]``."""
+    number = f"{step.number:>{width}}."
+    indent = "  " * step.depth
+    if step.rule == "simplify" and step.uses and step.uses[0] == step.number - 1:
+        equation = f"= {to_str(step.result)}"  # the rewrite of the whole previous result
+    elif step.rule == "simplify":
+        equation = f"{to_str(step.expr)} = {to_str(step.result)}"
+    else:
+        equation = f"d/d{variable}({to_str(step.expr)}) = {to_str(step.result)}"
+    label = f"[{rule_label(step)}]"
+    if color:
+        number, label = BOLD + number + RESET, CYAN + label + RESET
+    return f"{number} {indent}{equation}   {label}"
+
+
+def _letters(text: str) -> list[str]:
+    return sorted(text.replace(" ", ""))
+
+
+def derivation_text(derivation: Derivation, color: bool = False) -> str:
+    """The whole derivation: a heading, then one line per step."""
+    variable = derivation.variable.name
+    width = len(str(len(derivation.steps)))
+    text = to_str(derivation.expr)
+    heading = f"d/d{variable} {text}"
+    if derivation.source and _letters(derivation.source) != _letters(text):  # not a mere reorder
+        heading = f"d/d{variable} {derivation.source}, read as {text}"
+    lines = [step_text(step, variable, width, color) for step in derivation.steps]
+    result = f"result: {to_str(derivation.result)}"
+    return "\n".join([heading, *lines, result])
+
+
+def _operand(step: Step) -> str:
+    text = to_latex(step.expr)
+    plain = isinstance(step.expr, Sym | Call) or (
+        isinstance(step.expr, Pow) and not text.startswith(r"\frac")
+    )
+    return text if plain else parens(text)
+
+
+def derivation_latex(derivation: Derivation) -> str:
+    r"""``\begin{align*} \frac{d}{dx} … &= … && \text{rule} \\ … \end{align*}``."""
+    d = rf"\frac{{d}}{{d{symbol_latex(derivation.variable.name)}}}"
+    rows = []
+    for step in derivation.steps:
+        left = "" if step.rule == "simplify" else f"{d} {_operand(step)} "
+        label = rule_label(step).replace("_", r"\_")
+        rows.append(rf"{left}&= {to_latex(step.result)} && \text{{({step.number}) {label}}}")
+    return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
