@@ -75,8 +75,10 @@ def _orders(variables: Iterable[Any]) -> list[tuple[Sym, int]]:
 
 
 #: Repeated first derivatives go on while their DAG stays below this many nodes (or 8 times
-#: the input's); past it, higher orders come from ``high_order`` (Leibniz over the DAG).
+#: the input's) and does not grow geometrically (``SWELL`` times per order, twice in a row,
+#: past ``SMALL`` nodes); else higher orders come from ``high_order`` (Leibniz over the DAG).
 REPEAT_SIZE = 200
+SWELL, SMALL = 1.5, 64
 
 
 def _primitive(expr: Expr) -> tuple[Number, Expr]:
@@ -99,7 +101,7 @@ def _primitive(expr: Expr) -> tuple[Number, Expr]:
 
 def repeated_derivative(expr: Expr, variable: Sym, count: int, max_work: int) -> Expr | None:
     """The ``count``-th derivative by differentiating again and again, or ``None`` when that
-    grows (past ``REPEAT_SIZE`` after the second order, or ``max_work`` nodes in total).
+    swells (see ``REPEAT_SIZE``; never before the second order) or costs ``max_work`` nodes.
 
     Stops early when a derivative is 0, and jumps ahead when one is a constant multiple of an
     earlier one (``sin``: period 4; ``exp(x)*sin(x)``: times -4 every 4), so that
@@ -108,7 +110,7 @@ def repeated_derivative(expr: Expr, variable: Sym, count: int, max_work: int) ->
     limit = max(REPEAT_SIZE, 8 * dag_size(expr))
     coefficient, primitive = _primitive(expr)
     history, coefficients, seen = [expr], [coefficient], {primitive: 0}
-    result, work = expr, 0
+    result, work, size, swelling = expr, 0, dag_size(expr), 0
     for step in range(1, count + 1):
         result = derivative_wrt(result, variable)
         if result is ZERO:
@@ -122,9 +124,10 @@ def repeated_derivative(expr: Expr, variable: Sym, count: int, max_work: int) ->
         seen[primitive] = step
         history.append(result)
         coefficients.append(coefficient)
-        size = dag_size(result)
+        previous, size = size, dag_size(result)
         work += size
-        if step < count and step >= 2 and (size > limit or work > max_work):
+        swelling = swelling + 1 if size > SMALL and size > SWELL * previous else 0
+        if step < count and step >= 2 and (size > limit or work > max_work or swelling >= 2):
             return None
     return result
 

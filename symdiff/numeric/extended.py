@@ -35,7 +35,7 @@ def wide(value: float | int | Fraction) -> Decimal:
 
 def fits_float(value: Decimal) -> bool:
     """Whether ``float(value)`` is finite (tiny values round to 0, as in floats)."""
-    return value.is_finite() and abs(value) <= _FLOAT_MAX
+    return value.is_finite() and value.copy_abs() <= _FLOAT_MAX
 
 
 def _strict(value: Decimal) -> float:
@@ -60,15 +60,15 @@ def _of_reciprocal(fn: Callable[[float], float]) -> Callable[[Decimal], Decimal]
 
 
 def _sinh(u: Decimal) -> Decimal:
-    if fits_float(u) and abs(u) < 700:
+    if fits_float(u) and u.copy_abs() < 700:
         return Decimal(math.sinh(float(u)))
-    return CONTEXT.divide(CONTEXT.subtract(CONTEXT.exp(u), CONTEXT.exp(-u)), _TWO)
+    return CONTEXT.divide(CONTEXT.subtract(CONTEXT.exp(u), CONTEXT.exp(u.copy_negate())), _TWO)
 
 
 def _cosh(u: Decimal) -> Decimal:
-    if fits_float(u) and abs(u) < 700:
+    if fits_float(u) and u.copy_abs() < 700:
         return Decimal(math.cosh(float(u)))
-    return CONTEXT.divide(CONTEXT.add(CONTEXT.exp(u), CONTEXT.exp(-u)), _TWO)
+    return CONTEXT.divide(CONTEXT.add(CONTEXT.exp(u), CONTEXT.exp(u.copy_negate())), _TWO)
 
 
 def _tanh(u: Decimal) -> Decimal:
@@ -100,7 +100,7 @@ def _log1p(u: Decimal) -> Decimal:
 def _asinh(u: Decimal) -> Decimal:
     if fits_float(u):
         return Decimal(math.asinh(float(u)))
-    return (CONTEXT.ln(CONTEXT.multiply(_TWO, abs(u)))).copy_sign(u)  # exact beyond 1e308
+    return (CONTEXT.ln(CONTEXT.multiply(_TWO, u.copy_abs()))).copy_sign(u)  # exact beyond 1e308
 
 
 def _acosh(u: Decimal) -> Decimal:
@@ -110,7 +110,7 @@ def _acosh(u: Decimal) -> Decimal:
 
 
 def _atan2(y: Decimal, x: Decimal) -> Decimal:
-    scale = max(abs(y), abs(x))
+    scale = max(y.copy_abs(), x.copy_abs())
     if scale == 0 or (fits_float(scale) and scale > Decimal("1e-300")):
         return Decimal(math.atan2(float(y), float(x)))
     return Decimal(math.atan2(float(CONTEXT.divide(y, scale)), float(CONTEXT.divide(x, scale))))
@@ -148,7 +148,7 @@ WIDE: dict[str, Callable[..., Decimal]] = {
     "expm1": _expm1,
     "log": _log,
     "log1p": _log1p,
-    "abs": abs,
+    "abs": Decimal.copy_abs,
     "sign": _sign,
     "erf": _with_limits(math.erf),
     "atan2": _atan2,
@@ -160,7 +160,7 @@ WIDE: dict[str, Callable[..., Decimal]] = {
 def _power(base: Decimal, exponent: Decimal) -> Decimal:
     if base == 0 and exponent < 0:
         raise ZeroDivisionError("zero to a negative power")
-    if base < 0 and exponent != exponent.to_integral_value():
+    if base < 0 and exponent != exponent.to_integral_value(context=CONTEXT):
         raise ValueError("a negative number to a fractional power")
     return CONTEXT.power(base, exponent)
 

@@ -101,6 +101,15 @@ def test_underflow_into_a_logarithm_or_a_quotient() -> None:
     assert math.isclose(evaluate(parse("exp(-x)/exp(-x - 3)"), x=800), math.exp(3))
 
 
+def test_values_beyond_the_default_decimal_context() -> None:
+    """Past 10**999999 (decimal's default context) nothing may raise a raw decimal error."""
+    with pytest.raises(EvaluationError, match=r"overflow.*e\+105352283"):
+        evaluate(parse("cosh(cosh(x))"), x=20)
+    assert evaluate(parse("tanh(-exp(exp(x)))"), x=20) == -1.0
+    assert evaluate(parse("sech(abs(-cosh(cosh(x))))"), x=20) == 0.0
+    assert evaluate(parse("atan2(exp(exp(x)), 2*exp(exp(x)))"), x=20) == math.atan2(1, 2)
+
+
 def test_every_function_has_an_extended_range_row() -> None:
     assert set(WIDE) == set(FUNCTIONS)
 
