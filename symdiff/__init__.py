@@ -4,74 +4,155 @@
 >>> f = symdiff.parse("x**2*y + y + 2")
 >>> str(symdiff.diff(f, "x"))
 '2*x*y'
+
+The expression core is imported here; every other public name is loaded from the module that
+defines it the first time it is used (PEP 562: ``EXPORTS`` below is the one table of public
+name -> defining module), so ``symdiff "x**2" --wrt x`` never imports the code generator, the
+step explainer or the numeric sweeps.  Layers still run one way: this module sits above every
+module it names (``tests/test_layers.py`` checks the table as well as the imports).
 """
 
 from __future__ import annotations
 
-from symdiff import math
-from symdiff.api import (
-    adjoint_of,
-    derivative,
-    diff,
-    grad_of,
-    gradient,
-    hessian,
-    jacobian,
-    simplify,
-)
-from symdiff.backend.compiling import codegen, compile, lambdify
-from symdiff.calculus.high_order import DerivativeTooLargeError
-from symdiff.calculus.reverse import Vector, count_operations
-from symdiff.calculus.tracing import TracingError, trace
-from symdiff.check import CheckResult, check
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from symdiff.core.conveniences import symbols
 from symdiff.core.errors import (
     CodegenError,
     DivisionByZeroError,
     EvaluationError,
+    FormulaWarning,
     ParseError,
     SymdiffError,
 )
 from symdiff.core.functions import *  # noqa: F403  (one constructor per vocabulary row)
 from symdiff.core.functions import CONSTRUCTORS, PI, E, detach, log, sqrt
+from symdiff.core.hooks import register
 from symdiff.core.nodes import Add, Call, Expr, Mul, NotConstantError, Num, Pow, Sym
 from symdiff.core.traverse import dag_size, free_symbols, postorder, substitute, tree_size
 from symdiff.core.vocabulary import FUNCTIONS
-from symdiff.formats.common_subexpressions import cse, cse_text
-from symdiff.formats.jsonio import from_json, to_json
-from symdiff.formats.latex import to_latex
-from symdiff.formats.mathml import to_mathml
-from symdiff.formats.parser import parse
-from symdiff.formats.registry import FORMATS, format_expr
-from symdiff.formats.text import to_repr, to_str
-from symdiff.formats.treeview import to_tree
-from symdiff.numeric.ad import forward_gradient, forward_sweep, grad_at, jvp, reverse_sweep, vjp
-from symdiff.numeric.evaluation import evaluate
-from symdiff.numeric.finite_differences import check_gradient, numeric_derivative, numeric_gradient
-from symdiff.numeric.graph import to_dot, write_graph
-from symdiff.numeric.methods import compare_methods, format_partials, methods_table, partials_at
-from symdiff.numeric.taylor import derivative_at
-from symdiff.numeric.wengert import evaluation_trace
-from symdiff.steps.derivation import Derivation, Step
-from symdiff.steps.sweep import explain
+
+if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps them equal)
+    from symdiff import math
+    from symdiff.api import (
+        adjoint_of,
+        derivative,
+        diff,
+        grad_of,
+        gradient,
+        hessian,
+        jacobian,
+        simplify,
+    )
+    from symdiff.backend.compiling import codegen, compile, lambdify
+    from symdiff.calculus.high_order import DerivativeTooLargeError
+    from symdiff.calculus.reverse import Vector, count_operations
+    from symdiff.calculus.tracing import TracingError, trace
+    from symdiff.checking import CheckResult, check
+    from symdiff.formats.common_subexpressions import cse, cse_text
+    from symdiff.formats.jsonio import from_json, to_json
+    from symdiff.formats.latex import to_latex
+    from symdiff.formats.mathml import to_mathml
+    from symdiff.formats.parser import parse, parse_variable
+    from symdiff.formats.registry import FORMATS, format_expr
+    from symdiff.formats.text import to_repr, to_str
+    from symdiff.formats.treeview import to_tree
+    from symdiff.numeric.ad import forward_gradient, forward_sweep, grad_at, jvp, reverse_sweep, vjp
+    from symdiff.numeric.evaluation import evaluate
+    from symdiff.numeric.finite_differences import (
+        check_gradient,
+        numeric_derivative,
+        numeric_gradient,
+    )
+    from symdiff.numeric.graph import to_dot, write_graph
+    from symdiff.numeric.methods import compare_methods, format_partials, methods_table, partials_at
+    from symdiff.numeric.taylor import derivative_at
+    from symdiff.numeric.wengert import evaluation_trace
+    from symdiff.steps.derivation import Derivation, Step
+    from symdiff.steps.sweep import explain
 
 __version__ = "0.1.0"
 
+#: Public names loaded on first use, by defining module (``math`` is the module ``symdiff.math``).
+EXPORTS: dict[str, tuple[str, ...]] = {
+    "symdiff.api": (
+        "adjoint_of", "derivative", "diff", "grad_of", "gradient", "hessian", "jacobian",
+        "simplify",
+    ),
+    "symdiff.backend.compiling": ("codegen", "compile", "lambdify"),
+    "symdiff.calculus.high_order": ("DerivativeTooLargeError",),
+    "symdiff.calculus.reverse": ("Vector", "count_operations"),
+    "symdiff.calculus.tracing": ("TracingError", "trace"),
+    "symdiff.checking": ("CheckResult", "check"),
+    "symdiff.formats.common_subexpressions": ("cse", "cse_text"),
+    "symdiff.formats.jsonio": ("from_json", "to_json"),
+    "symdiff.formats.latex": ("to_latex",),
+    "symdiff.formats.mathml": ("to_mathml",),
+    "symdiff.formats.parser": ("parse", "parse_variable"),
+    "symdiff.formats.registry": ("FORMATS", "format_expr"),
+    "symdiff.formats.text": ("to_repr", "to_str"),
+    "symdiff.formats.treeview": ("to_tree",),
+    "symdiff.math": ("math",),
+    "symdiff.numeric.ad": (
+        "forward_gradient", "forward_sweep", "grad_at", "jvp", "reverse_sweep", "vjp",
+    ),
+    "symdiff.numeric.evaluation": ("evaluate",),
+    "symdiff.numeric.finite_differences": (
+        "check_gradient", "numeric_derivative", "numeric_gradient",
+    ),
+    "symdiff.numeric.graph": ("to_dot", "write_graph"),
+    "symdiff.numeric.methods": (
+        "compare_methods", "format_partials", "methods_table", "partials_at",
+    ),
+    "symdiff.numeric.taylor": ("derivative_at",),
+    "symdiff.numeric.wengert": ("evaluation_trace",),
+    "symdiff.steps.derivation": ("Derivation", "Step"),
+    "symdiff.steps.sweep": ("explain",),
+}  # fmt: skip
+
+_DEFINED_IN = {name: module for module, names in EXPORTS.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name from its defining module on first use (then it is a plain global)."""
+    module = _DEFINED_IN.get(name)
+    if module is None:
+        raise AttributeError(f"module 'symdiff' has no attribute {name!r}")
+    loaded = importlib.import_module(module)
+    value = loaded if module == f"symdiff.{name}" else getattr(loaded, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_DEFINED_IN})
+
+
+def _on_first_use(name: str) -> Any:
+    """An ``Expr`` method that loads the public function ``name`` the first time it is called
+    and installs it in its place (``str(x)`` is ``symdiff.to_str(x)``)."""
+
+    def method(*args: Any, **kwargs: Any) -> Any:
+        function = __getattr__(name)
+        register(**{name: function})
+        return function(*args, **kwargs)
+
+    return method
+
+
+#: ``str(x)``, ``x.diff("x")``, ``x.evaluate(x=1)`` work right after ``import symdiff``.
+register(
+    **{hook: _on_first_use(hook) for hook in ("to_str", "to_repr", "to_latex", "diff", "evaluate")}
+)
+
 __all__ = [
-    "FORMATS", "FUNCTIONS", "PI", "Add", "Call", "CodegenError", "Derivation",
-    "DerivativeTooLargeError", "NotConstantError", "adjoint_of", "derivative_at", "grad_of",
-    "DivisionByZeroError", "E", "EvaluationError", "Expr", "Mul", "Num", "ParseError", "Pow",
-    "Step", "Sym", "SymdiffError", "TracingError", "Vector", "__version__",
-    "CheckResult", "check", "check_gradient", "codegen",
-    "compare_methods", "compile", "count_operations",
-    "cse", "cse_text", "dag_size", "derivative", "detach", "diff",
-    "evaluate", "evaluation_trace", "explain", "format_expr", "format_partials",
-    "forward_gradient", "forward_sweep", "free_symbols", "from_json", "grad_at", "gradient",
-    "hessian", "jacobian", "jvp", "lambdify", "log", "math", "methods_table", "numeric_derivative",
-    "numeric_gradient", "parse", "partials_at", "postorder", "reverse_sweep",
-    "simplify", "sqrt", "substitute", "symbols",
-    "to_dot", "to_json", "to_latex", "to_mathml",
-    "to_repr", "to_str", "to_tree", "trace", "tree_size",
-    "vjp", "write_graph",
+    "FUNCTIONS", "PI", "Add", "Call", "CodegenError", "DivisionByZeroError", "E",
+    "EvaluationError", "Expr", "FormulaWarning", "Mul", "NotConstantError", "Num", "ParseError",
+    "Pow", "Sym",
+    "SymdiffError",
+    "__version__", "dag_size", "detach", "free_symbols", "log", "postorder", "sqrt",
+    "substitute", "symbols", "tree_size",
+    *_DEFINED_IN,
     *CONSTRUCTORS,  # sin, cos, ..., Abs: one per row of FUNCTIONS
 ]  # fmt: skip

@@ -1,8 +1,7 @@
 """The public face: text is parsed here, once; the layers below take expressions.
 
 Options that compose layers are composed here too (``diff(..., simplify=True)`` runs the
-simplifier on the derivative), and so are the methods of ``Expr`` that belong to higher
-layers: ``str``, ``repr``, LaTeX, ``.diff`` and ``.evaluate`` (``register`` at the end).
+simplifier on the derivative).  ``Expr.diff`` is this ``diff`` (registered by ``symdiff``).
 """
 
 from __future__ import annotations
@@ -12,12 +11,8 @@ from typing import Any
 
 from symdiff.calculus import forward, reverse
 from symdiff.calculus.reverse import Vector
-from symdiff.core.hooks import register
 from symdiff.core.nodes import Expr
-from symdiff.formats.latex import to_latex
 from symdiff.formats.parser import parse_any
-from symdiff.formats.text import to_repr, to_str
-from symdiff.numeric.evaluation import evaluate
 from symdiff.rewrite import engine
 
 
@@ -115,6 +110,3 @@ def hessian(f: Any, vars: Any = None) -> tuple[Vector, ...]:
     ``v_i, v_{i+1}, ...``; the lower triangle is the same nodes, mirrored.
     """
     return reverse.hessian(parse_any(f), vars)
-
-
-register(to_str=to_str, to_repr=to_repr, to_latex=to_latex, diff=diff, evaluate=evaluate)

@@ -19,7 +19,7 @@ RANKS = {
     "calculus": 1, "rewrite": 1, "formats": 1,
     "numeric": 2, "steps": 2,
     "backend": 3,
-    "api": 4, "math": 4, "check": 4,
+    "api": 4, "math": 4, "checking": 4,
     "__init__": 5,
     "web": 6,
     "cli": 7,
@@ -190,3 +190,69 @@ def test_subpackage_modules_import_as_modules() -> None:
         [sys.executable, "-c", code], check=True, timeout=60, capture_output=True, text=True
     )
     assert out.stdout.strip() != "builtins"
+
+
+def _lazy_exports_declared_for_type_checkers() -> set[tuple[str, str]]:
+    """(module, name) pairs imported under ``if TYPE_CHECKING:`` in ``symdiff/__init__.py``."""
+    tree = ast.parse((PACKAGE / "__init__.py").read_text())
+    pairs = set()
+    for node in _type_checking_blocks(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                module = full if full == "symdiff.math" else node.module
+                pairs.add((module, alias.name))
+    return pairs
+
+
+def test_every_lazy_export_resolves_from_its_defining_module() -> None:
+    import importlib
+
+    table = {(m, n) for m, names in symdiff.EXPORTS.items() for n in names}
+    assert table == _lazy_exports_declared_for_type_checkers()
+    for module, name in sorted(table):
+        value = getattr(symdiff, name)
+        loaded = importlib.import_module(module)
+        assert value is (loaded if module == f"symdiff.{name}" else getattr(loaded, name))
+        layer = _layer(_target(module))
+        assert RANKS[layer] < RANKS["__init__"], f"{name} comes from {module}, above the package"
+    assert set(symdiff.__all__) <= set(dir(symdiff))
+    for name in symdiff.__all__:
+        assert getattr(symdiff, name) is not None
+
+
+def test_no_subpackage_is_named_like_a_public_name() -> None:
+    """``import symdiff.x`` binds ``symdiff.x`` to the module: an export named x would be lost."""
+    modules = {p.stem for p in PACKAGE.glob("*.py")} | {
+        p.parent.name for p in PACKAGE.glob("*/__init__.py")
+    }
+    clashes = (modules & set(symdiff.__all__)) - {"math"}
+    assert not clashes, f"modules named like public names: {sorted(clashes)}"
+
+
+def _loaded_after(code: str) -> set[str]:
+    """The symdiff packages (core, rewrite, ...) loaded by ``code`` in a fresh interpreter."""
+    probe = (
+        code + "\nimport sys\nprint(' '.join(m for m in sys.modules if m.startswith('symdiff')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], check=True, timeout=60, capture_output=True, text=True
+    )
+    names = out.stdout.split()[-1:] and out.stdout.splitlines()[-1].split()
+    return {n.split(".")[1] for n in names if n.count(".") >= 1}
+
+
+def test_import_loads_only_the_core() -> None:
+    assert _loaded_after("import symdiff") == {"core"}
+    printed = _loaded_after("import symdiff\nassert str(symdiff.Sym('x') ** 2) == 'x**2'")
+    assert printed == {"core", "formats"}
+    derived = _loaded_after("import symdiff\nassert str(symdiff.Sym('x').diff('x')) == '1'")
+    assert "backend" not in derived and "steps" not in derived and "numeric" not in derived
+
+
+def test_the_cli_derivative_loads_only_what_it_uses() -> None:
+    code = "from symdiff.cli import main\nmain(['x**2*y+y+2', '--wrt', 'x'])"
+    unused = {"backend", "steps", "numeric", "checking", "web", "math"}
+    loaded = _loaded_after(code)
+    assert loaded >= {"core", "formats", "calculus", "rewrite", "api", "cli"}
+    assert not loaded & unused, f"the derivative mode loads {sorted(loaded & unused)}"

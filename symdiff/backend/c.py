@@ -23,8 +23,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from symdiff.backend.lower import FUNCTION_NAMES, Program
 from symdiff.backend.names import C_MACRO_PREFIX, C_RESERVED, assign_names, check_identifier
+from symdiff.backend.program import FUNCTION_NAMES, Program
 from symdiff.backend.render import Dialect
 from symdiff.backend.trees import Tree
 from symdiff.core.errors import CodegenError

@@ -8,8 +8,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from symdiff.backend import c, numpy, python
-from symdiff.backend.lower import Program, lower
+from symdiff.backend.lower import lower
 from symdiff.backend.names import check_identifier
+from symdiff.backend.program import Program
 from symdiff.core.errors import CodegenError
 from symdiff.core.nodes import Expr, Sym
 

@@ -7,8 +7,8 @@ parent (see ``trees.py`` for the tree vocabulary each target prints).  On the wa
 - products that differ only in their coefficient share the rest (``2*x*y``, ``-x*y``), pairs of
   factors common to several products become nodes (``products.py``), and factors common to the
   terms of a sum are taken out (``a*b + a*c -> a*(b + c)``);
-- integer powers become products through shared squares (``x**13`` is 5 multiplications,
-  ``x**-2`` is ``1/t`` with ``t = x*x``), half-integer powers use ``sqrt``;
+- integer powers become products through shared squares (``powers.py``: ``x**13`` is 5
+  multiplications, ``x**-2`` is ``1/t`` with ``t = x*x``), half-integer powers use ``sqrt``;
 - symbol-free subtrees are folded to float64 constants, and rows of the vocabulary without a
   common library name are rewritten as their ``code`` says (``sec(u) -> 1/cos(u)``,
   ``acoth(u) -> atanh(1/u)``, ``stop_gradient(u) -> u``).
@@ -17,10 +17,11 @@ parent (see ``trees.py`` for the tree vocabulary each target prints).  On the wa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 
+from symdiff.backend.powers import PowerWriter, expanded_exponent
 from symdiff.backend.products import share_products
+from symdiff.backend.program import IDENTITY, OF_RECIPROCAL, RECIPROCAL_OF, Program
 from symdiff.backend.trees import (
     ONE_TREE,
     Tree,
@@ -32,49 +33,15 @@ from symdiff.backend.trees import (
     one_operation,
 )
 from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
-from symdiff.core.vocabulary import FUNCTIONS
 from symdiff.numeric.evaluation import node_value
-
-#: Functions every target prints directly: the rows of the vocabulary without a ``code``
-#: rewrite, plus ``sqrt`` and ``pow`` (the general power).
-FUNCTION_NAMES = (
-    *(name for name, row in FUNCTIONS.items() if row.arity and not row.code),
-    "sqrt",
-    "pow",
-)
-#: Rows written as ``1/g(u)`` (``code="1/g"``) or ``g(1/u)`` (``code="g(1/)"``).
-RECIPROCAL_OF = {n: r.code[2:] for n, r in FUNCTIONS.items() if r.code.startswith("1/")}
-OF_RECIPROCAL = {n: r.code[:-4] for n, r in FUNCTIONS.items() if r.code.endswith("(1/)")}
-IDENTITY = frozenset(n for n, r in FUNCTIONS.items() if r.code == "identity")
 
 #: Deepest inline nesting before a subtree gets a statement of its own (keeps parsers happy).
 MAX_DEPTH = 12
 #: Most operands of one sum or product in a single statement.
 MAX_OPERANDS = 32
-#: Largest ``|n|`` of ``u**n`` or ``u**(n/2)`` written with multiplications instead of ``pow``.
-MAX_EXPANDED_POWER = 16
 
 
-@dataclass(frozen=True)
-class Program:
-    """Straight-line code: ``statements[k] = (k, tree)`` defines temporary ``k`` in order."""
-
-    arity: int
-    statements: tuple[tuple[int, Tree], ...]
-    outputs: tuple[Tree, ...]
-    output_symbols: tuple[frozenset[int], ...]  # argument indices each output depends on
-
-
-def expanded_exponent(exponent: Expr) -> Fraction | None:
-    """``n`` or ``n/2`` if ``u**exponent`` is written with products (and ``sqrt``), else None."""
-    if isinstance(exponent, Num) and not isinstance(exponent.value, float):
-        value = Fraction(exponent.value)
-        if value.denominator in (1, 2) and 0 < abs(value) <= MAX_EXPANDED_POWER:
-            return value
-    return None
-
-
-class _Lowering:
+class _Lowering(PowerWriter):
     """The state of one lowering: statements emitted so far and each node's tree."""
 
     def __init__(self, roots: Sequence[Expr], args: Sequence[Sym], recompute: bool) -> None:
@@ -295,46 +262,6 @@ class _Lowering:
             trees = [self.emit(("product", tuple(trees[:MAX_OPERANDS]), ())),
                      *trees[MAX_OPERANDS:]]  # fmt: skip
         return trees
-
-    def _power_factors(self, base: Tree, exponent: Fraction) -> list[Tree]:
-        """Factors whose product is ``base**exponent`` (``exponent > 0``, integer or n/2)."""
-        if exponent == 1:
-            return [base]
-        if exponent == 2 and not is_atom(base):  # (u)**2: one pass over a temporary
-            return [("call", "square", (base,))]
-        base = self.named(base)
-        cached = self.powers.get((base, exponent))
-        if cached is not None:
-            return [cached]
-        if exponent.denominator == 2:
-            root = self.powers.get((base, Fraction(1, 2)), ("call", "sqrt", (base,)))
-            whole = int(exponent - Fraction(1, 2))
-            return [root, *self._integer_power(base, whole)] if whole else [root]
-        return self._integer_power(base, int(exponent))
-
-    def _integer_power(self, base: Tree, n: int) -> list[Tree]:
-        """Factors of ``base**n`` for an atom ``base``: squares go through (cached) temporaries."""
-        cached = self.powers.get((base, Fraction(n)))
-        if cached is not None:
-            return [cached]
-        if n == 1:
-            return [base]
-        if n == 2:  # squares are named: x**2, x**3, x**-2 and x**4 then share one x*x
-            inline = self.recompute and (base, Fraction(2)) not in self.powers
-            return [base, base] if inline else [self._power_temporary(base, 2)]
-        if n == 3:
-            return [self._power_temporary(base, 2), base]
-        half = self._power_temporary(base, n // 2)
-        return [half, half] + [base] * (n % 2)
-
-    def _power_temporary(self, base: Tree, n: int) -> Tree:
-        if n == 1:
-            return base
-        key = (base, Fraction(n))
-        if key not in self.powers:
-            factors = (base, base) if n == 2 else tuple(self._integer_power(base, n))
-            self.powers[key] = self.emit(("product", factors, ()))
-        return self.powers[key]
 
 
 def lower(roots: Sequence[Expr], args: Sequence[Sym], recompute: bool = False) -> Program:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from symdiff.backend.lower import FUNCTION_NAMES, Program
 from symdiff.backend.names import PYTHON_RESERVED, assign_names
+from symdiff.backend.program import FUNCTION_NAMES, Program
 from symdiff.backend.python import function_name, module
 from symdiff.backend.render import Dialect
 from symdiff.backend.trees import Tree, temporaries_in

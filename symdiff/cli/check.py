@@ -11,9 +11,11 @@ import json
 
 import symdiff
 
+TITLE = "check an answer"
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("check an answer")
+    group = parser.add_argument_group(TITLE)
     group.add_argument(
         "--check", metavar="ANSWER",
         help="say whether ANSWER is the derivative (--wrt, --order) of the formula, with a proof "
@@ -21,12 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
-def wants(args: argparse.Namespace) -> bool:
-    return getattr(args, "check", None) is not None
-
-
 def run(args: argparse.Namespace, formula: str) -> str:
     result = symdiff.check(formula, args.check, args.wrt, order=args.order)
-    if getattr(args, "format", "text") == "json":
+    if args.format == "json":
         return json.dumps(result.to_dict(), indent=2)
     return result.text()

@@ -12,16 +12,18 @@ from __future__ import annotations
 import argparse
 
 import symdiff
-from symdiff import Expr, SymdiffError, parse, tree_size
-from symdiff.cli.options import shared_form, use_cse
-from symdiff.cli.present import Progress
+from symdiff import Expr, SymdiffError, tree_size
+from symdiff.cli.progress import Progress
+from symdiff.cli.render import shared_form, use_cse
+
+TITLE = "gradient, Hessian, Jacobian (use --wrt to pick variables)"
 
 #: Entries are simplified for display (as the derivative mode does) only up to this tree size.
 SIMPLIFY_LIMIT = 300
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("gradient, Hessian, Jacobian (use --wrt to pick variables)")
+    group = parser.add_argument_group(TITLE)
     group.add_argument(
         "--grad", action="store_true",
         help="all first derivatives, one line per variable (d/dx = ...)",
@@ -34,25 +36,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--jacobian", action="store_true",
         help='derivatives of several comma-separated formulas: "x*y, x + y**2"',
     )  # fmt: skip
-    group.add_argument(
-        "--cse", choices=("auto", "always", "never"), default="auto",
-        help="name shared subexpressions t0, t1, ... (auto: when the output is shared and large)",
-    )  # fmt: skip
-
-
-def _point_options(args: argparse.Namespace) -> bool:
-    """Whether any option of the point mode (--at, --method, --trace, --graph) is set."""
-    return getattr(args, "at", None) is not None or any(
-        getattr(args, name, None) for name in ("method", "trace", "graph")
-    )
-
-
-def wants(args: argparse.Namespace) -> bool:
-    # with --emit, the code generator prints the value and gradient together; with --at, the
-    # point mode prints the value and every partial (the gradient at that point)
-    if getattr(args, "emit", None) or (args.grad and _point_options(args)):
-        return False
-    return bool(args.grad or args.hessian or args.jacobian)
 
 
 def _wanted_variables(args: argparse.Namespace) -> str | None:
@@ -72,7 +55,7 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
                 entries.append(entry)
         return labels, entries
     if args.hessian:
-        matrix = symdiff.hessian(parse(formula), variables)
+        matrix = symdiff.hessian(symdiff.parse(formula), variables)
         names = [v.name for v in matrix[0].variables] if matrix else []
         labels, entries = [], []
         for i, a in enumerate(names):
@@ -81,30 +64,25 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
                 labels.append(f"d2/d{a}2" if i == j else f"d2/d{a}d{b}")
                 entries.append(matrix[i][j])
         return labels, entries
-    vector = symdiff.gradient(parse(formula), variables)
+    vector = symdiff.gradient(symdiff.parse(formula), variables)
     return [f"d/d{v.name}" for v in vector.variables], list(vector)
 
 
 def _shown(entry: Expr, args: argparse.Namespace) -> str:
     """One entry as text: simplified for display when cheap (the API keeps the shared DAG)."""
-    if getattr(args, "simplify", True) and tree_size(entry) <= SIMPLIFY_LIMIT:
+    if args.simplify and tree_size(entry) <= SIMPLIFY_LIMIT:
         entry = symdiff.simplify(entry)
-    return symdiff.format_expr(entry, getattr(args, "format", None) or "text")
+    return symdiff.format_expr(entry, args.format)
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
-    if _point_options(args):
-        raise SymdiffError(
-            "--hessian and --jacobian print formulas: drop --at (or use --grad --at)"
-        )
     labels, entries = _entries(args, formula)
     if not entries:
         raise SymdiffError(
             "the formula has no variables to differentiate by (name some with --wrt)"
         )
-    fmt = getattr(args, "format", None) or "text"
-    if use_cse(entries, args.cse, fmt):
-        return shared_form(entries, labels, fmt)
+    if use_cse(entries, args.cse, args.format):
+        return shared_form(entries, labels, args.format)
     lines = []
     with Progress("writing entries", total=len(entries)) as progress:
         for done, (label, entry) in enumerate(zip(labels, entries, strict=True)):

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 
 from symdiff import SymdiffError
-from symdiff.cli.present import FORMAT_CHOICES
+from symdiff.cli.render import FORMAT_CHOICES
 
 HISTORY_FILE = "~/.symdiff_history"
 

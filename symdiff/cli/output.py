@@ -71,6 +71,16 @@ def error(message: str) -> None:
     to_stderr(f"symdiff: error: {message}\n")
 
 
+def warning(message: str) -> None:
+    """``symdiff: warning: message`` on stderr (the answer still goes to stdout, exit 0)."""
+    to_stderr(f"symdiff: warning: {message}\n")
+
+
+def show_warning(message: Warning | str, *_: object, **__: object) -> None:
+    """``warnings.showwarning`` for the command: one plain line, no source location."""
+    warning(str(message))
+
+
 def to_stderr(text: str) -> None:
     """Write ``text`` to stderr; a stderr that cannot be written is ignored (nowhere to say so)."""
     with contextlib.suppress(OSError, ValueError, AttributeError):

@@ -8,39 +8,34 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 import symdiff
-from symdiff import SymdiffError, evaluate, parse
+from symdiff import SymdiffError
 
+TITLE = "values at a point"
 METHOD_CHOICES = ("symbolic", "forward", "reverse", "numeric", "all")
 
 
+#: The options of the point mode: flag -> argparse settings.
+OPTIONS: dict[str, dict[str, Any]] = {
+    "--at": {"metavar": "POINT", "help": "evaluate at POINT, e.g. x=3,y=4 (values may be "
+             "formulas: x=pi/4); prints the value and every partial derivative"},
+    "--method": {"choices": METHOD_CHOICES, "default": None, "help": "how to compute the "
+                 "partials at --at (default symbolic); 'all' compares the four methods: "
+                 "gradient, error against symbolic, and cost"},
+    "--trace": {"action": "store_true", "help": "print the evaluation trace (Wengert list) at "
+                "--at: one row per DAG node with its operation, value, tangent and adjoint"},
+    "--graph": {"metavar": "FILE", "help": "draw the computation graph to FILE (.dot, or "
+                ".svg/.png/.pdf with Graphviz), labelled with values and adjoints when --at "
+                "is given"},
+}  # fmt: skip
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("values at a point")
-    group.add_argument(
-        "--at", metavar="POINT",
-        help="evaluate at POINT, e.g. x=3,y=4 (values may be formulas: x=pi/4); prints the "
-        "value and every partial derivative",
-    )  # fmt: skip
-    group.add_argument(
-        "--method", choices=METHOD_CHOICES, default=None,
-        help="how to compute the partials at --at (default symbolic); 'all' compares the four "
-        "methods: gradient, error against symbolic, and cost",
-    )  # fmt: skip
-    group.add_argument(
-        "--trace", action="store_true",
-        help="print the evaluation trace (Wengert list) at --at: one row per DAG node with its "
-        "operation, value, tangent and adjoint",
-    )  # fmt: skip
-    group.add_argument(
-        "--graph", metavar="FILE",
-        help="draw the computation graph to FILE (.dot, or .svg/.png/.pdf with Graphviz), "
-        "labelled with values and adjoints when --at is given",
-    )  # fmt: skip
-
-
-def wants(args: argparse.Namespace) -> bool:
-    return bool(args.at is not None or args.method or args.trace or args.graph)
+    group = parser.add_argument_group(TITLE)
+    for flag, settings in OPTIONS.items():
+        group.add_argument(flag, **settings)
 
 
 def _top_level_parts(text: str) -> list[str]:
@@ -65,12 +60,12 @@ def parse_point(text: str) -> dict[str, float]:
             raise SymdiffError(f"--at expects name=value pairs like x=3,y=4, not {assignment!r}")
         if name in point:
             raise SymdiffError(f"--at gives {name} twice")
-        point[name] = evaluate(parse(value))
+        point[name] = symdiff.evaluate(symdiff.parse(value))
     return point
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
-    expr = parse(formula)
+    expr = symdiff.parse(formula)
     if args.at is None:
         if args.method or args.trace:
             option = "--method" if args.method else "--trace"

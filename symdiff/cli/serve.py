@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from symdiff.cli.present import FriendlyParser
-from symdiff.web.server import serve
+from symdiff.cli.usage import FriendlyParser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
+    from symdiff.web.server import serve  # the web layer, loaded only for `symdiff serve`
+
     args = build_parser().parse_args(argv)
     serve(
         args.host, args.port, open_browser=args.open, workers=args.workers,

@@ -13,10 +13,9 @@ from fractions import Fraction
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from symdiff.core import numbers
+from symdiff.core import digests, numbers
 from symdiff.core.hooks import register
 from symdiff.core.nodes import (
-    _MASK,
     MINUS_ONE,
     ONE,
     ZERO,
@@ -26,7 +25,6 @@ from symdiff.core.nodes import (
     Mul,
     Num,
     Pow,
-    _mix,
     ordered,
 )
 from symdiff.core.numbers import Number
@@ -112,15 +110,15 @@ def _grow(node: Add | Mul, new: Expr, key_of: Any) -> Expr | None:
     if len(set(keys)) != len(keys) or any(k in index for k in keys):
         _INDEX[node] = index
         return None
-    digest = node._key[1] + sum(_mix(t._key[1]) for t in terms)
+    digest = node._key[1] + sum(digests.mix(t._key[1]) for t in terms)
     count = node._count + len(terms)
     if old != identity:
-        digest -= _mix(Num(old)._key[1])
+        digest -= digests.mix(Num(old)._key[1])
         count -= 1
     if constant != identity:
-        digest += _mix(Num(constant)._key[1])
+        digest += digests.mix(Num(constant)._key[1])
         count += 1
-    grown = cls._pending(digest & _MASK, count, constant, node, terms)
+    grown = cls._pending(digest & digests.MASK, count, constant, node, terms)
     index.update(dict.fromkeys(keys))
     _INDEX.setdefault(grown, index)
     return grown

@@ -7,12 +7,13 @@ and the constants ``PI`` and ``E``.
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Callable
 from typing import Any
 
 from symdiff.core.constructors import divide, power
 from symdiff.core.nodes import HALF, ONE, Expr
-from symdiff.core.vocabulary import FUNCTIONS, call
+from symdiff.core.vocabulary import ALIASES, FUNCTIONS, call
 
 
 def _constructor(name: str) -> Callable[..., Expr]:
@@ -59,6 +60,30 @@ SPECIAL_FORMS: dict[str, tuple[Callable[..., Expr], str]] = {
     "ln": (log, "1 or 2 arguments"),
     "sqrt": (sqrt, "1 argument"),
 }
+
+#: Names a formula reads as constants, not variables.
+CONSTANTS: dict[str, Expr] = {"pi": PI, "e": E, "E": E}
+
+#: Words ``float()`` reads as a non-finite value (in any case): a formula refuses them as names.
+NON_FINITE_WORDS = frozenset({"inf", "infinity", "nan"})
+
+
+def reserved_word(name: str) -> str | None:
+    """What a bare ``name`` is in a formula when it is not a variable: ``"constant"``,
+    ``"function"``, ``"keyword"`` (Python's) or ``"non-finite"`` (``inf``, ``nan``); else None.
+
+    A symbol with such a name is printed ``Symbol('name')``, which formulas read back.
+    """
+    if name in CONSTANTS:
+        return "constant"
+    if name in FUNCTIONS or name in ALIASES or name in SPECIAL_FORMS:
+        return "function"
+    if keyword.iskeyword(name):
+        return "keyword"
+    if name.lower() in NON_FINITE_WORDS:
+        return "non-finite"
+    return None
+
 
 __all__ = ["CONSTRUCTORS", "PI", "SPECIAL_FORMS", "E", "detach", "log", "sqrt", *CONSTRUCTORS]
 

@@ -23,7 +23,7 @@ class Hooks:
 
     ``symdiff.core.constructors`` registers the arithmetic, ``symdiff.core.vocabulary`` the
     function constructor, ``symdiff.core.conveniences`` substitution and pickling, and
-    ``symdiff.api`` the printers, ``.diff`` and ``.evaluate`` (``register``).
+    the package ``symdiff`` the printers, ``.diff`` and ``.evaluate`` (each loaded on first use).
     """
 
     coerce: Callable[[object], Expr | None] = _missing

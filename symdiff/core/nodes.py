@@ -19,7 +19,6 @@ node classes import nothing above themselves.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -27,17 +26,12 @@ from fractions import Fraction
 from typing import Any, ClassVar, Self
 from weakref import WeakValueDictionary
 
-from symdiff.core import numbers
+from symdiff.core import digests, numbers
 from symdiff.core.errors import SymdiffError
 from symdiff.core.hooks import HOOKS
 from symdiff.core.numbers import Number
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-
-
-def _digest(text: str) -> int:
-    """A 64-bit digest of ``text`` that is the same in every process (unlike ``hash(str)``)."""
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
 
 
 class Expr:
@@ -246,7 +240,7 @@ class Num(Expr):
         existing = Expr._table.get(key)  # skip the digest for numbers that already exist
         if existing is not None:
             return existing  # type: ignore[return-value]
-        return cls._intern(key, (), _digest(numbers.digest_text(value)), value=value)
+        return cls._intern(key, (), digests.of_text(numbers.digest_text(value)), value=value)
 
     def rebuild(self, args: Iterable[Expr]) -> Expr:
         return self
@@ -266,28 +260,10 @@ class Sym(Expr):
             return existing  # type: ignore[return-value]
         if not isinstance(name, str) or not _NAME.match(name):
             raise ValueError(f"invalid symbol name {name!r}: use letters, digits and '_'")
-        return cls._intern((Sym, name), (), _digest(f"sym:{name}"), name=name)
+        return cls._intern((Sym, name), (), digests.of_text(f"sym:{name}"), name=name)
 
     def rebuild(self, args: Iterable[Expr]) -> Expr:
         return self
-
-
-_MASK = 0xFFFFFFFFFFFFFFFF
-
-
-def _composite_digest(tag: int, args: tuple[Expr, ...]) -> int:
-    # tuples of ints hash identically in every process, so this is deterministic
-    return hash((tag, *(a._key[1] for a in args))) & _MASK
-
-
-def _mix(digest: int) -> int:
-    return (digest * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & _MASK
-
-
-def _sum_digest(tag: int, args: tuple[Expr, ...]) -> int:
-    """Order-free digest of a sum or product: a sum of mixed child digests, so that growing a
-    long sum by one term updates it in O(1) (``_grow``)."""
-    return (tag + sum(_mix(a._key[1]) for a in args)) & _MASK
 
 
 class _Collection(Expr):
@@ -317,7 +293,7 @@ class _Collection(Expr):
 
     @classmethod
     def _raw(cls, args: tuple[Expr, ...], digest: int | None = None) -> Self:
-        digest = _sum_digest(cls.TAG, args) if digest is None else digest
+        digest = digests.of_sum(cls.TAG, args) if digest is None else digest
         first = args[0]
         constant = first.value if isinstance(first, Num) else cls.IDENTITY
         return cls._lookup(digest, len(args), constant, args, None, ())
@@ -471,7 +447,7 @@ class Pow(Expr):
     @classmethod
     def _raw(cls, base: Expr, exp: Expr) -> Pow:
         args = (base, exp)
-        return cls._intern((Pow, base, exp), args, _composite_digest(2, args))
+        return cls._intern((Pow, base, exp), args, digests.composite(2, args))
 
     @property
     def base(self) -> Expr:
@@ -498,7 +474,7 @@ class Call(Expr):
 
     @classmethod
     def _raw(cls, name: str, args: tuple[Expr, ...]) -> Call:
-        digest = _composite_digest(5, (Sym(name), *args)) if _NAME.match(name) else 0
+        digest = digests.composite(5, (Sym(name), *args)) if _NAME.match(name) else 0
         return cls._intern((Call, name, *args), args, digest, name=name)
 
     def rebuild(self, args: Iterable[Expr]) -> Expr:

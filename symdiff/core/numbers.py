@@ -7,10 +7,11 @@ Numbers are ``int``, ``Fraction`` (never with denominator 1) or finite ``float``
 
 from __future__ import annotations
 
+import decimal
 import math
 from fractions import Fraction
 
-from symdiff.core.errors import DivisionByZeroError
+from symdiff.core.errors import DivisionByZeroError, NonFiniteError
 
 Number = int | Fraction | float
 
@@ -26,7 +27,10 @@ def normalize(value: Number) -> Number:
         return value.numerator if value.denominator == 1 else value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueError(f"non-finite number {value!r} cannot be a constant")
+            raise NonFiniteError(
+                f"non-finite number {value!r} cannot be a constant (float arithmetic overflowed; "
+                "integers and fractions stay exact)"
+            )
         return value + 0.0 if value == 0 else value
     if isinstance(value, int):
         return value
@@ -82,7 +86,7 @@ def power(base: Number, exponent: Number) -> Number | None:
         if base in (0, 1, -1):
             return normalize(Fraction(base) ** exponent)
         size = max(abs(Fraction(base).numerator), Fraction(base).denominator).bit_length()
-        if size * abs(exponent) > MAX_BITS:
+        if size * abs(exponent) > MAX_BITS and exponent != -1:  # 1/b does not grow: exact
             return None
         return normalize(Fraction(base) ** exponent)
     # rational exponent p/q: exact only for perfect q-th powers of a non-negative base
@@ -102,26 +106,52 @@ def power(base: Number, exponent: Number) -> Number | None:
     return power(normalize(Fraction(num, den)), p)
 
 
+#: Digits below which CPython's own quadratic conversions are the fastest.
+_SMALL_DIGITS = 3000
+
+
 def int_text(value: int) -> str:
-    """``str(value)`` without CPython's 4300-digit limit on conversions."""
-    if abs(value).bit_length() < 12000:
+    """``str(value)`` in O(M(n) log n), without CPython's 4300-digit limit on conversions.
+
+    Large values are split in halves by bits and put together again in ``decimal`` arithmetic,
+    whose multiplication is subquadratic (CPython 3.11's own ``str`` is quadratic).
+    """
+    if abs(value).bit_length() < 3 * _SMALL_DIGITS:
         return str(value)
-    digits, rest, chunk = [], abs(value), 10**1000
-    while rest:
-        rest, low = divmod(rest, chunk)
-        digits.append(str(low).zfill(1000) if rest else str(low))
-    return ("-" if value < 0 else "") + "".join(reversed(digits))
+    context = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, traps=[])
+    powers: dict[int, decimal.Decimal] = {}
+
+    def to_decimal(n: int, bits: int) -> decimal.Decimal:
+        if bits <= 3 * _SMALL_DIGITS:
+            return decimal.Decimal(n)
+        low_bits = bits // 2
+        if low_bits not in powers:
+            powers[low_bits] = context.power(decimal.Decimal(2), low_bits)
+        high = to_decimal(n >> low_bits, bits - low_bits)
+        low = to_decimal(n & ((1 << low_bits) - 1), low_bits)
+        return context.add(context.multiply(high, powers[low_bits]), low)
+
+    magnitude = abs(value)
+    digits = str(to_decimal(magnitude, magnitude.bit_length()))
+    return "-" + digits if value < 0 else digits
 
 
 def int_from_text(text: str) -> int:
-    """``int(text)`` for decimal digits, without CPython's 4300-digit limit."""
-    if len(text) < 4000:
+    """``int(text)`` for decimal digits in O(M(n) log n), without CPython's 4300-digit limit:
+    the halves are converted separately and joined with one multiplication."""
+    if len(text) <= _SMALL_DIGITS:
         return int(text)
-    value = 0
-    for start in range(0, len(text), 1000):
-        chunk = text[start : start + 1000]
-        value = value * 10 ** len(chunk) + int(chunk)
-    return value
+    powers: dict[int, int] = {}
+
+    def convert(digits: str) -> int:
+        if len(digits) <= _SMALL_DIGITS:
+            return int(digits)
+        low = len(digits) // 2
+        if low not in powers:
+            powers[low] = 10**low
+        return convert(digits[:-low]) * powers[low] + convert(digits[-low:])
+
+    return convert(text)
 
 
 def digest_text(value: Number) -> str:

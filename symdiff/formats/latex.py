@@ -14,7 +14,7 @@ from typing import NamedTuple
 from symdiff.core.nodes import ONE, Add, Call, Expr, Mul, Num, Pow
 from symdiff.core.numbers import int_text
 from symdiff.core.vocabulary import FUNCTIONS
-from symdiff.formats.printer import E_NODE, Writers, factor_order, render, sum_text
+from symdiff.formats.printer import E_NODE, Writers, render, split_product, sum_text
 
 # precedence levels, loosest first (as in printing.py)
 ADD, MUL, POW, ATOM = 10, 20, 30, 40
@@ -77,7 +77,7 @@ def number_latex(value: int | Fraction | float) -> Tex:
     negative = value < 0
     magnitude = -value if negative else value
     if isinstance(magnitude, Fraction):
-        body = rf"\frac{{{int_text(magnitude.numerator)}}}{{{magnitude.denominator}}}"
+        body = rf"\frac{{{int_text(magnitude.numerator)}}}{{{int_text(magnitude.denominator)}}}"
         return Tex(negative, body, MUL)
     if isinstance(magnitude, float):
         mantissa, _, exponent = repr(magnitude).partition("e")
@@ -137,25 +137,9 @@ def juxtapose(pieces: list[Tex], wrapped: list[str]) -> str:
 
 
 def _product(node: Mul, pieces: list[Tex]) -> Tex:
-    top: list[tuple[tuple[int, str], Tex]] = []
-    bottom: list[tuple[tuple[int, str], Tex]] = []
-    negative, coefficient = False, None
-    for factor, piece in zip(node.args, pieces, strict=True):
-        if isinstance(factor, Num):
-            negative = factor.value < 0
-            coefficient = -factor.value if negative else factor.value
-        elif isinstance(factor, Pow) and isinstance(factor.exp, Num) and factor.exp.value < 0:
-            part = piece.inverse
-            assert part is not None
-            bottom.append((factor_order(factor.base, part), part))
-        else:
-            top.append((factor_order(factor, piece), piece))
-    top.sort(key=lambda item: item[0])
-    bottom.sort(key=lambda item: item[0])
-    numerator = [piece for _, piece in top]
-    denominator = [piece for _, piece in bottom]
+    negative, coefficient, numerator, denominator = split_product(node, pieces)
     if isinstance(coefficient, Fraction):
-        denominator.insert(0, Tex(False, str(coefficient.denominator), ATOM))
+        denominator.insert(0, Tex(False, int_text(coefficient.denominator), ATOM))
         coefficient = coefficient.numerator
     if coefficient is not None and (coefficient != 1 or isinstance(coefficient, float)):
         numerator.insert(0, number_latex(coefficient))

@@ -1,7 +1,9 @@
 """Formula strings to expressions: the grammar file, loaded once, with an inline transformer.
 
-Each grammar alias (``-> add``, ``-> call`` …) is a method of ``_Build`` that calls a smart
-constructor, so parsing builds the canonical DAG directly on LALR's value stack.
+Each grammar alias (``-> sum``, ``-> call`` …) is a method of ``_Build`` that calls a smart
+constructor, so parsing builds the canonical DAG directly on LALR's value stack.  ``parse``
+feeds the parser token by token through ``input_policy.read``, which applies the input policy
+on the way (limits, foreign literals and words, warnings; README, "Formulas").
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import contextlib
 import functools
 import hashlib
 import os
+import re
 from typing import Any, cast
 
 import lark
@@ -17,28 +20,41 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from symdiff.core.constructors import add, as_expr, mul, negate, power
-from symdiff.core.errors import DivisionByZeroError, ParseError
-from symdiff.core.functions import PI, SPECIAL_FORMS, E
-from symdiff.core.nodes import Expr, Num, Sym
+from symdiff.core.errors import DivisionByZeroError, NonFiniteError, ParseError
+from symdiff.core.functions import CONSTANTS, SPECIAL_FORMS, reserved_word
+from symdiff.core.nodes import MINUS_ONE, Expr, Num, Sym
 from symdiff.core.numbers import int_from_text
 from symdiff.core.vocabulary import ALIASES, FUNCTIONS, call
+from symdiff.formats.input_policy import (
+    MAX_DEPTH,
+    MAX_DIGITS,
+    MAX_LENGTH,
+    Located,
+    character_hint,
+    read,
+    shown,
+)
 
-#: Names that are constants, not variables.
-CONSTANTS: dict[str, Expr] = {"pi": PI, "e": E, "E": E}
+__all__ = ["MAX_DEPTH", "MAX_DIGITS", "MAX_LENGTH", "parse", "parse_any", "parse_variable"]
 
 _READABLE = {
     "PLUS": "'+'", "MINUS": "'-'", "ADDOP": "'+', '-'", "MULOP": "'*', '/'", "POWER": "'**'",
     "LPAR": "'('", "RPAR": "')'", "COMMA": "','", "NAME": "a name", "NUMBER": "a number",
-    "$END": "end of input",
+    "SYMBOL": "a name", "$END": "end of input",
 }  # fmt: skip
 
+_FUNCTION_NAMES = frozenset(n for n in {*FUNCTIONS, *ALIASES, *SPECIAL_FORMS})
 
-class _Located(Exception):
-    """Raised inside a callback; ``parse`` turns it into a ``ParseError`` with a caret."""
 
-    def __init__(self, message: str, token: Token) -> None:
-        super().__init__(message)
-        self.message, self.token = message, token
+class _Factors(list):
+    """A product's factors, not multiplied yet: a sign in front of the product joins its
+    coefficient in the same ``mul`` call, so ``-1.0*x`` keeps its float coefficient."""
+
+
+def _product_value(item: Any, negative: bool = False) -> Expr:
+    if type(item) is _Factors:
+        return mul(*item, MINUS_ONE) if negative else mul(*item)
+    return negate(item) if negative else item
 
 
 @v_args(inline=True)
@@ -47,20 +63,30 @@ class _Build(Transformer):
 
     def number(self, token: Token) -> Expr:
         text = str(token)
-        if any(c in text for c in ".eE"):
-            value = float(text)
-            if value in (float("inf"), float("-inf")):
-                raise _Located(f"number {text} is too large for a float", token)
-            return Num(value)
-        return Num(int_from_text(text))
+        if len(text) > MAX_DIGITS:
+            mantissa = re.split("[eE]", text)[0]
+            if len(mantissa) - mantissa.count(".") > MAX_DIGITS:
+                raise Located(f"number with more than {MAX_DIGITS:,} digits", token)
+        if "." not in text and "e" not in text and "E" not in text:
+            return Num(int_from_text(text))
+        value = float(text)
+        if value in (float("inf"), float("-inf")):
+            raise Located(f"number {shown(text)} is too large for a float", token)
+        if value == 0 and any(c in "123456789" for c in re.split("[eE]", text)[0]):
+            raise Located(f"number {shown(text)} is too small for a float (it would be 0)", token)
+        return Num(value)
 
     def var(self, token: Token) -> Expr:
         name = str(token)
-        if name in CONSTANTS:
-            return CONSTANTS[name]
-        if name in FUNCTIONS or name in ALIASES or name in SPECIAL_FORMS:
-            raise _Located(f"{name} is a function: write {name}(...)", token)
+        constant = CONSTANTS.get(name)
+        if constant is not None:
+            return constant
+        if name in _FUNCTION_NAMES:
+            raise Located(f"{name} is a function: write {name}(...)", token)
         return Sym(name)
+
+    def symbol(self, token: Token) -> Expr:
+        return Sym(str(token).split("(", 1)[1].strip(" )")[1:-1])
 
     def call(self, token: Token, arguments: list[Expr] | None) -> Expr:
         name, args = str(token), arguments or []
@@ -69,44 +95,60 @@ class _Build(Transformer):
             try:
                 return constructor(*args)
             except TypeError:
-                raise _Located(f"{name} takes {accepted}, got {len(args)}", token) from None
-        if name not in FUNCTIONS and name not in ALIASES:
-            hint = f" (for a product write {name}*(...))" if len(args) == 1 else ""
-            raise _Located(f"unknown function {name!r}{hint}", token)
+                raise Located(f"{name} takes {accepted}, got {len(args)}", token) from None
+        if reserved_word(name) != "function":
+            short = shown(name)
+            hint = f" (for a product write {short}*(...))" if len(args) == 1 else ""
+            if name == "Symbol":
+                hint = " (a variable with a reserved name is written Symbol('name'))"
+            raise Located(f"unknown function {short!r}{hint}", token)
         try:
             return call(name, *args)
         except ValueError as error:
-            raise _Located(str(error), token) from None
+            raise Located(str(error), token) from None
 
     def arguments(self, *args: Expr) -> list[Expr]:
         return list(args)
 
-    def sum(self, first: Expr, *rest: Any) -> Expr:
-        terms = [first]
+    def sum(self, first: Any, *rest: Any) -> Expr:
+        if not rest:
+            return _product_value(first)
+        terms = [_product_value(first)]
         for op, term in zip(rest[::2], rest[1::2], strict=True):
-            terms.append(term if op == "+" else negate(term))
+            terms.append(_product_value(term, op == "-"))
         return add(*terms)
 
-    def product(self, first: Expr, *rest: Expr | Token) -> Expr:
-        factors, op = [first], None
+    def product(self, first: Expr, *rest: Expr | Token) -> Expr | _Factors:
+        if not rest:
+            return first
+        factors, op = _Factors([first]), None
         for item in rest:
-            if isinstance(item, Token):
+            if type(item) is Token:
                 op = item
                 continue
-            if op == "/":
+            if op is not None and op == "/":
                 try:
                     item = power(item, -1)
                 except DivisionByZeroError:
-                    raise _Located("division by zero", op) from None
+                    raise Located("division by zero", op) from None
             factors.append(item)
             op = None
-        return mul(*factors)
+        return factors
+
+    def signed(self, product: Expr | _Factors) -> Expr | _Factors:
+        if type(product) is _Factors:
+            product.append(MINUS_ONE)
+            return product
+        return negate(product)
 
     def neg(self, a: Expr) -> Expr:
         return negate(a)
 
-    def pow(self, base: Expr, _op: Token, exp: Expr) -> Expr:
-        return power(base, exp)
+    def pow(self, base: Expr, op: Token, exp: Expr) -> Expr:
+        try:
+            return power(base, exp)
+        except DivisionByZeroError:
+            raise Located("division by zero", op) from None
 
 
 def grammar_text() -> str:
@@ -147,44 +189,93 @@ def parser() -> Lark:
     return Lark(text, **options)
 
 
+@functools.cache
+def _symbol_pattern() -> re.Pattern[str]:
+    """The grammar's ``SYMBOL`` terminal (``Symbol('e')``) as a compiled pattern."""
+    return re.compile(parser().get_terminal("SYMBOL").pattern.to_regexp())
+
+
 def _expected(error: UnexpectedInput) -> str:
     names = sorted(getattr(error, "expected", None) or getattr(error, "allowed", None) or ())
     readable = sorted({_READABLE.get(n, n.lower()) for n in names})
     return f"; expected {', '.join(readable)}" if readable else ""
 
 
+def _end_of_input(text: str, error: UnexpectedInput) -> ParseError:
+    lines = text.split("\n")
+    message = "unexpected end of input" + _expected(error)
+    return ParseError(message, text, len(lines), len(lines[-1].rstrip("\r")) + 1)
+
+
 def parse(text: str) -> Expr:
     """Parse a formula (``"x**2*y + 3x + sin(y)"``) into a canonical expression.
 
-    Raises ``ParseError`` (a ``ValueError``) with line, column and a caret for bad input.
-    ``pi``, ``e`` and ``E`` are constants; a variable must use another name (``e1``, ``eps``).
+    Raises ``ParseError`` (a ``ValueError``) with line, column and a caret for bad input, and
+    warns (``FormulaWarning``) where a legal reading is easy to get wrong (``x y``).  ``pi``,
+    ``e`` and ``E`` are constants; a variable must use another name (``e1``, ``eps``) or be
+    written ``Symbol('e')``.  Limits: ``MAX_LENGTH`` characters, ``MAX_DIGITS`` digits per
+    number, ``MAX_DEPTH`` levels of nesting.
     """
     if not isinstance(text, str):
         raise TypeError(f"parse expects a string, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ParseError(
+            f"formula too long: {len(text):,} characters (the limit is {MAX_LENGTH:,})"
+        )
     if not text.strip():
         raise ParseError("empty formula", text, 1, 1)
     try:
-        return cast(Expr, parser().parse(text))  # the transformer builds expressions
-    except _Located as error:
+        return cast(Expr, read(parser().parse_interactive(text), text))
+    except Located as error:
         token = error.token
         raise ParseError(error.message, text, token.line or 1, token.column or 1) from None
     except UnexpectedCharacters as error:
-        message = f"unexpected character {text[error.pos_in_stream or 0]!r}"
+        character = text[error.pos_in_stream or 0]
+        message = f"unexpected character {character!r}" + character_hint(character)
         raise ParseError(message, text, error.line, error.column) from None
     except UnexpectedEOF as error:
-        lines = text.splitlines() or [""]
-        message = "unexpected end of input" + _expected(error)
-        raise ParseError(message, text, len(lines), len(lines[-1]) + 1) from None
+        raise _end_of_input(text, error) from None
     except UnexpectedToken as error:
         token = error.token
         if token.type == "$END":
-            lines = text.splitlines() or [""]
-            message = "unexpected end of input" + _expected(error)
-            raise ParseError(message, text, len(lines), len(lines[-1]) + 1) from None
-        message = f"unexpected {str(token)!r}" + _expected(error)
+            raise _end_of_input(text, error) from None
+        message = f"unexpected {shown(str(token))!r}" + _expected(error)
         raise ParseError(message, text, token.line, token.column) from None
     except DivisionByZeroError as error:
         raise ParseError(str(error), text, 1, 1) from None
+    except NonFiniteError as error:
+        raise ParseError(str(error), text) from None
+    except OverflowError as error:  # a float met an integer too large for a float
+        raise ParseError(f"constant arithmetic overflowed a float ({error})", text) from None
+
+
+def parse_variable(text: str, expr: Expr | None = None) -> Sym:
+    """The variable a name stands for, read as a formula reads it: ``"x"``, ``"theta_dot"``,
+    or ``"Symbol('e')"`` for a name that formulas reserve.
+
+    For command-line options such as ``--wrt``: a function name, constant or keyword is a
+    ``ParseError`` that says what the name is (``"sin"`` is a function, ``"e"`` a constant),
+    unless ``expr`` is given and has a variable of that very name (built as ``Sym("sin")``).
+    """
+    name = text.strip()
+    if expr is not None and any(s.name == name for s in expr.free_symbols):
+        return Sym(name)
+    if _symbol_pattern().fullmatch(name):
+        return Sym(name.split("(", 1)[1].strip(" )")[1:-1])
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise ParseError(
+            f"{shown(name)!r} is not a variable name: use letters, digits and '_' "
+            "(starting with a letter or '_')"
+        )
+    kind = reserved_word(name)
+    escaped = f"a variable named {name} is written Symbol('{name}')"
+    if kind == "function":
+        raise ParseError(f"{name} is a function, not a variable ({escaped})")
+    if kind == "constant":
+        raise ParseError(f"{name} is a constant, not a variable ({escaped})")
+    if kind is not None:
+        raise ParseError(f"{name!r} is not a variable name in formulas ({escaped})")
+    return Sym(name)
 
 
 def parse_any(value: Any) -> Expr:

@@ -68,6 +68,37 @@ def factor_order(node: Expr, piece: Printed) -> tuple[int, str]:
     return group, piece.text
 
 
+class ProductParts(NamedTuple, Generic[P]):
+    """A product as it is displayed: ``-coefficient * numerator / denominator``."""
+
+    negative: bool
+    coefficient: Number | None  # its absolute value; None when the product has no number
+    numerator: list[P]
+    denominator: list[P]
+
+
+def split_product(node: Mul, pieces: list[P]) -> ProductParts[P]:
+    """The sign and coefficient of a product, the factors above the line and, below it, the
+    ``inverse`` of each power piece that has one (the writer's ``b**k`` for ``b**(-k)``), both in
+    display order.  The text and LaTeX printers share this; only how they write the parts
+    differs (text keeps ``b**(-1.0)`` above the line: its ``b**1.0`` would read back as ``b``)."""
+    negative, coefficient = False, None
+    top: list[tuple[tuple[int, str], P]] = []
+    bottom: list[tuple[tuple[int, str], P]] = []
+    for factor, piece in zip(node.args, pieces, strict=True):
+        if isinstance(factor, Num):
+            negative = factor.value < 0
+            coefficient = -factor.value if negative else factor.value
+        elif isinstance(factor, Pow) and getattr(piece, "inverse", None) is not None:
+            part = piece.inverse  # type: ignore[attr-defined]  # the writer wrote b**k for it
+            bottom.append((factor_order(factor.base, part), part))
+        else:
+            top.append((factor_order(factor, piece), piece))  # type: ignore[arg-type]
+    top.sort(key=lambda item: item[0])
+    bottom.sort(key=lambda item: item[0])
+    return ProductParts(negative, coefficient, [p for _, p in top], [p for _, p in bottom])
+
+
 def degree(term: Expr) -> float:
     """Total degree of a term in its symbols (0 for anything not a monomial)."""
     factors = term.args if isinstance(term, Mul) else (term,)
@@ -76,8 +107,15 @@ def degree(term: Expr) -> float:
         if isinstance(factor, Sym):
             total += 1
         elif isinstance(factor, Pow) and isinstance(factor.base, Sym):
-            total += float(factor.exp.value) if isinstance(factor.exp, Num) else 0
+            total += _clamped(factor.exp.value) if isinstance(factor.exp, Num) else 0
     return total
+
+
+def _clamped(value: Number) -> float:
+    """``float(value)`` for sorting, without overflow for huge exact exponents."""
+    if -1e300 < value < 1e300:
+        return float(value)
+    return 1e300 if value > 0 else -1e300
 
 
 def sum_text(terms: tuple[Expr, ...], pieces: list) -> str:

@@ -1,9 +1,12 @@
 """Text forms of expressions: ``to_str`` (Python/SymPy syntax, minimal parentheses) and
 ``to_repr`` (unambiguous constructor form).
 
-``parse(to_str(e)) is e`` for every expression whose symbols are not named ``e``, ``E`` or ``pi``.
-Display order (``2*x*y``, ``x**2 + 1``) is chosen here; the canonical order of ``.args`` is a
-deterministic digest order that readers need not see.
+``parse(to_str(e)) is e`` for every expression (within parse's input limits): a symbol whose
+name a formula reserves (``e``, ``pi``, ``sin``, ``lambda``, ``inf``) prints as ``Symbol('e')``,
+and every rewrite of the display (signs in front, denominators after ``/``, ``sqrt``) is one
+that the parser's smart constructors undo exactly.  Display order (``2*x*y``, ``x**2 + 1``) is
+chosen here; the canonical order of ``.args`` is a deterministic digest order that readers need
+not see.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import NamedTuple
 
+from symdiff.core.functions import reserved_word
 from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.core.numbers import int_text
 from symdiff.core.traverse import fold_once
-from symdiff.formats.printer import E_NODE, Writers, factor_order, render, sum_text
+from symdiff.formats.printer import E_NODE, Writers, render, split_product, sum_text
 
 # precedence levels, loosest first
 ADD, MUL, NEG, POW, ATOM = 10, 20, 25, 30, 40
@@ -37,7 +41,8 @@ def _number(value: int | Fraction | float) -> Piece:
     negative = value < 0
     magnitude = -value if negative else value
     if isinstance(magnitude, Fraction):
-        return Piece(negative, f"{int_text(magnitude.numerator)}/{magnitude.denominator}", MUL)
+        text = f"{int_text(magnitude.numerator)}/{int_text(magnitude.denominator)}"
+        return Piece(negative, text, MUL)
     if isinstance(magnitude, float):
         return Piece(negative, repr(magnitude), ATOM)
     return Piece(negative, int_text(magnitude), ATOM)
@@ -48,16 +53,32 @@ def _wrap(piece: Piece, above: int) -> str:
     return piece.text if piece.prec > above and not piece.negative else f"({piece.text})"
 
 
-def _is_negative_number(node: Expr) -> bool:
-    return isinstance(node, Num) and node.value < 0
+def _is_inverse(node: Pow) -> bool:
+    """``b**(-k)`` that prints as ``1/b**k``, which the parser rebuilds as ``(b**k)**(-1)``.
+
+    Not ``b**(-1.0)`` (``b**1.0`` would read back as ``b``), nor a float base (``b**k`` would
+    be rounded, or underflow to 0).
+    """
+    if not isinstance(node.exp, Num):
+        return False
+    k = node.exp.value
+    if k >= 0 or (type(k) is float and k == -1.0):
+        return False
+    return not (isinstance(node.base, Num) and isinstance(node.base.value, float))
+
+
+def symbol_text(name: str) -> str:
+    """A symbol's name as a formula writes it: ``x``, or ``Symbol('e')`` for a reserved name."""
+    return f"Symbol('{name}')" if reserved_word(name) else name
 
 
 def _power(node: Pow, base: Piece, exp: Piece) -> Piece:
+    """``b**e``; ``sqrt(b)``; for ``b**(-k)`` the piece ``1/b**k``, whose ``inverse`` (``b**k``)
+    puts it below the line of a product (``printer.split_product``)."""
     e = node.exp
-    if isinstance(e, Num) and type(e.value) is Fraction and abs(e.value) == Fraction(1, 2):
-        root = Piece(False, f"sqrt({base.text})", ATOM)
-        return root if e.value > 0 else Piece(False, f"1/{root.body}", MUL, root)
-    if _is_negative_number(e):
+    if isinstance(e, Num) and type(e.value) is Fraction and e.value == Fraction(1, 2):
+        return Piece(False, f"sqrt({base.text})", ATOM)
+    if _is_inverse(node):
         inverse = _denominator_part(node, base)
         return Piece(False, f"1/{_wrap(inverse, MUL)}", MUL, inverse)
     return Piece(False, f"{_wrap(base, POW)}**{_wrap(exp, POW)}", POW)
@@ -74,25 +95,11 @@ def _denominator_part(node: Pow, base: Piece) -> Piece:
 
 
 def _product(node: Mul, pieces: list[Piece]) -> Piece:
-    numerator: list[tuple[tuple[int, str], str]] = []
-    denominator: list[tuple[tuple[int, str], Piece]] = []
-    negative, coefficient = False, None
-    for factor, piece in zip(node.args, pieces, strict=True):
-        if isinstance(factor, Num):
-            negative = factor.value < 0
-            coefficient = -factor.value if negative else factor.value
-        elif isinstance(factor, Pow) and _is_negative_number(factor.exp):
-            part = piece.inverse
-            assert part is not None
-            denominator.append((factor_order(factor.base, part), part))
-        else:
-            numerator.append((factor_order(factor, piece), _wrap(piece, MUL - 1)))
-    numerator.sort()
-    denominator.sort(key=lambda item: item[0])
-    top = [text for _, text in numerator]
-    bottom = [piece for _, piece in denominator]
+    negative, coefficient, numerator, bottom = split_product(node, pieces)
+    top = [_wrap(piece, MUL - 1) for piece in numerator]
+    number_below = isinstance(coefficient, Fraction)
     if isinstance(coefficient, Fraction):
-        bottom.insert(0, Piece(False, str(coefficient.denominator), ATOM))
+        bottom.insert(0, Piece(False, int_text(coefficient.denominator), ATOM))
         coefficient = coefficient.numerator
     if (coefficient is not None and coefficient != 1) or isinstance(coefficient, float):
         top.insert(0, _number(coefficient).body)
@@ -100,6 +107,9 @@ def _product(node: Mul, pieces: list[Piece]) -> Piece:
     if bottom:
         if len(bottom) == 1:
             text += "/" + _wrap(bottom[0], MUL)
+        elif number_below and len(bottom) == 2 and bottom[1].prec == ADD:
+            # not /(2*(x + y)): that product of a number and a sum would read back distributed
+            text += "/" + bottom[0].text + "/" + _wrap(bottom[1], MUL)
         else:
             text += "/(" + "*".join(_wrap(p, MUL - 1) for p in bottom) + ")"
     return Piece(negative, text, MUL)
@@ -120,7 +130,7 @@ def _call(node: Call, pieces: list[Piece]) -> Piece:
 #: The text format's writer of each node kind (the walk is ``symdiff.formats.printer``'s).
 TEXT: Writers[Piece] = Writers(
     number=_number,
-    symbol=lambda name: Piece(False, name, ATOM),
+    symbol=lambda name: Piece(False, symbol_text(name), ATOM),
     call=_call,
     power=_power,
     product=_product,
@@ -139,6 +149,9 @@ def to_repr(expr: Expr) -> str:
     def visit(node: Expr, texts: list[str]) -> str:
         match node:
             case Num(value):
+                if isinstance(value, Fraction):
+                    p, q = int_text(value.numerator), int_text(value.denominator)
+                    return f"Num(Fraction({p}, {q}))"
                 return f"Num({int_text(value) if isinstance(value, int) else repr(value)})"
             case Sym(name):
                 return f"Sym({name!r})"

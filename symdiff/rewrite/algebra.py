@@ -13,9 +13,8 @@ from fractions import Fraction
 
 from symdiff.core import numbers
 from symdiff.core.constructors import add, mul, power
-from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow
+from symdiff.core.nodes import ONE, ZERO, Add, Expr, Mul, Num, Pow
 from symdiff.core.numbers import Number
-from symdiff.core.vocabulary import call
 
 #: Expansion gives up beyond this many terms (a candidate, never a blow-up).
 MAX_EXPANDED_TERMS = 16
@@ -64,14 +63,13 @@ def _term_factors(term: Expr) -> tuple[Number, dict[Key, Fraction]]:
     powers: dict[Key, Fraction] = {}
     for factor in factors:
         if isinstance(factor, Num):
-            coefficient = factor.value
+            coefficient = coefficient * factor.value
             continue
         base, exponent = (factor.base, factor.exp) if isinstance(factor, Pow) else (factor, ONE)
         numeric, rest = _split_exponent(exponent)
         if numeric is None:  # a float exponent: only identical factors are common
-            powers[(factor, ZERO)] = Fraction(1)
-            continue
-        if isinstance(base, Add) and rest is ZERO and numeric.denominator == 1:
+            base, rest, numeric = factor, ZERO, Fraction(1)
+        elif isinstance(base, Add) and rest is ZERO and numeric.denominator == 1:
             base, flipped = _oriented(base)
             if flipped and numeric.numerator % 2:
                 coefficient = -coefficient
@@ -122,8 +120,10 @@ def _factor_out(terms: tuple[Expr, ...], common: dict[Key, Fraction], content: F
     for term in terms:
         coefficient, powers = _term_factors(term)
         left = {key: k for key, k in powers.items() if key not in common}
-        for (base, rest), k in common.items():  # b**(r + k) / b**(r + m) = b**(k - m)
-            left[(base, ZERO)] = powers.get((base, rest), Fraction(0)) - k
+        for (base, rest), k in common.items():  # b**(r + p) / b**(r + k) = b**(p - k)
+            quotient = powers.get((base, rest), Fraction(0)) - k
+            # accumulate: b**(r + k) and b**k may both be common, and both leave a power of b
+            left[(base, ZERO)] = left.get((base, ZERO), Fraction(0)) + quotient
         inner.append(_rebuild(numbers.divide(coefficient, numbers.normalize(content)), left))
     return mul(Num(numbers.normalize(content)), factor, add(*inner))
 
@@ -180,65 +180,6 @@ def content_candidates(node: Expr) -> Iterator[Expr]:
             if c != 1:
                 scaled = add(*(mul(Num(numbers.normalize(1 / c)), t) for t in base.args))
                 yield mul(Num(numbers.normalize(c**k.value)), *others, power(scaled, k))
-
-
-def _negated_exponent(term: Expr) -> Expr | None:
-    """For a term with a factor ``exp(-u)`` (``u`` with a negative sign), that ``u``."""
-    for factor in term.args if isinstance(term, Mul) else (term,):
-        if isinstance(factor, Call) and factor.name == "exp":
-            argument = factor.args[0]
-            if _is_negative(argument):
-                return mul(-1, argument)
-    return None
-
-
-def _is_negative(expr: Expr) -> bool:
-    if isinstance(expr, Mul):
-        return isinstance(expr.args[0], Num) and expr.args[0].value < 0
-    return isinstance(expr, Add) and all(_is_negative(t) for t in expr.args)
-
-
-def _times_exp(term: Expr, u: Expr) -> Expr:
-    """``term*exp(u)``, merging with an ``exp`` factor of ``term`` (``exp(-u)*exp(u) = 1``)."""
-    factors = term.args if isinstance(term, Mul) else (term,)
-    for i, factor in enumerate(factors):
-        if isinstance(factor, Call) and factor.name == "exp":
-            return mul(*factors[:i], call("exp", add(factor.args[0], u)), *factors[i + 1 :])
-    return mul(term, call("exp", u))
-
-
-def positive_exp_candidates(node: Expr) -> Iterator[Expr]:
-    """Clear ``exp(-u)`` from a denominator sum: ``exp(-x)/(exp(-x) + 1)**2 ->
-    exp(x)/(exp(x) + 1)**2`` (multiply the sum and the numerator by ``exp(u)**k``)."""
-    factors = node.args if isinstance(node, Mul) else (node,)
-    for i, factor in enumerate(factors):
-        if not (isinstance(factor, Pow) and isinstance(factor.base, Add)):
-            continue
-        k = factor.exp
-        if not (isinstance(k, Num) and type(k.value) is int and k.value < 0):
-            continue
-        for term in factor.base.args:
-            u = _negated_exponent(term)
-            if u is not None:
-                break
-        else:
-            continue
-        cleared = add(*(_times_exp(t, u) for t in factor.base.args))
-        numerator = [f for j, f in enumerate(factors) if j != i]
-        exp_factors = [f for f in numerator if isinstance(f, Call) and f.name == "exp"]
-        rest = [f for f in numerator if not (isinstance(f, Call) and f.name == "exp")]
-        exponent = add(*(f.args[0] for f in exp_factors), mul(-k.value, u))
-        yield mul(*rest, call("exp", exponent), power(cleared, k))
-
-
-def positive_exp_sum_candidates(node: Expr) -> Iterator[Expr]:
-    """``positive-exp`` on each term of a sum, so that the denominators can then be shared:
-    ``x*exp(x)/(exp(x) + 1)**2 + 1/(exp(-x) + 1)``."""
-    if not isinstance(node, Add):
-        return
-    terms = [next(positive_exp_candidates(t), t) for t in node.args]
-    if any(t is not u for t, u in zip(terms, node.args, strict=True)):
-        yield add(*terms)
 
 
 def partial_factor_candidates(node: Expr, tries: int = 3) -> Iterator[Expr]:

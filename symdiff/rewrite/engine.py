@@ -3,9 +3,12 @@
 At each node (children already simplified) every applicable rule proposes candidates; each
 candidate is itself simplified (up to a small nesting depth) and the cheapest one is kept if it
 is strictly cheaper than the node in ``(operations, tree size)``.  This repeats at the node until
-nothing improves, and whole passes repeat until a fixpoint.  A step budget proportional to the
-size of the input bounds the work, so simplification is polynomial even on adversarial input;
-every walk is iterative, so 10,000-deep expressions are fine.
+nothing improves, and whole passes repeat until a fixpoint.  A memoised run can depend on the
+order it met nodes in, so a run with an empty memo then confirms the result (or improves it and
+is confirmed in turn): ``simplify(simplify(e)) is simplify(e)`` whenever the budget suffices.
+A step budget proportional to the size of the input bounds the work, so simplification is
+polynomial even on adversarial input; every walk is iterative, so 10,000-deep expressions are
+fine.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from symdiff.rewrite.cost import CostModel, postorder_missing
 from symdiff.rewrite.rules import Facts, rules_for
 
 MAX_PASSES = 6
+MAX_RESTARTS = 8
 MAX_ROUNDS_PER_NODE = 8
 MAX_NESTING = 1
 PRUNE_FACTOR, PRUNE_SLACK = 2, 6
@@ -38,18 +42,31 @@ class Simplifier:
         self.level: dict[Expr, int] = {}  # the nesting depth at which a form was settled
         self.proposals: dict[Expr, list[Expr]] = {}
         self.origin: dict[Expr, str] = {}  # candidate -> name of the rule that proposed it
+        self.undefined: set[Expr] = set()  # nodes that divide by an exact zero (see _undefined)
         self.used: list[str] = []  # names of the rules whose rewrites were kept at the top level
+
+    def forget(self) -> None:
+        """Drop the memo of settled forms (rule proposals and costs, which depend on the node
+        alone, are kept): what a run finds must not depend on what earlier runs visited."""
+        self.memo.clear()
+        self.level.clear()
 
     def run(self, root: Expr, depth: int = 0) -> Expr:
         """The simplest form of ``root`` found; visits only nodes not simplified before."""
         memo = self.memo
         for node in postorder_missing(root, memo):
             args = [memo[a] for a in node.args]
+            if self._undefined(node, args):
+                memo[node] = node
+                continue
             if all(x is y for x, y in zip(args, node.args, strict=True)):
                 memo[node] = self.rewrite(node, depth)
                 continue
-            rebuilt = node.rebuild(args)
-            if rebuilt in memo:
+            rebuilt = _rebuilt(node, args)
+            if rebuilt is None:
+                memo[node] = node
+                self.undefined.add(node)
+            elif rebuilt in memo:
                 memo[node] = memo[rebuilt]
             elif depth < MAX_NESTING:  # canonicalising may create new, unvisited children
                 memo[node] = self.run(rebuilt, depth + 1)
@@ -64,11 +81,26 @@ class Simplifier:
         done: dict[Expr, Expr] = {}
         for node in postorder(root):
             args = [done[a] for a in node.args]
-            current = node if args == list(node.args) else node.rebuild(args)
-            if self.level.get(current, MAX_NESTING + 1) > 0 and self.steps < self.budget:
+            if self._undefined(node, args):
+                done[node] = node
+                continue
+            current = node if args == list(node.args) else _rebuilt(node, args)
+            if current is None:
+                self.undefined.add(node)
+                current = node
+            elif self.level.get(current, MAX_NESTING + 1) > 0 and self.steps < self.budget:
                 current = self.rewrite(current, 0)
             done[node] = current
         return done[root]
+
+    def _undefined(self, node: Expr, args: list[Expr]) -> bool:
+        """Whether ``node`` is undefined everywhere: it is, or holds, a division by an exact zero
+        that simplifying exposed (``log(x)/log(log(e))``).  Such a node is kept as it was, with
+        its parents: folding it (``0*(1/0) -> 0``) would turn an error into a silent value."""
+        if node in self.undefined or any(a in self.undefined for a in args):
+            self.undefined.add(node)
+            return True
+        return False
 
     def _settle(self, node: Expr, depth: int) -> Expr:
         """``node`` rewritten at ``depth`` unless that (or a shallower, more thorough) rewrite
@@ -122,6 +154,15 @@ class Simplifier:
         return proposals
 
 
+def _rebuilt(node: Expr, args: list[Expr]) -> Expr | None:
+    """``node`` over new arguments, or ``None`` when that divides by an exact zero (or
+    overflows): in ``log(x)/log(log(e))``, ``log(log(e))`` becomes ``0``."""
+    try:
+        return node.rebuild(args)
+    except (SymdiffError, ArithmeticError):
+        return None
+
+
 def _run(expr: Expr, assume_positive: Iterable[str], budget: int | None) -> tuple[Expr, Simplifier]:
     if isinstance(assume_positive, str):
         assume_positive = assume_positive.replace(",", " ").split()
@@ -129,12 +170,18 @@ def _run(expr: Expr, assume_positive: Iterable[str], budget: int | None) -> tupl
     steps = budget if budget is not None else STEPS_PER_NODE * dag_size(expr) + MIN_STEPS
     engine = Simplifier(facts, steps)
     current = expr
-    for _ in range(MAX_PASSES):
-        result = engine.finish(engine.run(current))
-        if result is current:
-            break
+    for _ in range(MAX_RESTARTS):
+        engine.forget()
+        result = current
+        for _ in range(MAX_PASSES):
+            after = engine.finish(engine.run(result))
+            if after is result:
+                break
+            result = after
+        if not engine.cost(result) < engine.cost(current):
+            break  # confirmed: a run that remembers nothing finds nothing cheaper
         current = result
-    return (current if engine.cost(current) <= engine.cost(expr) else expr), engine
+    return current, engine
 
 
 def simplify(expr: Expr, *, assume_positive: Iterable[str] = (), budget: int | None = None) -> Expr:

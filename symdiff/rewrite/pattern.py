@@ -17,7 +17,8 @@ from fractions import Fraction
 from typing import Self
 
 from symdiff.core.constructors import _split_coefficient
-from symdiff.core.nodes import ONE, Add, Call, Expr, Mul, Num, Pow, _digest
+from symdiff.core.digests import of_text
+from symdiff.core.nodes import ONE, Add, Call, Expr, Mul, Num, Pow
 from symdiff.core.numbers import Number, normalize
 
 Bindings = dict[str, Expr]
@@ -32,7 +33,7 @@ class Wild(Expr):
     name: str
 
     def __new__(cls, name: str) -> Self:
-        return cls._intern((Wild, name), (), _digest(f"wild:{name}"), name=name)
+        return cls._intern((Wild, name), (), of_text(f"wild:{name}"), name=name)
 
     def rebuild(self, args: object) -> Expr:
         return self

@@ -17,9 +17,9 @@ from functools import cached_property
 
 from symdiff.core.constructors import add, mul, power
 from symdiff.core.functions import Abs, cos, cosh, cot, exp, log, sign, sin, sinh, tan, tanh
-from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.nodes import ZERO, Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.core.numbers import normalize
-from symdiff.rewrite import algebra, polynomial
+from symdiff.rewrite import algebra, exponentials, polynomial
 from symdiff.rewrite.pattern import (
     Bindings,
     Wild,
@@ -105,8 +105,12 @@ def is_positive(expr: Expr, facts: Facts, depth: int = 12) -> bool:
             return name in facts.positive
         case Call(name) if name in POSITIVE_FUNCTIONS:
             return True
-        case Add() | Mul():
+        case Mul():
             return all(is_positive(a, facts, depth - 1) for a in expr.args)
+        case Add():  # x**2 + 1: every term >= 0 and one > 0
+            return all(is_nonnegative(a, facts, depth - 1) for a in expr.args) and any(
+                is_positive(a, facts, depth - 1) for a in expr.args
+            )
         case Pow(base, _):
             return is_positive(base, facts, depth - 1)
     return False
@@ -217,6 +221,8 @@ RULES: tuple[Rule, ...] = (
     Rule("exp-times-log", exp(u * log(v)), v**u),
     Rule("exp-product", exp(u) * exp(v), exp(u + v)),
     Rule("log-power", log(u**a), a * log(u), when=log_power_ok),
+    # 0**u is 0 for u > 0, 1 for u = 0 and undefined for u < 0: it folds only for u > 0
+    Rule("zero-power", Pow(ZERO, u), ZERO, when=positive("u")),
     # power laws: (u**a)**c with numbers; integer c is already canonical
     Rule("power-power", (u**a) ** c, power_of_power, when=numeric("a", "c")),
     Rule("power-of-product", match=power_of_product, heads=(Pow,), needs_facts=True),
@@ -251,8 +257,8 @@ RULES: tuple[Rule, ...] = (
     Rule("factor-common", match=algebra.factor_candidates, heads=(Add,)),
     Rule("factor-inner", match=algebra.inner_factor_candidates, heads=(Mul,)),
     Rule("content", match=algebra.content_candidates, heads=(Mul,)),
-    Rule("positive-exp", match=algebra.positive_exp_candidates, heads=(Mul, Pow)),
-    Rule("positive-exp-sum", match=algebra.positive_exp_sum_candidates, heads=(Add,)),
+    Rule("positive-exp", match=exponentials.positive_exp_candidates, heads=(Mul, Pow)),
+    Rule("positive-exp-sum", match=exponentials.positive_exp_sum_candidates, heads=(Add,)),
     Rule("factor-partial", match=algebra.partial_factor_candidates, heads=(Add,)),
     Rule("expand", match=algebra.expand_candidates, heads=(Add, Mul, Pow)),
 )

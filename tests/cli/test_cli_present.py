@@ -15,7 +15,7 @@ import pytest
 
 from symdiff import from_json, parse
 from symdiff.cli import build_parser, main
-from symdiff.cli.present import Progress, Working
+from symdiff.cli.progress import Progress, Working
 
 SYMDIFF = shutil.which("symdiff")
 needs_command = pytest.mark.skipif(SYMDIFF is None, reason="the symdiff command is not installed")

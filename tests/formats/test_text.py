@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 import sympy
 from hypothesis import given
 from oracle import to_sympy
 from strategies import expressions
 
-from symdiff import parse, to_repr, to_str
+from symdiff import Num, Sym, parse, to_repr, to_str
 
 
 @pytest.mark.parametrize(
@@ -78,3 +80,35 @@ def test_huge_integers_print() -> None:
 def test_deep_expression_prints() -> None:
     e = parse("sin(" * 10000 + "x" + ")" * 10000)
     assert str(e).count("sin(") == 10000
+
+
+@pytest.mark.parametrize("digits", [1, 2999, 3000, 3001, 4301, 9001, 60_000])
+def test_digit_conversions_agree_with_python(digits: int) -> None:
+    import random
+    import sys
+
+    from symdiff.core.numbers import int_from_text, int_text
+
+    rng = random.Random(digits)
+    text = str(rng.randint(1, 9)) + "".join(rng.choice("0123456789") for _ in range(digits - 1))
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        value = int(text)
+        assert int_from_text(text) == value
+        assert int_text(value) == text and int_text(-value) == "-" + text
+    finally:
+        sys.set_int_max_str_digits(limit)
+
+
+def test_the_reciprocal_of_a_huge_integer_is_exact() -> None:
+    # past the folding bound of powers; 1/n is as small as n, so it folds
+    assert parse("x/1" + "0" * 20000) is Num(Fraction(1, 10**20000)) * Sym("x")
+
+
+def test_signs_and_denominators_print_as_they_read() -> None:
+    x, y = Sym("x"), Sym("y")
+    assert str(parse("(x+1)/(-y)")) == "-(x + 1)/y"
+    e = Num(Fraction(1, 2)) / (x + y)
+    assert parse(str(e)) is e
+    assert str(x ** Num(-1.0)) == "x**(-1.0)"

@@ -9,7 +9,9 @@ import subprocess
 import sys
 
 import pytest
+import sympy
 from hypothesis import given, settings
+from oracle import agree_numerically, to_sympy
 from strategies import expressions
 
 import symdiff
@@ -54,6 +56,81 @@ def test_examples(before: str, after: str) -> None:
 )
 def test_simplified_derivatives(formula: str, variable: str, expected: str) -> None:
     assert diff(parse(formula), variable, simplify=True) is parse(expected)
+
+
+#: Issue 10, item 1: the simplified derivative dropped a factor (``--no-simplify`` was right).
+DROPPED_FACTOR = [
+    ("(5-x)**x", "x", 1),
+    ("(1-x)**x", "x", 1),
+    ("(y-x)**x", "x", 1),
+    ("(5-x)**(2*x)", "x", 1),
+    ("(3-x)**sqrt(x)", "x", 1),
+    ("(cos(y)**2.5)**(5/6)", "y", 2),
+]
+
+
+@pytest.mark.parametrize(("formula", "variable", "order"), DROPPED_FACTOR)
+def test_simplified_derivative_keeps_every_factor(formula: str, variable: str, order: int) -> None:
+    d = diff(parse(formula), (variable, order))
+    theirs = sympy.diff(to_sympy(formula), sympy.Symbol(variable, real=True), order)
+    assert agree_numerically(simplify(d), theirs, [variable, "y"], guard=d, points=12) > 0
+
+
+def test_values_from_the_issue() -> None:
+    # worked by hand: d/dx (5-x)**x = (5-x)**(x-1)*((5-x)*log(5-x) - x)
+    expected = 4.7**-0.7 * (4.7 * math.log(4.7) - 0.3)
+    assert math.isclose(evaluate(simplify(diff(parse("(5-x)**x"), "x")), x=0.3), expected)
+    second = simplify(diff(parse("(cos(y)**2.5)**(5/6)"), ("y", 2)))
+    assert math.isclose(evaluate(second, y=0.326183), -1.63032, rel_tol=1e-5)
+
+
+def test_simplify_is_a_fixed_point_on_a_large_second_derivative() -> None:
+    """Issue 10, item 2: a second ``simplify`` used to find what the first one's memo hid."""
+    d = diff(parse("sin((-x + (a - 2.5)**15)**x/(-x + asec(x)))"), ("x", 2))
+    once = simplify(d)
+    assert simplify(once) is once
+    assert _agree(d, once, points=60) > 0
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("0**erf(x)", "0**erf(x)"),  # 1 where erf(x) = 0, undefined where erf(x) < 0
+        ("(x - x)**erf(x)", "0**erf(x)"),
+        ("0**exp(x)", "0"),  # exp(x) > 0: the power is 0 everywhere
+        ("0**(x**2 + 1)", "0"),
+        ("0**x", "0**x"),
+    ],
+)
+def test_zero_to_a_symbolic_power(before: str, after: str) -> None:
+    assert simplify(parse(before)) is parse(after)
+
+
+def test_derivative_of_zero_to_a_symbolic_power_is_zero() -> None:
+    assert diff(parse("(x - x)**erf(x)"), "x") is parse("0")
+    assert diff(parse("0**x"), "x") is parse("0")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "log(x)/log(log(e))",  # log(x, ln(e)): log(log(e)) -> log(1) -> 0
+        "1/(sin(x)**2 + cos(x)**2 - 1)",
+        "x*abs(log(log(e)))/log(log(e))",  # not 0: abs(0)*(1/0) is no number
+        "y + exp(x)/(cosh(x)**2 - sinh(x)**2 - 1)",
+    ],
+)
+def test_a_division_by_an_exact_zero_stays_undefined(text: str) -> None:
+    """Found by the fuzz test (seed 116101): simplifying exposed ``0**-1`` and raised
+    ``DivisionByZeroError``; folding the zero away instead would print a silent 0."""
+    e = parse(text)
+    result = simplify(e)
+    assert result is e
+    if "log(log(e))" in text:  # (in floats, sin(x)**2 + cos(x)**2 - 1 need not be 0)
+        with pytest.raises(EvaluationError):
+            evaluate(result, x=0.7, y=0.2)
+    d = diff(parse("atan(asinh(log(x, ln(e))))"), "x")
+    assert simplify(d) is d
 
 
 def test_public_api_and_strings() -> None:

@@ -1,0 +1,122 @@
+"""The command's arguments: one argparse group per mode plus the shared groups, and the choice
+of the mode, made in one place from the groups whose options were given.
+
+Shared groups (``options``: what to differentiate; ``render``: how to write it) are read by
+every mode.  A mode's own group selects it; ``MODES`` says which wins when several are given
+(``--grad --at`` is the point mode, which prints the gradient at the point; ``--grad --emit``
+compiles the value and gradient together), and ``choose_mode`` rejects the combinations that
+mean nothing.  Without a mode's option the derivative mode runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+from types import ModuleType
+
+from symdiff import FUNCTIONS, SymdiffError, __version__
+from symdiff.cli import check, derive, emit, grad, options, point, render, steps
+from symdiff.cli.usage import FriendlyParser
+
+#: Modes by precedence, each selected by the options of its group (titled ``mode.TITLE``).
+MODES: tuple[ModuleType, ...] = (check, emit, point, grad, steps)
+#: What runs when no mode's option is given.
+DEFAULT_MODE = derive
+
+EXAMPLES = r"""
+examples:
+ derivatives (the default mode)
+  symdiff "x**2*y+y+2" --wrt x            2*x*y
+  symdiff "x**2*y+y+2" --wrt y            x**2 + 1
+  symdiff "sin(x)^2"                      the only variable is x; ^ is power too
+  symdiff "x**3" --wrt x --order 2        6*x
+  symdiff "x**2*y**3" --wrt x --wrt y     mixed partial d2f/dydx: 6*x*y**2
+  symdiff "-x**2" --wrt x                 a formula may start with '-' ("---x" too);
+  symdiff -- --x                          one that looks like an option goes after --
+  symdiff "x**2*exp(x)" --no-simplify     the raw derivative, before simplification
+  echo "exp(-x**2/2)" | symdiff - --wrt x one result per input line
+ step by step, and other output formats
+  symdiff "x**2*sin(x)/exp(x)" --steps    numbered steps, each naming its rule
+  symdiff "x + 1" --steps=all             also the trivial steps (constants, x itself)
+  symdiff "x**2*sin(x)" --steps --format latex     the steps as an align* block
+  symdiff "x/y" --wrt y --format latex    -\frac{x}{y^{2}}
+  symdiff "sin(x)**2" --format json       the tree ({"op": "mul", "args": [...]})
+  symdiff "sin(x)**2" --format tree       an indented picture of the result
+ gradient, Hessian, Jacobian
+  symdiff "x*y + sin(x)" --grad           d/dx = y + cos(x), d/dy = x
+  symdiff "x**2*y**3" --hessian           d2/dx2, d2/dxdy, d2/dy2
+  symdiff "x*y, x + y**2" --jacobian      df1/dx ... df2/dy
+ code generation
+  symdiff "x**2*sin(x)" --emit python     def f(x): return x*(2.0*math.sin(x) + ...)
+  symdiff "x*y + sin(x)" --grad --emit c --name energy     value and gradient in one C function
+  symdiff "exp(-x**2)" --emit numpy       a vectorised NumPy function
+ values at a point
+  symdiff "x**2*y+y+2" --at x=3,y=4       f = 42, df/dx = 24, df/dy = 10
+  symdiff "x**2*y+y+2" --at x=3,y=4 --method all     symbolic, forward, reverse, numeric
+  symdiff "log(x)+x*y-sin(y)" --at x=2,y=5 --trace --graph g.svg
+ check an answer
+  symdiff "x**2*sin(x)" --check "2*x*sin(x) + x**2*cos(x)"    correct, with a proof
+  symdiff "sin(x)**2" --check "2*sin(x)"  incorrect: at x = 1, d/dx f = 0.909297 but ...
+ a derivative calculator in the browser
+  symdiff serve                           http://127.0.0.1:8000/ (--port, --host, --open)
+ interactive
+  symdiff                                 on a terminal: a prompt, one formula per line;
+                                          :wrt y, :steps, :format latex, :help, Ctrl-D to leave
+
+formulas: + - * / ** ^, implicit products (2x, 3(x+1)), and the functions
+FUNCTION_LIST
+ln sqrt, log(x, b), atan2(y, x), stop_gradient/detach; constants pi and e (also E):
+name a variable e1 or eps instead of e.
+
+output: colour only on a terminal; progress of long batches on stderr only when it is a
+terminal; piped output is plain.
+environment: NO_COLOR (any value) turns colour off everywhere.
+exit status: 0 success; 2 a bad formula or usage (one-line error and a hint on stderr);
+1 the output could not be written (disk full, closed) or an internal error (please report;
+--debug shows the traceback); 141 the reader of the output went away (symdiff - < file | head -1):
+quietly, as the shell reports a program stopped by SIGPIPE.
+"""
+
+
+def _function_list() -> str:
+    """The unary functions of the vocabulary, wrapped for the help text."""
+    names = [n for n, row in FUNCTIONS.items() if row.arity == 1 and n != "stop_gradient"]
+    return textwrap.fill(" ".join(names), width=96, subsequent_indent="")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser: the formula, the shared groups, then each mode's group."""
+    parser = FriendlyParser(
+        prog="symdiff",
+        description="Differentiate formulas symbolically and print small, readable results.",
+        epilog=EXAMPLES.replace("FUNCTION_LIST", _function_list()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("formula", nargs="?", help="the formula, or - to read one per line")
+    parser.add_argument("--version", action="version", version=f"symdiff {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    for part in (options, render, *MODES):
+        part.add_arguments(parser)
+    return parser
+
+
+def given_groups(parser: argparse.ArgumentParser, args: argparse.Namespace) -> set[str]:
+    """Titles of the argument groups with at least one option set away from its default."""
+    return {
+        group.title
+        for group in parser._action_groups
+        if group.title
+        and any(vars(args).get(action.dest, action.default) != action.default
+                for action in group._group_actions)
+    }  # fmt: skip
+
+
+def choose_mode(parser: argparse.ArgumentParser, args: argparse.Namespace) -> ModuleType:
+    """The mode these arguments ask for: the first of ``MODES`` whose group was given."""
+    given = given_groups(parser, args)
+    mode = next((mode for mode in MODES if mode.TITLE in given), DEFAULT_MODE)
+    if mode is point and (args.hessian or args.jacobian):
+        raise SymdiffError(
+            "--hessian and --jacobian print formulas: drop --at (or use --grad --at)"
+        )
+    return mode

@@ -1,0 +1,97 @@
+"""The steps mode: ``symdiff "x**2*sin(x)" --steps`` explains the derivative step by step.
+
+Each step names its rule; ``--steps=all`` also shows the trivial ones; ``--format latex`` writes
+an ``align*`` block and ``--format json`` an array of steps.  Formulas and step lists beyond a
+budget are refused with the reason (the derivative itself has no such limit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import symdiff
+from symdiff import Expr, SymdiffError, dag_size, postorder
+from symdiff.cli.options import variables_of
+from symdiff.cli.render import use_color
+
+TITLE = "step by step"
+#: ``--steps`` explains formulas of at most this many distinct nodes (``explain`` and the
+#: steps' size grow faster than linearly with it) ...
+STEPS_MAX_FORMULA = 2_000
+#: ... whose steps, written out as trees, print at most this many nodes (about a megabyte).
+STEPS_MAX_PRINTED = 100_000
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(TITLE)
+    group.add_argument(
+        "--steps", dest="steps", action="store_const", const="brief",
+        help="explain the derivative step by step, naming the rule of each step",
+    )  # fmt: skip
+    # "--steps=all" is an option string of its own, so "--steps FORMULA" never eats the formula
+    group.add_argument(
+        "--steps=all", dest="steps", action="store_const", const="all",
+        help="the same, also showing the trivial steps (constants, the variable itself)",
+    )  # fmt: skip
+
+
+def derivation_json(derivation: symdiff.Derivation) -> str:
+    """The steps as a JSON array; expressions are trees in the ``to_json`` schema."""
+    rows = []
+    for step in derivation.steps:
+        head = json.dumps(
+            {"step": step.number, "rule": step.rule, "detail": step.detail,
+             "depth": step.depth, "uses": list(step.uses)}
+        )  # fmt: skip
+        rows.append(
+            f'{head[:-1]}, "expr": {symdiff.to_json(step.expr)}, '
+            f'"result": {symdiff.to_json(step.result)}}}'
+        )
+    return "[\n" + ",\n".join(rows) + "\n]"
+
+
+def printed_size(derivation: symdiff.Derivation) -> int:
+    """How many nodes the steps print: each step's expression and result written as trees."""
+    roots = [e for step in derivation.steps for e in (step.expr, step.result)]
+    sizes: dict[Expr, int] = {}
+    for node in postorder(*roots):
+        sizes[node] = 1 + sum(sizes[a] for a in node.args)
+    return sum(sizes[root] for root in roots)
+
+
+def run(args: argparse.Namespace, formula: str) -> str:
+    if args.order != 1:
+        raise SymdiffError("--steps explains a first derivative: leave out --order")
+    expr = symdiff.parse(formula)
+    names = variables_of(args, expr)
+    if len(names) > 1:
+        raise SymdiffError("--steps explains one derivative at a time: give a single --wrt")
+    size = dag_size(expr)
+    if size > STEPS_MAX_FORMULA:
+        raise SymdiffError(
+            f"--steps explains formulas of up to {STEPS_MAX_FORMULA:,} distinct subexpressions; "
+            f"this one has {size:,}: drop --steps for the derivative itself"
+        )
+    derivation = symdiff.explain(
+        formula,
+        names[0] if names else "x",
+        all=args.steps == "all",
+        simplify=args.simplify,
+    )
+    printed = printed_size(derivation)
+    if printed > STEPS_MAX_PRINTED:
+        raise SymdiffError(
+            f"the {len(derivation.steps):,} steps would print {printed:,} nodes (each step "
+            f"writes its subexpression and result out in full; the limit is "
+            f"{STEPS_MAX_PRINTED:,}): drop --steps for the derivative itself, which prints "
+            "repeated parts once"
+        )
+    match args.format:
+        case "latex":
+            return derivation.to_latex()
+        case "json":
+            return derivation_json(derivation)
+        case _:
+            return derivation.text(color=use_color(sys.stdout))

@@ -1,0 +1,33 @@
+"""Deterministic 64-bit digests of nodes: the same in every process (unlike ``hash(str)``), so
+sort keys, and with them every printed order, never depend on the run."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from symdiff.core.nodes import Expr
+
+
+def of_text(text: str) -> int:
+    """A 64-bit digest of ``text`` that is the same in every process (unlike ``hash(str)``)."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+MASK = 0xFFFFFFFFFFFFFFFF
+
+
+def composite(tag: int, args: tuple[Expr, ...]) -> int:
+    # tuples of ints hash identically in every process, so this is deterministic
+    return hash((tag, *(a._key[1] for a in args))) & MASK
+
+
+def mix(digest: int) -> int:
+    return (digest * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & MASK
+
+
+def of_sum(tag: int, args: tuple[Expr, ...]) -> int:
+    """Order-free digest of a sum or product: a sum of mixed child digests, so that growing a
+    long sum by one term updates it in O(1) (``constructors._grow``)."""
+    return (tag + sum(mix(a._key[1]) for a in args)) & MASK

@@ -1,0 +1,34 @@
+"""Readings that are legal but easy to get wrong: the answer on stdout, one plain warning line."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+SYMDIFF = shutil.which("symdiff")
+pytestmark = pytest.mark.skipif(SYMDIFF is None, reason="the symdiff command is not installed")
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    assert SYMDIFF is not None
+    return subprocess.run(
+        [SYMDIFF, *args], input=stdin, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_two_names_side_by_side_warn_in_one_plain_line() -> None:
+    result = run("x y", "--wrt", "x")
+    assert result.returncode == 0
+    assert result.stdout.strip() == "y"
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("symdiff: warning: ")
+    assert ".py:" not in result.stderr  # no Python source location or code line
+
+
+def test_every_batch_line_gets_its_own_warning() -> None:
+    result = run("-", "--wrt", "x", stdin="x y\nx y\nx**2\n")
+    assert result.returncode == 0
+    assert result.stdout.split() == ["y", "y", "2*x"]
+    assert result.stderr.count("symdiff: warning: ") == 2
