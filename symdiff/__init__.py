@@ -29,14 +29,24 @@ from symdiff.core.errors import (
 from symdiff.core.functions import *  # noqa: F403  (one constructor per vocabulary row)
 from symdiff.core.functions import CONSTRUCTORS, PI, E, detach, log, sqrt
 from symdiff.core.hooks import register
-from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.nodes import Add, Call, Expr, Mul, NotConstantError, Num, Pow, Sym
 from symdiff.core.traverse import dag_size, free_symbols, postorder, substitute, tree_size
 from symdiff.core.vocabulary import FUNCTIONS
 
 if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps them equal)
     from symdiff import math
-    from symdiff.api import derivative, diff, gradient, hessian, jacobian, simplify
+    from symdiff.api import (
+        adjoint_of,
+        derivative,
+        diff,
+        grad_of,
+        gradient,
+        hessian,
+        jacobian,
+        simplify,
+    )
     from symdiff.backend.compiling import codegen, compile, lambdify
+    from symdiff.calculus.high_order import DerivativeTooLargeError
     from symdiff.calculus.reverse import Vector, count_operations
     from symdiff.calculus.tracing import TracingError, trace
     from symdiff.checking import CheckResult, check
@@ -57,6 +67,7 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
     )
     from symdiff.numeric.graph import to_dot, write_graph
     from symdiff.numeric.methods import compare_methods, format_partials, methods_table, partials_at
+    from symdiff.numeric.taylor import derivative_at
     from symdiff.numeric.wengert import evaluation_trace
     from symdiff.steps.derivation import Derivation, Step
     from symdiff.steps.sweep import explain
@@ -65,8 +76,12 @@ __version__ = "0.1.0"
 
 #: Public names loaded on first use, by defining module (``math`` is the module ``symdiff.math``).
 EXPORTS: dict[str, tuple[str, ...]] = {
-    "symdiff.api": ("derivative", "diff", "gradient", "hessian", "jacobian", "simplify"),
+    "symdiff.api": (
+        "adjoint_of", "derivative", "diff", "grad_of", "gradient", "hessian", "jacobian",
+        "simplify",
+    ),
     "symdiff.backend.compiling": ("codegen", "compile", "lambdify"),
+    "symdiff.calculus.high_order": ("DerivativeTooLargeError",),
     "symdiff.calculus.reverse": ("Vector", "count_operations"),
     "symdiff.calculus.tracing": ("TracingError", "trace"),
     "symdiff.checking": ("CheckResult", "check"),
@@ -90,6 +105,7 @@ EXPORTS: dict[str, tuple[str, ...]] = {
     "symdiff.numeric.methods": (
         "compare_methods", "format_partials", "methods_table", "partials_at",
     ),
+    "symdiff.numeric.taylor": ("derivative_at",),
     "symdiff.numeric.wengert": ("evaluation_trace",),
     "symdiff.steps.derivation": ("Derivation", "Step"),
     "symdiff.steps.sweep": ("explain",),
@@ -132,7 +148,8 @@ register(
 
 __all__ = [
     "FUNCTIONS", "PI", "Add", "Call", "CodegenError", "DivisionByZeroError", "E",
-    "EvaluationError", "Expr", "FormulaWarning", "Mul", "Num", "ParseError", "Pow", "Sym",
+    "EvaluationError", "Expr", "FormulaWarning", "Mul", "NotConstantError", "Num", "ParseError",
+    "Pow", "Sym",
     "SymdiffError",
     "__version__", "dag_size", "detach", "free_symbols", "log", "postorder", "sqrt",
     "substitute", "symbols", "tree_size",

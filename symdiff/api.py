@@ -16,14 +16,19 @@ from symdiff.formats.parser import parse_any
 from symdiff.rewrite import engine
 
 
-def diff(expr: Any, *variables: Any, simplify: bool = False) -> Expr:
+def diff(
+    expr: Any, *variables: Any, simplify: bool = False, max_terms: int = forward.MAX_TERMS
+) -> Expr:
     """Derivative of ``expr`` with respect to each of ``variables`` in turn.
 
     ``diff(f, "x")``, ``diff(f, x, y)`` (mixed partial), ``diff(f, ("x", 3))`` (third order).
     With no variable, ``expr`` must have exactly one free symbol.  ``simplify=True`` runs
-    ``symdiff.simplify`` on the result.
+    ``symdiff.simplify`` on the result.  High orders reuse the lower ones and stop at a
+    derivative that is 0 (``diff("x**5", ("x", 10**8))`` is instant); a result that would need
+    more than about ``max_terms`` terms raises ``DerivativeTooLargeError``, which says what to
+    do instead (``symdiff.derivative_at`` gives its value at a point).
     """
-    result = forward.diff(parse_any(expr), *variables)
+    result = forward.diff(parse_any(expr), *variables, max_terms=max_terms)
     return engine.simplify(result) if simplify else result
 
 
@@ -51,6 +56,23 @@ def gradient(f: Any, vars: Any = None) -> Vector:
     if isinstance(f, tuple | list):
         raise TypeError("gradient takes one expression; for several, use jacobian(fs, vars)")
     return reverse.gradient(parse_any(f), vars)
+
+
+def grad_of(f: Any, wrt: Any) -> tuple[Expr, ...]:
+    """The adjoint ``d f / d w`` of each sub-expression ``w`` of ``wrt`` that was built on the
+    way to ``f`` (``b = p*n; c = b*t``: ``grad_of(c, [b])`` is ``(t,)``), also where flattening
+    absorbed it into a larger sum or product.  ``wrt`` is one expression or a sequence.
+
+    This is ``b.grad`` of micrograd: the derivative along every use of ``b`` in ``f``, the
+    inputs not computed from ``b`` held fixed.  At a point: ``reverse_sweep(...).adjoint_of``.
+    """
+    nodes = [wrt] if isinstance(wrt, Expr | str) else list(wrt)
+    return reverse.grad_of(parse_any(f), [parse_any(node) for node in nodes])
+
+
+def adjoint_of(f: Any, node: Any) -> Expr:
+    """``d f / d node`` for one sub-expression ``node`` of ``f`` (see ``grad_of``)."""
+    return grad_of(f, [node])[0]
 
 
 def split_formulas(text: str) -> list[str]:

@@ -13,8 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from itertools import combinations
 
-from symdiff.core.constructors import ordered
-from symdiff.core.nodes import Expr, Mul
+from symdiff.core.nodes import Expr, Mul, ordered
 
 #: Products with more factors than this are left alone (the pair count grows quadratically).
 MAX_FACTORS = 12

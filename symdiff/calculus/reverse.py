@@ -17,10 +17,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from symdiff.calculus.forward import _as_symbol
+from symdiff.calculus.occurrences import replace_occurrences
 from symdiff.calculus.partials import local_partials
 from symdiff.core.constructors import add, mul
+from symdiff.core.errors import SymdiffError
 from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow, Sym
-from symdiff.core.traverse import free_symbols, postorder
+from symdiff.core.traverse import free_symbols, postorder, substitute
 
 #: Functions whose derivative is zero everywhere: the sweep never looks beneath them.
 _NO_GRADIENT = frozenset({"stop_gradient"})
@@ -158,6 +160,56 @@ def hessian(f: Expr, vars: Any = None) -> tuple[Vector, ...]:
         for j in range(i, n):
             matrix[i][j] = matrix[j][i] = table.get(variables[j], ZERO)
     return tuple(Vector(row, variables) for row in matrix)
+
+
+def fresh_symbol(*roots: Expr, stem: str = "adjoint") -> Sym:
+    """A symbol that occurs in none of ``roots`` (``adjoint``, ``adjoint_1``, ...)."""
+    taken = {s.name for s in free_symbols(*roots)}
+    name, index = stem, 0
+    while name in taken:
+        index += 1
+        name = f"{stem}_{index}"
+    return Sym(name)
+
+
+def with_symbol_for(f: Expr, node: Expr, symbol: Sym | None = None) -> tuple[Expr, Sym]:
+    """``f`` with a fresh symbol in place of every occurrence of the sub-expression ``node``.
+
+    Occurrences absorbed by flattening count (``b = p*n; c = b*t`` holds ``b``, see
+    ``symdiff.calculus.occurrences``); a ``node`` that does not occur in ``f`` is an error, not
+    a silent 0.
+    """
+    symbol = fresh_symbol(f, node) if symbol is None else symbol
+    replaced, found = replace_occurrences(f, node, symbol)
+    if not found:
+        raise SymdiffError(
+            f"{_short(node)} does not occur in {_short(f)}: if f does not use it its adjoint "
+            "is 0; if f was built from it, the constructors rewrote it (exp(u)**2 is exp(2*u))"
+        )
+    return replaced, symbol
+
+
+def grad_of(f: Expr, nodes: Iterable[Expr]) -> tuple[Expr, ...]:
+    """The adjoint ``d f / d w`` of each sub-expression ``w`` of ``nodes``, as expressions.
+
+    ``nodes`` are expressions built on the way to ``f``, not only symbols: with
+    ``b = p*n; c = b*t``, ``grad_of(c, [b, p])`` is ``(t, n*t)``.  Like ``b.grad`` in
+    micrograd, it is the derivative along every use of ``b`` in ``f``, with the inputs that
+    are not computed from ``b`` held fixed.  Each is ``f`` differentiated by a fresh symbol put
+    in place of ``w`` (also where flattening absorbed ``w`` into a larger sum or product), then
+    ``w`` put back.
+    """
+    result = []
+    for node in nodes:
+        replaced, symbol = with_symbol_for(f, node)
+        derivative = adjoints(replaced, [symbol]).get(symbol, ZERO)
+        result.append(substitute(derivative, {symbol: node}))
+    return tuple(result)
+
+
+def _short(node: Expr, limit: int = 60) -> str:
+    text = str(node)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def count_operations(*roots: Expr) -> int:

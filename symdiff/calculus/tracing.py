@@ -29,7 +29,7 @@ from typing import Any
 from symdiff.calculus.reverse import variables_of
 from symdiff.core.constructors import as_expr
 from symdiff.core.errors import SymdiffError
-from symdiff.core.nodes import Expr, SymbolicComparisonError
+from symdiff.core.nodes import Expr, NotConstantError, SymbolicComparisonError
 
 _tracing: ContextVar[bool] = ContextVar("symdiff_tracing", default=False)
 
@@ -52,6 +52,12 @@ def _install_truth_guard() -> None:
     # ``__bool__`` of its own (checked), so nothing else changes.
     if "__bool__" not in vars(Expr):
         type.__setattr__(Expr, "__bool__", _truth_while_tracing)
+
+
+_BRANCH_HINT = (
+    "trace works when control flow depends only on numbers: pass such values as constants "
+    "(trace(fn, vars, n=3)), or write both branches arithmetically"
+)
 
 
 def _parameter_names(fn: Callable[..., Any]) -> list[str]:
@@ -95,10 +101,12 @@ def trace(fn: Callable[..., Any], vars: Any = None, **constants: Any) -> Any:
         result = fn(*symbols, **constants)
     except SymbolicComparisonError as error:
         name = getattr(fn, "__qualname__", repr(fn))
+        if isinstance(error, NotConstantError):
+            what, hint = "needs a plain number, not", "use symdiff.math functions on symbols"
+        else:
+            what, hint = "branches on", _BRANCH_HINT
         raise TracingError(
-            f"{name} branches on a symbolic value{_where(error, fn)}\n  {error}\n"
-            "  trace works when control flow depends only on numbers: pass such values as "
-            "constants (trace(fn, vars, n=3)), or write both branches arithmetically"
+            f"{name} {what} a symbolic value{_where(error, fn)}\n  {error}\n  {hint}"
         ) from error
     finally:
         _tracing.reset(token)

@@ -8,7 +8,6 @@ arithmetic operators (``HOOKS``).
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
@@ -26,6 +25,7 @@ from symdiff.core.nodes import (
     Mul,
     Num,
     Pow,
+    ordered,
 )
 from symdiff.core.numbers import Number
 
@@ -49,15 +49,6 @@ def as_expr(value: object) -> Expr:
     return result
 
 
-def ordered(nodes: Iterable[Expr]) -> tuple[Expr, ...]:
-    """Sort nodes into the canonical, process-independent order."""
-    result = sorted(nodes, key=lambda node: node._key)
-    for i in range(len(result) - 1):
-        if result[i]._key == result[i + 1]._key:  # digest collision: fall back to text
-            return tuple(sorted(result, key=lambda node: (node._key, repr(node))))
-    return tuple(result)
-
-
 def _split_coefficient(term: Expr) -> tuple[Number, Expr]:
     """``3*x*y -> (3, x*y)``; a term without numeric coefficient has coefficient 1."""
     if isinstance(term, Mul) and isinstance(term.args[0], Num):
@@ -73,7 +64,7 @@ def _scale(coefficient: Number, monomial: Expr) -> Expr:
     return Mul._raw((Num(coefficient), *factors))
 
 
-#: Sums and products at least this long grow in O(n) C-level work per new term (``_grow``).
+#: Sums and products at least this long grow in O(1) per new term (``_grow``).
 _GROW_FROM = 16
 
 
@@ -90,26 +81,52 @@ def _index_of(node: Add | Mul, key_of: Any) -> dict[Expr, None]:
     return index
 
 
-def _grow(node: Add | Mul, new: Expr, key: Expr, key_of: Any) -> Expr | None:
-    """``node`` with one more argument whose key (monomial or base) is new to it, or None.
+def _grow(node: Add | Mul, new: Expr, key_of: Any) -> Expr | None:
+    """``node`` combined with ``new`` (a term, a number, or a collection of the same kind) when
+    no key (monomial or base) of ``new`` is in ``node`` already; else None.
 
     Building a long sum term by term (``s = s + t`` in a loop) would otherwise re-collect the
-    whole sum at every step, O(n**2) in Python; this inserts in sorted position instead.
+    whole sum at every step, O(n**2); the grown node is pending (``nodes._Collection``): it
+    takes over its parent's index of keys and sorts its arguments only when they are read.
     """
+    cls = type(node)
+    identity = cls.IDENTITY
+    old = node._constant
+    terms: tuple[Expr, ...]
+    if isinstance(new, Num):
+        other, terms = new.value, ()
+    elif isinstance(new, cls):
+        other = new._constant
+        terms = tuple(a for a in new.args if not isinstance(a, Num))
+    else:
+        other, terms = identity, (new,)
+    constant = numbers.normalize(old + other if cls is Add else old * other)
+    if cls is Mul and constant == 0:
+        return None  # the product is 0
+    if constant == identity:  # no numeric argument (0.0 and 1.0 are dropped, as in add, mul)
+        constant = identity
     index = _index_of(node, key_of)
-    if key in index:
+    keys = [key_of(t) for t in terms]
+    if len(set(keys)) != len(keys) or any(k in index for k in keys):
         _INDEX[node] = index
         return None
-    args = node.args
-    position = bisect.bisect_left(args, new._key, key=lambda a: a._key)
-    if position < len(args) and args[position]._key == new._key:
-        _INDEX[node] = index
-        return None  # digest collision: let the general path order by text
-    digest = (node._key[1] + digests.mix(new._key[1])) & digests.MASK
-    grown = type(node)._raw((*args[:position], new, *args[position:]), digest)
-    index[key] = None
+    digest = node._key[1] + sum(digests.mix(t._key[1]) for t in terms)
+    count = node._count + len(terms)
+    if old != identity:
+        digest -= digests.mix(Num(old)._key[1])
+        count -= 1
+    if constant != identity:
+        digest += digests.mix(Num(constant)._key[1])
+        count += 1
+    grown = cls._pending(digest & digests.MASK, count, constant, node, terms)
+    index.update(dict.fromkeys(keys))
     _INDEX.setdefault(grown, index)
     return grown
+
+
+def _larger(a: Expr, b: Expr, cls: type[Add] | type[Mul]) -> bool:
+    """Whether ``a`` is the longer of two operands of kind ``cls`` (the one to grow)."""
+    return isinstance(a, cls) and (not isinstance(b, cls) or a._count >= b._count)
 
 
 def _monomial(term: Expr) -> Expr:
@@ -118,16 +135,15 @@ def _monomial(term: Expr) -> Expr:
 
 def add(*terms: Any) -> Expr:
     """Canonical sum: flatten, fold constants, collect like terms (``x + x -> 2*x``)."""
+    if len(terms) == 1:  # every expression is canonical already
+        return as_expr(terms[0])
     if len(terms) == 2:
         a, b = as_expr(terms[0]), as_expr(terms[1])
-        big, new = (a, b) if isinstance(a, Add) else (b, a)
-        if (
-            isinstance(big, Add)
-            and len(big.args) >= _GROW_FROM
-            and not isinstance(new, Add | Num)
-            and (grown := _grow(big, new, _monomial(new), _monomial))
-        ):
-            return grown
+        big, new = (a, b) if _larger(a, b, Add) else (b, a)
+        if isinstance(big, Add) and big._count >= _GROW_FROM:
+            grown = _grow(big, new, _monomial)
+            if grown is not None:  # never the truth value of an expression (see tracing)
+                return grown
     constant: Number = 0
     coefficients: dict[Expr, Number] = {}
     stack = [as_expr(t) for t in reversed(terms)]
@@ -194,16 +210,15 @@ def _base(factor: Expr) -> Expr:
 
 def mul(*factors: Any) -> Expr:
     """Canonical product: flatten, fold constants, collect like factors (``x*x -> x**2``)."""
+    if len(factors) == 1:
+        return as_expr(factors[0])
     if len(factors) == 2:
         a, b = as_expr(factors[0]), as_expr(factors[1])
-        big, new = (a, b) if isinstance(a, Mul) else (b, a)
-        if (
-            isinstance(big, Mul)
-            and len(big.args) >= _GROW_FROM
-            and not isinstance(new, Mul | Num | Add)
-            and (grown := _grow(big, new, _base(new), _base))
-        ):
-            return grown
+        big, new = (a, b) if _larger(a, b, Mul) else (b, a)
+        if isinstance(big, Mul) and big._count >= _GROW_FROM:
+            grown = _grow(big, new, _base)
+            if grown is not None:
+                return grown
     items = [as_expr(f) for f in factors]
     for _ in range(8):  # re-collect when combining exposed new factors; converges fast
         coefficient, combined, again = _mul_once(items)

@@ -17,12 +17,14 @@ defined at negative ``x``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from symdiff.calculus.reverse import fresh_symbol, with_symbol_for
+from symdiff.core.errors import SymdiffError
 from symdiff.core.nodes import Expr, Sym
 from symdiff.core.traverse import postorder
-from symdiff.numeric.evaluation import checked_value
+from symdiff.numeric.evaluation import evaluate_all
 from symdiff.numeric.point_partials import live_arguments, numeric_partials
 
 Point = Mapping[Any, float]
@@ -78,11 +80,35 @@ class ReverseSweep:
     values: dict[Expr, float]
     adjoints: dict[Expr, float]
     wrt: list[str]
+    point: dict[str, float] = field(default_factory=dict)
+    cotangents: list[float] = field(default_factory=list)
 
     @property
     def value(self) -> float:
         """The value of the (first) output."""
         return self.values[self.roots[0]]
+
+    def adjoint_of(self, node: Any) -> float:
+        """The adjoint of any sub-expression the user built, also one that flattening absorbed
+        (``b = p*n; c = b*t``: ``c`` is the node ``n*p*t``, yet ``adjoint_of(b)`` is ``t``).
+
+        ``adjoints`` holds the nodes of the DAG; this puts a fresh symbol in place of ``node``
+        in every output (``symdiff.calculus.reverse.with_symbol_for``) and sweeps by it.
+        """
+        (node,) = _roots([node])
+        symbol = fresh_symbol(*self.roots, node)
+        outputs, missing = [], []
+        for root in self.roots:
+            try:
+                outputs.append(with_symbol_for(root, node, symbol)[0])
+            except SymdiffError as error:  # this output does not use it
+                outputs.append(root)
+                missing.append(error)
+        if len(missing) == len(self.roots):
+            raise missing[0]
+        point = {**self.point, symbol.name: evaluate_all([node], self.point)[node]}
+        sweep = reverse_sweep(outputs, point, [symbol.name], self.cotangents or 1.0)
+        return sweep.gradient[symbol.name]
 
     @property
     def gradient(self) -> dict[str, float]:
@@ -97,11 +123,11 @@ def forward_sweep(f: Any, point: Point, direction: Mapping[Any, float]) -> Forwa
     seeds = as_point(direction)
     live = live_arguments([root], [Sym(name) for name in seeds])
     order = postorder(root)
-    values: dict[Expr, float] = {}
+    values = evaluate_all([root], values_at, order)
     tangents: dict[Expr, float] = {}
     for node in order:
         args = [values[a] for a in node.args]
-        value = values[node] = checked_value(node, args, values_at)
+        value = values[node]
         if node not in live:
             tangents[node] = 0.0
         elif isinstance(node, Sym):
@@ -143,9 +169,7 @@ def reverse_sweep(
         raise ValueError(f"{len(roots)} outputs but {len(seeds)} cotangents")
     live = live_arguments(roots, [Sym(name) for name in names])
     order = postorder(*roots)
-    values: dict[Expr, float] = {}
-    for node in order:
-        values[node] = checked_value(node, [values[a] for a in node.args], values_at)
+    values = evaluate_all(roots, values_at, order)
     adjoints: dict[Expr, float] = {}
     for root, seed in zip(roots, seeds, strict=True):
         adjoints[root] = adjoints.get(root, 0.0) + float(seed)
@@ -161,7 +185,7 @@ def reverse_sweep(
         for a, p, w in zip(node.args, partials, wanted, strict=True):
             if w:
                 adjoints[a] = adjoints.get(a, 0.0) + adjoint * p
-    return ReverseSweep(roots, order, values, adjoints, names)
+    return ReverseSweep(roots, order, values, adjoints, names, values_at, list(seeds))
 
 
 def vjp(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from symdiff.core.errors import EvaluationError
 from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
 from symdiff.core.traverse import postorder
 from symdiff.core.vocabulary import FUNCTIONS
+from symdiff.numeric.extended import fits_float, wide, wide_value
 
 
 def short_text(node: Expr, limit: int = 80) -> str:
@@ -49,26 +51,85 @@ def node_value(node: Expr, args: list[float], values: Mapping[str, float]) -> fl
     raise TypeError(f"cannot evaluate {type(node).__name__}")
 
 
-def evaluate_all(roots: list[Expr], values: Mapping[str, float]) -> dict[Expr, float]:
-    """Values of every node under ``roots``; raises ``EvaluationError`` naming a failing node."""
+class _OutOfFloats(Exception):
+    """A float failed at some node: evaluate again in extended range before reporting it."""
+
+
+def evaluate_all(
+    roots: list[Expr], values: Mapping[str, float], order: list[Expr] | None = None
+) -> dict[Expr, float]:
+    """Values of every node under ``roots`` (``order``: their postorder, if known already).
+
+    Floats first; if any node fails in floats (overflow, underflow into a division by zero or
+    a logarithm, a non-finite result), the whole DAG is evaluated again in extended range
+    (``symdiff.extended``), so that only the final values have to be finite floats: an
+    intermediate ``cosh(1e5)`` is not an error when the root is ``1/cosh(1e5) = 0``.  There,
+    intermediate values beyond the float range are ``±inf`` (or ``0.0``) in the table.  Raises
+    ``EvaluationError`` naming the node that is undefined, or a root that overflows.
+    """
+    order = postorder(*roots) if order is None else order
     memo: dict[Expr, float] = {}
-    for node in postorder(*roots):
-        memo[node] = checked_value(node, [memo[a] for a in node.args], values)
+    try:
+        for node in order:
+            memo[node] = _float_value(node, [memo[a] for a in node.args], values)
+    except _OutOfFloats:
+        return _evaluate_wide(roots, order, values)
     return memo
 
 
-def checked_value(node: Expr, args: list[float], values: Mapping[str, float]) -> float:
-    """``node_value`` with every float failure turned into an ``EvaluationError`` naming it."""
+def _float_value(node: Expr, args: list[float], values: Mapping[str, float]) -> float:
     try:
         result = node_value(node, args, values)
     except EvaluationError:
         raise
-    except ZeroDivisionError:
-        raise EvaluationError(f"division by zero in {short_text(node)}") from None
-    except OverflowError:
-        raise EvaluationError(f"overflow evaluating {short_text(node)}") from None
-    except (ValueError, TypeError) as error:
-        raise EvaluationError(f"{short_text(node)} is undefined here ({error})") from None
+    except (ZeroDivisionError, OverflowError, ValueError, TypeError):
+        raise _OutOfFloats from None
+    if not math.isfinite(result):
+        raise _OutOfFloats
+    return result
+
+
+def _evaluate_wide(
+    roots: list[Expr], order: list[Expr], values: Mapping[str, float]
+) -> dict[Expr, float]:
+    point = {name: wide(float(value)) for name, value in values.items()}
+    memo: dict[Expr, Decimal] = {}
+    for node in order:
+        try:
+            memo[node] = wide_value(node, [memo[a] for a in node.args], point)
+        except Exception as error:  # the same messages as in floats
+            raise _explained(node, error) from None
+    for root in roots:
+        if not fits_float(memo[root]):
+            raise EvaluationError(
+                f"overflow: {short_text(root)} is about {memo[root]:.6e} here, beyond the "
+                "float range"
+            )
+    return {node: float(value) for node, value in memo.items()}
+
+
+def _explained(node: Expr, error: BaseException) -> EvaluationError:
+    """The ``EvaluationError`` that names ``node`` for a float or decimal failure."""
+    if isinstance(error, EvaluationError):
+        return error
+    if isinstance(error, ZeroDivisionError):
+        return EvaluationError(f"division by zero in {short_text(node)}")
+    if isinstance(error, OverflowError):
+        return EvaluationError(f"overflow evaluating {short_text(node)} ({error})")
+    if isinstance(error, ValueError | TypeError):
+        return EvaluationError(f"{short_text(node)} is undefined here ({error})")
+    raise error
+
+
+def checked_value(node: Expr, args: list[float], values: Mapping[str, float]) -> float:
+    """``node_value`` with every float failure turned into an ``EvaluationError`` naming it.
+
+    This is one node in floats, without the extended-range fallback of ``evaluate_all``.
+    """
+    try:
+        result = node_value(node, args, values)
+    except Exception as error:
+        raise _explained(node, error) from None
     if not math.isfinite(result) and all(math.isfinite(a) for a in args):
         raise EvaluationError(f"{short_text(node)} is not finite here ({result})")
     return result
@@ -77,7 +138,9 @@ def checked_value(node: Expr, args: list[float], values: Mapping[str, float]) ->
 def evaluate(expr: Any, values: Mapping[str, float] | None = None, **kwargs: float) -> float:
     """The value of ``expr`` as a float: ``evaluate(f, x=2, y=5)`` or ``evaluate(f, {"x": 2})``.
 
-    Domain errors (``log(-1)``, ``1/0``, overflow) raise ``EvaluationError`` naming the node.
+    Domain errors (``log(-1)``, ``1/0``) raise ``EvaluationError`` naming the node; so does a
+    value beyond the float range, but an intermediate one only when the result needs it
+    (``sech(x**12)`` at ``x = 3`` is 0.0, see ``evaluate_all``).
     """
     from symdiff.formats.parser import parse_any
 

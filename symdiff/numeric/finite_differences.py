@@ -20,7 +20,7 @@ from symdiff.calculus.reverse import gradient
 from symdiff.core.nodes import Expr
 from symdiff.core.traverse import postorder
 from symdiff.numeric.ad import Point, as_point
-from symdiff.numeric.evaluation import checked_value, evaluate_all
+from symdiff.numeric.evaluation import evaluate_all
 
 EPS = sys.float_info.epsilon
 METHODS = ("central", "forward")
@@ -85,10 +85,7 @@ def _function_of_point(root: Expr) -> Callable[[dict[str, float]], float]:
     order = postorder(root)
 
     def value_at(point: dict[str, float]) -> float:
-        values: dict[Expr, float] = {}
-        for node in order:
-            values[node] = checked_value(node, [values[a] for a in node.args], point)
-        return values[root]
+        return evaluate_all([root], point, order)[root]
 
     return value_at
 
