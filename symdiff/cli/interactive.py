@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from symdiff import SymdiffError
+from symdiff import SymdiffError, parse_variable
 from symdiff.cli.render import FORMAT_CHOICES
 
 HISTORY_FILE = "~/.symdiff_history"
@@ -59,7 +59,10 @@ def _command(args: argparse.Namespace, line: str) -> str | None:
         case "q" | "quit" | "exit":
             return None
         case "wrt":
-            args.wrt = [value] if value else None
+            try:
+                args.wrt = [parse_variable(value).name] if value else None
+            except SymdiffError as error:
+                return f"error: {error}"
             return f"differentiating with respect to {value}" if value else "variable: automatic"
         case "steps":
             args.steps = None if args.steps else "brief"

@@ -32,3 +32,17 @@ def test_every_batch_line_gets_its_own_warning() -> None:
     assert result.returncode == 0
     assert result.stdout.split() == ["y", "y", "2*x"]
     assert result.stderr.count("symdiff: warning: ") == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [("sin", "function"), ("pi", "constant"), ("e", "constant")]
+)
+def test_wrt_a_reserved_name_is_an_error_that_says_what_it_is(name: str, kind: str) -> None:
+    result = run("x**2 + x", "--wrt", name)
+    assert result.returncode == 2 and result.stdout == ""
+    assert f"{name} is a {kind}" in result.stderr and f"Symbol('{name}')" in result.stderr
+
+
+def test_wrt_symbol_spelling_differentiates_by_the_reserved_name() -> None:
+    result = run("Symbol('e')**2", "--wrt", "Symbol('e')")
+    assert result.returncode == 0 and result.stdout.strip() == "2*Symbol('e')"
