@@ -56,15 +56,16 @@ def _wrap(piece: Piece, above: int) -> str:
 def _is_inverse(node: Pow) -> bool:
     """``b**(-k)`` that prints as ``1/b**k``, which the parser rebuilds as ``(b**k)**(-1)``.
 
-    Not ``b**(-1.0)`` (``b**1.0`` would read back as ``b``), nor a float base (``b**k`` would
-    be rounded, or underflow to 0).
+    Not ``b**(-1.0)`` (``b**1.0`` would read back as ``b``), nor a number ``b`` with a float
+    among base and exponent (``b**k`` would fold to a rounded float, or underflow to 0).
     """
     if not isinstance(node.exp, Num):
         return False
     k = node.exp.value
     if k >= 0 or (type(k) is float and k == -1.0):
         return False
-    return not (isinstance(node.base, Num) and isinstance(node.base.value, float))
+    base = node.base
+    return not (isinstance(base, Num) and (type(k) is float or isinstance(base.value, float)))
 
 
 def symbol_text(name: str) -> str:

@@ -140,7 +140,7 @@ def test_fuzzed_input_soak(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["sin(" * 30_000, "(" * 30_000 + "x", "x**" * 30_000 + "x", "9" * 200_000, "x" * 999_999,
-     "x+" * 200_000 + "x", "-" * 100_000 + "x", "\n".join(["x +"] * 5000) + "x"],
+     "x+" * 50_000 + "x", "-" * 50_000 + "x", "\n".join(["x +"] * 5000) + "x"],
 )  # fmt: skip
 def test_big_inputs_answer_within_the_budget(text: str) -> None:
     check(text)

@@ -202,3 +202,11 @@ def test_deep_api_chains_read_back() -> None:
 def test_a_float_prints_with_its_full_precision() -> None:
     for value in (0.1 + 0.2, math.pi, sys.float_info.min, sys.float_info.max, 2**-1074):
         assert float(to_str(Num(value))) == value
+
+
+def test_number_bases_with_float_exponents_keep_their_power() -> None:
+    # found by the soak: 1/(1/654828)**53.0 folded (1/654828)**53.0 to a subnormal float first
+    for base in (Fraction(1, 654828), Fraction(1, 1275843), 7, 2.5):
+        e = Num(base) ** Num(-53.0)
+        _reads_back(e)
+        _reads_back(e ** Num(-53.0))
