@@ -280,13 +280,29 @@ def _recip(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return apply
 
 
+def _residual(u: Any) -> bool:
+    """A value that is zero up to rounding (``tan(pi)`` with the 40-digit ``pi`` is about
+    1e-41): where a function jumps at 0, its side is decided by rounding, not by the formula."""
+    return bool(u != 0 and abs(u) < TINY)
+
+
+def _sign(u: Any) -> Any:
+    if _residual(u):
+        raise Undefined("the sign of a rounding residual")
+    return mpmath.sign(u)
+
+
 def _acot(u: Any) -> Any:
+    if _residual(u):
+        raise Undefined("acot jumps at 0")
     return mpmath.pi / 2 if u == 0 else mpmath.atan(1 / u)
 
 
 def _atan2(y: Any, x: Any) -> Any:
     if x == 0 and y == 0:
         raise Undefined("atan2(0, 0)")
+    if x < 0 and _residual(y):
+        raise Undefined("atan2 jumps at y = 0 for x < 0")
     return mpmath.atan2(y, x)
 
 
@@ -301,7 +317,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "acoth": _inv(mpmath.atanh),
     "exp": mpmath.exp, "log": mpmath.log, "erf": mpmath.erf, "atan2": _atan2,
     "log1p": mpmath.log1p, "expm1": mpmath.expm1,
-    "abs": abs, "sign": mpmath.sign, "stop_gradient": lambda u: u,
+    "abs": abs, "sign": _sign, "stop_gradient": lambda u: u,
     "pi": lambda: +mpmath.pi,
 }  # fmt: skip
 
