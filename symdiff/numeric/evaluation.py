@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
+import sys
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -92,9 +94,23 @@ def _float_value(node: Expr, args: list[float], values: Mapping[str, float]) -> 
 def _evaluate_wide(
     roots: list[Expr], order: list[Expr], values: Mapping[str, float]
 ) -> dict[Expr, float]:
+    """Every node again: a float value that is trustworthy (``_trusted``) is kept, every other
+    node is computed in extended range from its arguments' values."""
+    floats: dict[Expr, float | None] = {}
+    for node in order:
+        args = [floats[a] for a in node.args]
+        value = None
+        if all(a is not None for a in args):
+            with contextlib.suppress(_OutOfFloats):
+                value = _float_value(node, args, values)  # type: ignore[arg-type]
+        floats[node] = value
     point = {name: wide(float(value)) for name, value in values.items()}
     memo: dict[Expr, Decimal] = {}
     for node in order:
+        value = floats[node]
+        if value is not None and _trusted(node, value, [floats[a] for a in node.args]):
+            memo[node] = Decimal(value)
+            continue
         try:
             memo[node] = wide_value(node, [memo[a] for a in node.args], point)
         except Exception as error:  # the same messages as in floats
@@ -106,6 +122,26 @@ def _evaluate_wide(
                 "float range"
             )
     return {node: float(value) for node, value in memo.items()}
+
+
+#: Functions that are exactly 0 at 1 (``log(1.0)`` is an exact 0.0, not an underflow).
+_ZERO_AT_ONE = frozenset({"log", "acos", "acosh", "asec"})
+
+
+def _trusted(node: Expr, value: float, args: list[float | None]) -> bool:
+    """Whether a float result is as good as the extended one: a normal float, or an exact 0.
+
+    A 0.0 or a subnormal can be an underflow (``exp(-1000)``, ``sech(1e5)``), which the
+    extended range recomputes; but an exact zero must stay one, or ``1/log(log(e))`` (``1/0``
+    in floats) would become ``1/-1e-40`` in 40 digits.
+    """
+    if value != 0:
+        return abs(value) >= sys.float_info.min
+    if isinstance(node, Add | Num | Sym):
+        return True  # float sums are exact when they cancel to 0
+    if any(a == 0 for a in args):
+        return True  # 0*y, 0**y, sin(0), atan2(0, x)...
+    return isinstance(node, Call) and node.name in _ZERO_AT_ONE and args[0] == 1
 
 
 def _explained(node: Expr, error: BaseException) -> EvaluationError:

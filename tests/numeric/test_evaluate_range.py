@@ -110,6 +110,16 @@ def test_values_beyond_the_default_decimal_context() -> None:
     assert evaluate(parse("atan2(exp(exp(x)), 2*exp(exp(x)))"), x=20) == math.atan2(1, 2)
 
 
+@pytest.mark.parametrize(
+    "zero", ["log(log(e))", "asec(1)*y", "atan2(0, 1 + y)", "log(log(e))*sinh(y)"]
+)
+@pytest.mark.parametrize("big", ["0", "10**400*x", "exp(exp(x))"])
+def test_exact_zeros_stay_zero_in_the_extended_range(zero: str, big: str) -> None:
+    """The fallback must not turn a float's exact 0 into 40-digit rounding noise (1e-40)."""
+    with pytest.raises(EvaluationError, match="division by zero"):
+        evaluate(parse(f"{big} + log(x)/({zero})"), x=20.0, y=0.5)
+
+
 def test_every_function_has_an_extended_range_row() -> None:
     assert set(WIDE) == set(FUNCTIONS)
 
