@@ -51,7 +51,12 @@ def divide(a: Number, b: Number) -> Number:
     if b == 0:
         raise DivisionByZeroError(f"division by zero: {a}/{b}")
     if isinstance(a, float) or isinstance(b, float):
-        return normalize(a / b)
+        try:
+            return normalize(a / b)
+        except OverflowError:  # an integer too large for a float met a float
+            raise NonFiniteError(
+                f"{type(a).__name__} / {type(b).__name__} overflows a float"
+            ) from None
     return normalize(Fraction(a) / Fraction(b))
 
 

@@ -112,3 +112,10 @@ def test_signs_and_denominators_print_as_they_read() -> None:
     e = Num(Fraction(1, 2)) / (x + y)
     assert parse(str(e)) is e
     assert str(x ** Num(-1.0)) == "x**(-1.0)"
+
+
+def test_dividing_a_huge_integer_by_a_float_is_a_clear_error() -> None:
+    from symdiff import SymdiffError
+
+    with pytest.raises(SymdiffError, match="overflows a float"):
+        Num(7**5000) / Num(0.5)
