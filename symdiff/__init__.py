@@ -18,6 +18,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from symdiff.core.conveniences import symbols
+from symdiff.core.conversions import NotConstantError
 from symdiff.core.errors import (
     CodegenError,
     DivisionByZeroError,
@@ -29,7 +30,8 @@ from symdiff.core.errors import (
 from symdiff.core.functions import *  # noqa: F403  (one constructor per vocabulary row)
 from symdiff.core.functions import CONSTRUCTORS, PI, E, detach, log, sqrt
 from symdiff.core.hooks import register
-from symdiff.core.nodes import Add, Call, Expr, Mul, NotConstantError, Num, Pow, Sym
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
 from symdiff.core.traverse import dag_size, free_symbols, postorder, substitute, tree_size
 from symdiff.core.vocabulary import FUNCTIONS
 

@@ -32,7 +32,8 @@ from symdiff.backend.trees import (
     is_atom,
     one_operation,
 )
-from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
 from symdiff.numeric.evaluation import node_value
 
 #: Deepest inline nesting before a subtree gets a statement of its own (keeps parsers happy).

@@ -13,7 +13,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from itertools import combinations
 
-from symdiff.core.nodes import Expr, Mul, ordered
+from symdiff.core.nary import Mul, ordered
+from symdiff.core.nodes import Expr
 
 #: Products with more factors than this are left alone (the pair count grows quadratically).
 MAX_FACTORS = 12

@@ -15,7 +15,8 @@ from symdiff.calculus.partials import chain_rule
 from symdiff.core import numbers
 from symdiff.core.constructors import mul, power
 from symdiff.core.errors import SymdiffError
-from symdiff.core.nodes import ONE, ZERO, Add, Expr, Mul, Num, Sym
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import ONE, ZERO, Expr, Num, Sym
 from symdiff.core.numbers import Number
 from symdiff.core.traverse import dag_size, depends_on, fold_once, free_symbols
 

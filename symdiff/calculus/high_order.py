@@ -27,7 +27,8 @@ from typing import Any, NamedTuple
 from symdiff.calculus.partials import partial_factors
 from symdiff.core.constructors import add, mul
 from symdiff.core.errors import SymdiffError
-from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Pow, Sym
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import ONE, ZERO, Call, Expr, Pow, Sym
 from symdiff.core.vocabulary import call
 
 #: Default bound on the terms built for one high-order derivative (about a second per 10**5).

@@ -16,7 +16,8 @@ from fractions import Fraction
 
 from symdiff.core import numbers
 from symdiff.core.constructors import add, mul, power
-from symdiff.core.nodes import ONE, Add, Expr, Mul, Num, Pow, Sym
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import ONE, Expr, Num, Pow, Sym
 from symdiff.core.numbers import Number
 from symdiff.core.traverse import postorder
 

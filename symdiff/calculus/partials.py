@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from symdiff.core.constructors import add, mul, power
-from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Pow
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import ONE, ZERO, Call, Expr, Pow
 from symdiff.core.vocabulary import call, partials
 
 

@@ -21,7 +21,8 @@ from symdiff.calculus.occurrences import replace_occurrences
 from symdiff.calculus.partials import local_partials
 from symdiff.core.constructors import add, mul
 from symdiff.core.errors import SymdiffError
-from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import ONE, ZERO, Call, Expr, Num, Pow, Sym
 from symdiff.core.traverse import free_symbols, postorder, substitute
 
 #: Functions whose derivative is zero everywhere: the sweep never looks beneath them.

@@ -28,8 +28,9 @@ from typing import Any
 
 from symdiff.calculus.reverse import variables_of
 from symdiff.core.constructors import as_expr
+from symdiff.core.conversions import NotConstantError, SymbolicComparisonError
 from symdiff.core.errors import SymdiffError
-from symdiff.core.nodes import Expr, NotConstantError, SymbolicComparisonError
+from symdiff.core.nodes import Expr
 
 _tracing: ContextVar[bool] = ContextVar("symdiff_tracing", default=False)
 

@@ -15,18 +15,8 @@ from weakref import WeakKeyDictionary
 
 from symdiff.core import digests, numbers
 from symdiff.core.hooks import register
-from symdiff.core.nodes import (
-    MINUS_ONE,
-    ONE,
-    ZERO,
-    Add,
-    Call,
-    Expr,
-    Mul,
-    Num,
-    Pow,
-    ordered,
-)
+from symdiff.core.nary import Add, Mul, ordered
+from symdiff.core.nodes import MINUS_ONE, ONE, ZERO, Call, Expr, Num, Pow
 from symdiff.core.numbers import Number
 
 
@@ -86,7 +76,7 @@ def _grow(node: Add | Mul, new: Expr, key_of: Any) -> Expr | None:
     no key (monomial or base) of ``new`` is in ``node`` already; else None.
 
     Building a long sum term by term (``s = s + t`` in a loop) would otherwise re-collect the
-    whole sum at every step, O(n**2); the grown node is pending (``nodes._Collection``): it
+    whole sum at every step, O(n**2); the grown node is pending (``nary._Collection``): it
     takes over its parent's index of keys and sorts its arguments only when they are read.
     """
     cls = type(node)

@@ -27,7 +27,8 @@ from typing import Any
 
 from symdiff.core.constructors import add, mul, power
 from symdiff.core.errors import ParseError
-from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
 from symdiff.core.numbers import int_text
 from symdiff.core.traverse import postorder
 from symdiff.core.vocabulary import call

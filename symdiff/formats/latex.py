@@ -11,7 +11,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import NamedTuple
 
-from symdiff.core.nodes import ONE, Add, Call, Expr, Mul, Num, Pow
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import ONE, Call, Expr, Num, Pow
 from symdiff.core.numbers import int_text
 from symdiff.core.vocabulary import FUNCTIONS
 from symdiff.formats.printer import E_NODE, Writers, render, split_product, sum_text

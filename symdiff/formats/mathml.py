@@ -14,7 +14,8 @@ from fractions import Fraction
 from html import escape
 from typing import NamedTuple
 
-from symdiff.core.nodes import ONE, Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import ONE, Call, Expr, Num, Pow, Sym
 from symdiff.core.numbers import int_text
 from symdiff.core.traverse import fold_once
 from symdiff.formats.latex import GREEK

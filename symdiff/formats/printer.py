@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Generic, NamedTuple, Protocol, TypeVar
 
-from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
 from symdiff.core.numbers import Number
 from symdiff.core.traverse import fold_once
 

@@ -15,7 +15,8 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from symdiff.core.functions import reserved_word
-from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
 from symdiff.core.numbers import int_text
 from symdiff.core.traverse import fold_once
 from symdiff.formats.printer import E_NODE, Writers, render, split_product, sum_text

@@ -13,7 +13,8 @@ A composite node used more than once is drawn once, labelled ``[k]``, and referr
 
 from __future__ import annotations
 
-from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
 from symdiff.core.traverse import postorder
 from symdiff.formats.text import to_str
 

@@ -10,7 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from symdiff.core.errors import EvaluationError
-from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
 from symdiff.core.traverse import postorder
 from symdiff.core.vocabulary import FUNCTIONS
 from symdiff.numeric.extended import fits_float, wide, wide_value

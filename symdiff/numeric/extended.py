@@ -16,7 +16,8 @@ from collections.abc import Callable
 from decimal import Context, Decimal, DivisionByZero, InvalidOperation
 from fractions import Fraction
 
-from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import Call, Expr, Num, Pow
 
 #: Past ±10**(10**15) a value is ``Infinity`` (IEEE semantics once more, at a scale where the
 #: limits ``tanh(inf) = 1``, ``1/inf = 0`` are exact to float precision); ``inf - inf`` and

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from symdiff.core.errors import SymdiffError
-from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
 from symdiff.core.traverse import postorder
 from symdiff.numeric.ad import Point, as_point, reverse_sweep
 from symdiff.numeric.evaluation import short_text

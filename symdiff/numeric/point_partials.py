@@ -14,7 +14,8 @@ from collections.abc import Sequence
 
 from symdiff.calculus.partials import local_partials
 from symdiff.core.errors import EvaluationError
-from symdiff.core.nodes import ZERO, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.nary import Mul
+from symdiff.core.nodes import ZERO, Call, Expr, Num, Pow, Sym
 from symdiff.core.traverse import postorder
 from symdiff.core.vocabulary import FUNCTIONS
 from symdiff.numeric.evaluation import evaluate_all, short_text

@@ -13,7 +13,8 @@ from fractions import Fraction
 
 from symdiff.core import numbers
 from symdiff.core.constructors import add, mul, power
-from symdiff.core.nodes import ONE, ZERO, Add, Expr, Mul, Num, Pow
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import ONE, ZERO, Expr, Num, Pow
 from symdiff.core.numbers import Number
 
 #: Expansion gives up beyond this many terms (a candidate, never a blow-up).

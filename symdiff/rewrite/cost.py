@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from fractions import Fraction
 
-from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import Call, Expr, Num, Pow
 
 #: Functions whose evaluation (or reading) is dearer than one operation.
 FUNCTION_WEIGHT: dict[str, int] = {"pi": 0}

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from symdiff.core.constructors import add, mul, power
-from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import Call, Expr, Num, Pow
 from symdiff.core.vocabulary import call
 
 

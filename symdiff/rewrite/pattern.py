@@ -18,7 +18,8 @@ from typing import Self
 
 from symdiff.core.constructors import _split_coefficient
 from symdiff.core.digests import of_text
-from symdiff.core.nodes import ONE, Add, Call, Expr, Mul, Num, Pow
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import ONE, Call, Expr, Num, Pow
 from symdiff.core.numbers import Number, normalize
 
 Bindings = dict[str, Expr]

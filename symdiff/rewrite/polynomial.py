@@ -13,7 +13,8 @@ from fractions import Fraction
 
 from symdiff.core import numbers
 from symdiff.core.constructors import add, mul, power
-from symdiff.core.nodes import Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
 from symdiff.rewrite.algebra import expand_candidates
 
 MAX_POLY_DEGREE = 24

@@ -17,7 +17,8 @@ from functools import cached_property
 
 from symdiff.core.constructors import add, mul, power
 from symdiff.core.functions import Abs, cos, cosh, cot, exp, log, sign, sin, sinh, tan, tanh
-from symdiff.core.nodes import ZERO, Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import ZERO, Call, Expr, Num, Pow, Sym
 from symdiff.core.numbers import normalize
 from symdiff.rewrite import algebra, exponentials, polynomial
 from symdiff.rewrite.pattern import (

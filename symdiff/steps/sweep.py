@@ -19,7 +19,8 @@ from __future__ import annotations
 from typing import Any
 
 from symdiff.calculus.forward import _as_symbol, local_derivative  # the very rules of diff
-from symdiff.core.nodes import ONE, ZERO, Add, Call, Expr, Mul, Num, Pow, Sym
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import ONE, ZERO, Call, Expr, Num, Pow, Sym
 from symdiff.core.traverse import depends_on, postorder
 from symdiff.core.vocabulary import FUNCTIONS
 from symdiff.rewrite.engine import simplify_trace

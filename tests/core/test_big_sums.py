@@ -14,7 +14,7 @@ from fractions import Fraction
 import pytest
 
 import symdiff.core.constructors as core
-import symdiff.core.nodes as nodes
+import symdiff.core.nary as nary
 from symdiff import Add, Mul, Num, Sym, parse, trace
 from symdiff.core import digests
 from symdiff.core.constructors import add, mul
@@ -108,7 +108,7 @@ def test_digest_collisions_keep_nodes_apart(monkeypatch) -> None:
 
 def test_the_work_is_linear(monkeypatch) -> None:
     handled = 0
-    pending_args = nodes._pending_args
+    pending_args = nary._pending_args
 
     def counted(*args):
         nonlocal handled
@@ -116,7 +116,7 @@ def test_the_work_is_linear(monkeypatch) -> None:
         handled += len(result)
         return result
 
-    monkeypatch.setattr(nodes, "_pending_args", counted)
+    monkeypatch.setattr(nary, "_pending_args", counted)
     n = 20_000
     names = [Sym(f"w{i}") for i in range(n)]
     total = 0

@@ -11,8 +11,8 @@ import pytest
 
 from symdiff import Add, Mul, Num, Pow, Sym, parse, symbols
 from symdiff.core.constructors import add, mul, power
+from symdiff.core.conversions import SymbolicComparisonError
 from symdiff.core.errors import DivisionByZeroError
-from symdiff.core.nodes import SymbolicComparisonError
 
 
 def test_structurally_equal_is_identical() -> None:

@@ -1,0 +1,93 @@
+"""Numbers from constant expressions (``float(sqrt(2))``, ``int(parse("7/2"))``, ``round``) and
+the refusal to order symbolic ones (``x < 1``): a mixin of ``nodes.Expr``."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import TYPE_CHECKING, cast
+
+from symdiff.core import numbers
+from symdiff.core.errors import SymdiffError
+from symdiff.core.hooks import HOOKS
+from symdiff.core.numbers import Number
+
+if TYPE_CHECKING:
+    from symdiff.core.nodes import Expr
+
+
+class SymbolicComparisonError(SymdiffError, TypeError):
+    """A comparison (``<``, ``>``…) was asked of a symbolic expression."""
+
+
+class NotConstantError(SymbolicComparisonError):
+    """A number (``float(e)``, ``int(e)``, ``math.sin(e)``) was asked of a symbolic expression."""
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class Conversions:
+    """Python's numeric protocols for constants; a symbolic value raises ``NotConstantError``."""
+
+    __slots__ = ()
+
+    def constant_value(self, wanted: str = "a number") -> Number:
+        """The value of an expression without symbols: exact for numbers, else a float.
+
+        Raises ``NotConstantError`` (a ``TypeError``) naming the symbols it depends on.
+        """
+        value = getattr(self, "value", None)  # only numbers carry a value
+        if value is not None:
+            return value  # type: ignore[no-any-return]
+        free = HOOKS.free_symbols(cast("Expr", self))
+        if free:
+            names = ", ".join(s.name for s in free)
+            hint = " (functions of expressions: symdiff.math, not math)" * (wanted == "float")
+            raise NotConstantError(
+                f"cannot convert {_short(self)} to {wanted}: it depends on {names}; evaluate "
+                f"it at a point instead (expr.evaluate({free[0].name}=...)){hint}"
+            )
+        return HOOKS.evaluate(cast("Expr", self), {})
+
+    def __float__(self) -> float:
+        return float(self.constant_value("float"))
+
+    def __complex__(self) -> complex:
+        return complex(self.constant_value("complex"))
+
+    def __int__(self) -> int:
+        return int(self.constant_value("int"))  # truncates, as int(2.7) and int(Fraction)
+
+    def __index__(self) -> int:
+        """Lossless ``int`` for exact integer constants only (``range(n)``, indexing)."""
+        value = getattr(self, "value", None)
+        if isinstance(value, int):
+            return value
+        raise NotConstantError(f"{_short(self)} is not an exact integer constant")
+
+    def __trunc__(self) -> int:
+        return math.trunc(self.constant_value("int"))
+
+    def __floor__(self) -> int:
+        return math.floor(self.constant_value("int"))
+
+    def __ceil__(self) -> int:
+        return math.ceil(self.constant_value("int"))
+
+    def __round__(self, ndigits: int | None = None) -> Number:
+        value = self.constant_value("a rounded number")
+        if isinstance(value, float):
+            return round(value) if ndigits is None else round(value, ndigits)
+        exact = Fraction(value)
+        return round(exact) if ndigits is None else numbers.normalize(round(exact, ndigits))
+
+    def _no_order(self, other: object) -> bool:
+        raise SymbolicComparisonError(
+            f"cannot compare the symbolic expression {_short(self)} with {_short(other)}: "
+            "the result depends on symbolic values (branch on numbers, not on expressions)"
+        )
+
+    __lt__ = __le__ = __gt__ = __ge__ = _no_order
