@@ -28,7 +28,8 @@ TARGETS: dict[str, Callable[[Program, Sequence[str], str, bool], str]] = {
 RECOMPUTE = {"numpy"}
 
 
-def _symbols(args: Any) -> list[Sym]:
+def symbols_of(args: Any) -> list[Sym]:
+    """Argument symbols from names, symbols, or one string of names (``"x y"``, ``"x, y"``)."""
     if isinstance(args, str):
         args = args.replace(",", " ").split()
     elif isinstance(args, Expr):
@@ -48,7 +49,7 @@ def prepare(exprs: Any, args: Any) -> tuple[list[Expr], list[Sym], bool]:
     roots = [parse_any(e) for e in ([exprs] if single else list(exprs))]
     if not roots:
         raise CodegenError("nothing to generate: give at least one expression")
-    symbols = _symbols(args)
+    symbols = symbols_of(args)
     missing = [s.name for s in free_symbols(*roots) if s not in set(symbols)]
     if missing:
         raise CodegenError(
@@ -142,7 +143,7 @@ def lambdify(
     expr = parse_any(f)
     if not grad:
         return compile(expr, args, target, **options)
-    symbols = _symbols(args)
+    symbols = symbols_of(args)
     both = compile([expr, *gradient_of(expr, symbols)], symbols, target, **options)
 
     def value_and_gradient(*values: Any) -> tuple[Any, tuple[Any, ...]]:
