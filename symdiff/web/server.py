@@ -28,7 +28,8 @@ from urllib.parse import urlsplit
 
 import symdiff
 from symdiff import SymdiffError
-from symdiff.web.api import LIMITS, describe, respond
+from symdiff.web.api import describe, respond
+from symdiff.web.fields import LIMITS
 from symdiff.web.workers import Busy, TooMuchWork, Workers
 
 STATIC_DIR = Path(__file__).parent / "static"

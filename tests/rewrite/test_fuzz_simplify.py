@@ -307,11 +307,6 @@ def _assert_no_failures(cases: tuple[Case, ...], checks: tuple[str, ...]) -> Non
 
 def _assert_round_trip(cases: tuple[Case, ...]) -> None:
     bad = [f"seed {c.seed}: {c.text}\n    " + c.round_trip[0] for c in cases if c.round_trip]
-    if bad and parse(str(parse("(x+1)/(-y)"))) is not parse("(x+1)/(-y)"):
-        pytest.xfail(  # issue 10, item 3: the printer's (x+1)/(-y) bug, fixed separately
-            f"known printer round-trip bug (x+1)/(-y) still present; {len(bad)} cases, e.g.\n"
-            + "\n".join(bad[:3])
-        )
     assert not bad, f"{len(bad)} round-trip failures:\n" + "\n".join(bad[:8])
 
 
