@@ -93,10 +93,20 @@ def compile(
 
     ``python`` takes floats; ``numpy`` takes arrays (any shapes that broadcast); ``c`` compiles
     with the system C compiler (``compiler`` to choose one), caches the library in ``cache_dir``,
-    and takes arrays or floats.  No compiler raises ``CodegenError`` naming what is missing.
+    and takes arrays or floats: where the interpreter's ``Python.h`` is installed, as an
+    extension module whose float calls cost what a builtin call costs (``native.py``), else
+    through ``ctypes``.  No compiler raises ``CodegenError`` naming what is missing.
     """
     if target == "c":
-        return compile_many([(exprs, args, name)], compiler=compiler, cache_dir=cache_dir)[0]
+        from symdiff.backend.extension import available
+
+        if not available():  # no Python.h: a ctypes library
+            return compile_many([(exprs, args, name)], compiler=compiler, cache_dir=cache_dir)[0]
+        from symdiff.backend.native import scalar_function
+
+        check_identifier(name, "function name")
+        roots, symbols, single = prepare(exprs, args)
+        return scalar_function(roots, symbols, single, name, compiler, cache_dir)
     source = codegen(exprs, args, target, name)
     namespace: dict[str, Any] = {}
     exec(builtins.compile(source, f"<symdiff {target} {name}>", "exec"), namespace)

@@ -9,7 +9,7 @@ or the ``data`` array of a ``scipy.sparse`` matrix whose nonzeros are the output
 order, is written without a copy.
 
 Targets: ``python`` (floats, a loop over points), ``numpy`` (one vectorised call over all
-points) and ``c`` (one compiled call: the points loop runs in C, see ``c_vector.py``).
+points) and ``c`` (one compiled call, the points loop inside C: ``c_vector.py``, ``native.py``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from symdiff.core.errors import CodegenError
 from symdiff.core.nodes import Expr, Sym
 
 #: A target's kernel: fills ``out`` (points by outputs) from ``x`` (points by inputs) and ``p``.
-Kernel = Callable[[Any, Any, Any], None]
+Kernel = Callable[[Any, Any, Any], Any]
 TARGETS = ("python", "numpy", "c")
 
 
@@ -32,8 +32,13 @@ class VectorFunction:
     """``f(x, p=None, out=None)``: the outputs at ``x`` (1-D: one point; 2-D: a row per point)."""
 
     def __init__(self, kernel: Kernel, inputs: int, params: int, outputs: int, target: str,
-                 source: str) -> None:  # fmt: skip
+                 source: str, direct: Kernel | None = None) -> None:  # fmt: skip
         self._kernel = kernel
+        self._direct = direct
+        if direct is not None:
+            import numpy as np
+
+            self._no_params = np.zeros(0)
         self.inputs, self.params, self.outputs = inputs, params, outputs
         self.target = target
         self.source = source
@@ -45,6 +50,10 @@ class VectorFunction:
         )
 
     def __call__(self, x: Any, p: Any = None, out: Any = None) -> Any:
+        if self._direct is not None:  # float64 arrays of the right shapes go straight to C
+            result = self._direct(x, self._no_params if p is None else p, out)
+            if result is not NotImplemented:
+                return result
         import numpy as np
 
         points = np.asarray(x, dtype=np.float64)
@@ -119,10 +128,10 @@ def compile_vector(
     if not roots:
         return VectorFunction(lambda x, p, out: None, count_in, count_params, 0, target, "")
     if target == "c":
-        from symdiff.backend.c_vector import c_kernel
+        from symdiff.backend.native import c_kernel
 
-        kernel, source = c_kernel(roots, symbols, count_in, compiler, cache_dir)
-        return VectorFunction(kernel, count_in, count_params, len(roots), target, source)
+        kernel, direct, source = c_kernel(roots, symbols, count_in, compiler, cache_dir)
+        return VectorFunction(kernel, count_in, count_params, len(roots), target, source, direct)
     function = compile_function(roots, symbols, target)
     wrap = _python_kernel if target == "python" else _numpy_kernel
     return VectorFunction(
