@@ -11,6 +11,7 @@ from symdiff.backend import c, numpy, python
 from symdiff.backend.lower import lower
 from symdiff.backend.names import check_identifier
 from symdiff.backend.program import Program
+from symdiff.backend.stable import stabilize
 from symdiff.core.errors import CodegenError
 from symdiff.core.nodes import Expr, Sym
 
@@ -35,7 +36,8 @@ def _stable(target: str, stable: bool) -> frozenset[str] | None:
     return frozenset(PRINTED.get(target, ())) if stable else None
 
 
-def _symbols(args: Any) -> list[Sym]:
+def symbols_of(args: Any) -> list[Sym]:
+    """Argument symbols from names, symbols, or one string of names (``"x y"``, ``"x, y"``)."""
     if isinstance(args, str):
         args = args.replace(",", " ").split()
     elif isinstance(args, Expr):
@@ -55,7 +57,7 @@ def prepare(exprs: Any, args: Any) -> tuple[list[Expr], list[Sym], bool]:
     roots = [parse_any(e) for e in ([exprs] if single else list(exprs))]
     if not roots:
         raise CodegenError("nothing to generate: give at least one expression")
-    symbols = _symbols(args)
+    symbols = symbols_of(args)
     missing = [s.name for s in free_symbols(*roots) if s not in set(symbols)]
     if missing:
         raise CodegenError(
@@ -104,13 +106,25 @@ def compile(
 
     ``python`` takes floats; ``numpy`` takes arrays (any shapes that broadcast); ``c`` compiles
     with the system C compiler (``compiler`` to choose one), caches the library in ``cache_dir``,
-    and takes arrays or floats.  No compiler raises ``CodegenError`` naming what is missing.
+    and takes arrays or floats: where the interpreter's ``Python.h`` is installed, as an
+    extension module whose float calls cost what a builtin call costs (``native.py``), else
+    through ``ctypes``.  No compiler raises ``CodegenError`` naming what is missing.
     ``stable`` as in ``codegen``.
     """
     if target == "c":
-        return compile_many(
-            [(exprs, args, name)], compiler=compiler, cache_dir=cache_dir, stable=stable
-        )[0]
+        from symdiff.backend.extension import available
+
+        if not available():  # no Python.h: a ctypes library
+            return compile_many(
+                [(exprs, args, name)], compiler=compiler, cache_dir=cache_dir, stable=stable
+            )[0]
+        from symdiff.backend.native import scalar_function
+
+        check_identifier(name, "function name")
+        roots, symbols, single = prepare(exprs, args)
+        if stable:  # C prints no helper: the stable DAG is made of vocabulary functions only
+            roots = stabilize(roots, c.FUNCTIONS)
+        return scalar_function(roots, symbols, single, name, compiler, cache_dir)
     source = codegen(exprs, args, target, name, stable=stable)
     namespace: dict[str, Any] = {}
     exec(builtins.compile(source, f"<symdiff {target} {name}>", "exec"), namespace)
@@ -158,7 +172,7 @@ def lambdify(
     expr = parse_any(f)
     if not grad:
         return compile(expr, args, target, **options)
-    symbols = _symbols(args)
+    symbols = symbols_of(args)
     both = compile([expr, *gradient_of(expr, symbols)], symbols, target, **options)
 
     def value_and_gradient(*values: Any) -> tuple[Any, tuple[Any, ...]]:
