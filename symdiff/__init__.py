@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
         jacobian,
         simplify,
     )
+    from symdiff.backend.accuracy import AccuracyReport, error_report
     from symdiff.backend.compiling import codegen, compile, lambdify
     from symdiff.backend.vector import VectorFunction, compile_vector
     from symdiff.calculus.high_order import DerivativeTooLargeError
@@ -83,6 +84,7 @@ EXPORTS: dict[str, tuple[str, ...]] = {
         "adjoint_of", "derivative", "diff", "grad_of", "gradient", "hessian", "jacobian",
         "simplify",
     ),
+    "symdiff.backend.accuracy": ("AccuracyReport", "error_report"),
     "symdiff.backend.compiling": ("codegen", "compile", "lambdify"),
     "symdiff.backend.vector": ("VectorFunction", "compile_vector"),
     "symdiff.calculus.high_order": ("DerivativeTooLargeError",),

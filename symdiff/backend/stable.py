@@ -53,10 +53,17 @@ def _sigmoid_fallback(u: Expr) -> Expr:
     return mul(numerator, power(add(ONE, call("exp", negate(magnitude))), -1))
 
 
+def _sech2_fallback(u: Expr) -> Expr:
+    # sech(u)**2 = 4*e/(1 + e)**2 with e = exp(-2*|u|) <= 1
+    e = call("exp", mul(-2, call("abs", u)))
+    return mul(4, e, power(add(ONE, e), -2))
+
+
 #: helper -> its formula from vocabulary functions, for targets without it (None: no row).
 FALLBACK: dict[str, Callable[..., Expr] | None] = {
     "softplus": _softplus_fallback,
     "sigmoid": _sigmoid_fallback,
+    "sech2": _sech2_fallback,
     "logaddexp": None,
     "hypot": None,
 }
@@ -316,10 +323,11 @@ def _ratio_plan(
                 n = len(others)
 
                 def build(new: list[Expr], m: int = m, n: int = n) -> Expr:
-                    p2, q2 = new[n], new[n + 1]
-                    first = power(ctx.make("sigmoid", add(p2, negate(q2))), m)
-                    second = power(ctx.make("sigmoid", add(q2, negate(p2))), k - m)
-                    return mul(*new[:n], first, second)
+                    d = add(new[n], negate(new[n + 1]))
+                    pairs = min(m, k - m)  # sigmoid(d)*sigmoid(-d) as one helper
+                    first = power(ctx.make("sigmoid", d), m - pairs)
+                    second = power(ctx.make("sigmoid", negate(d)), k - m - pairs)
+                    return mul(*new[:n], first, second, power(_sigmoid_pair(d, ctx), pairs))
 
                 return (*others, p, q), build
     if not ctx.has("logaddexp") and not (len(exponents) == 2 and ZERO in exponents):
@@ -367,6 +375,11 @@ def _one_minus_sigmoid_split(node: Expr) -> tuple[Expr, list[Expr]] | None:
     return None
 
 
+def _sigmoid_pair(u: Expr, ctx: Context) -> Expr:
+    """sigmoid(u)*sigmoid(-u) = sech(u/2)**2/4, in one pass."""
+    return mul(Fraction(1, 4), ctx.make("sech2", mul(HALF, u)))
+
+
 def _one_minus_sigmoid(node: Expr, ctx: Context) -> Plan | None:
     """1 - sigmoid(u) -> sigmoid(-u) (also 1 - 1/(1 + exp(-u)))."""
     split = _one_minus_sigmoid_split(node)
@@ -388,15 +401,13 @@ def _sigmoid_complement(node: Expr, ctx: Context) -> Plan | None:
         if _is_call(s, "sigmoid") and s in node.args:
             others = [t for t in node.args if t is not term and t is not s]
             u = s.args[0]
-            return (u, *others), lambda new: add(
-                mul(ctx.make("sigmoid", new[0]), ctx.make("sigmoid", negate(new[0]))), *new[1:]
-            )
+            return (u, *others), lambda new: add(_sigmoid_pair(new[0], ctx), *new[1:])
     return None
 
 
 def _one_minus_tanh_squared(node: Expr, ctx: Context) -> Plan | None:
-    """1 - tanh(u)**2 -> 4*sigmoid(2*u)*sigmoid(-2*u) (sech(u)**2, with no overflow)."""
-    if not isinstance(node, Add) or len(node.args) != 2 or not ctx.has("sigmoid"):
+    """1 - tanh(u)**2 -> sech(u)**2 computed from exp(-2*|u|) (no overflow, no cancellation)."""
+    if not isinstance(node, Add) or len(node.args) != 2:
         return None
     rest = _split_constant(node, ONE)
     square = None if rest is None else _negated(rest[0])
@@ -405,11 +416,7 @@ def _one_minus_tanh_squared(node: Expr, ctx: Context) -> Plan | None:
     if not _is_call(square.args[0], "tanh"):
         return None
 
-    def build(new: list[Expr]) -> Expr:
-        twice = mul(2, new[0])
-        return mul(4, ctx.make("sigmoid", twice), ctx.make("sigmoid", negate(twice)))
-
-    return (square.args[0].args[0],), build
+    return (square.args[0].args[0],), lambda new: ctx.make("sech2", new[0])
 
 
 def _log_cosh(node: Expr, ctx: Context) -> Plan | None:
