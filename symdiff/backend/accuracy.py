@@ -163,9 +163,9 @@ def error_report(
     exprs = [expr, *gradient_of(expr, symbols)] if grad else [expr]
     labels = ["f", *(f"df/d{n}" for n in names)] if grad else ["f"]
     compiled = compile(exprs, symbols, target, stable=stable)
-    reference = compile(exprs, symbols, "python", stable=False)
+    reference: Any = compile(exprs, symbols, "python", stable=False)
     shim = _MpMath(mpmath.mp)
-    reference.__globals__["math"] = shim
+    reference.func.__globals__["math"] = shim  # a Generated partial of the function
     grid = sample(domain, names, points, seed)
     with np.errstate(all="ignore"):
         if target == "python":  # floats in, floats out: one call per point
