@@ -53,6 +53,7 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
         vjp_expr,
     )
     from symdiff.backend.compiling import codegen, compile, lambdify
+    from symdiff.backend.models import Objective, System, compile_objective, compile_system
     from symdiff.backend.vector import VectorFunction, compile_vector
     from symdiff.calculus.high_order import DerivativeTooLargeError
     from symdiff.calculus.reverse import Vector, count_operations
@@ -92,6 +93,7 @@ EXPORTS: dict[str, tuple[str, ...]] = {
         "vjp_expr",
     ),
     "symdiff.backend.compiling": ("codegen", "compile", "lambdify"),
+    "symdiff.backend.models": ("Objective", "System", "compile_objective", "compile_system"),
     "symdiff.backend.vector": ("VectorFunction", "compile_vector"),
     "symdiff.calculus.high_order": ("DerivativeTooLargeError",),
     "symdiff.calculus.reverse": ("Vector", "count_operations"),
