@@ -16,10 +16,9 @@ import unicodedata
 import warnings
 from typing import Any
 
-from lark import Token
-
 from symdiff.core.errors import FormulaWarning
 from symdiff.core.functions import NON_FINITE_WORDS, reserved_word
+from symdiff.formats.lalr import Token
 
 #: Longest formula ``parse`` reads, in characters.
 MAX_LENGTH = 1_000_000
@@ -152,8 +151,9 @@ def character_hint(character: str) -> str:
 
 
 def read(interactive: Any, text: str) -> Any:
-    """Feed ``text`` to a Lark interactive parser token by token, applying the policy on the
-    way; the parser's result (an expression, built by its transformer)."""
+    """Feed ``text`` to an interactive parser (``symdiff.formats.lalr``) token by token,
+    applying the policy on the way; the parser's result (an expression, built by its
+    transformer)."""
     multiline = "\n" in text.strip()
     side_by_side: list[tuple[Token, Token]] = []
     runs = [0]  # powers in the open chain x**y**... at each bracket level
