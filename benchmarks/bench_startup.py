@@ -2,8 +2,10 @@
 
 Each command runs as a fresh process, the commands taking turns (so that load on the shared
 machine falls on all of them alike); the table gives the median and the fastest wall time of
-each, and the ratio of the medians to ``python -c pass``.  The interpreter is this one
-(``sys.executable``), so the same virtual environment and ``site`` set-up count on both sides.
+each, the median CPU time (user + system, which other jobs on a shared machine disturb less
+than the wall clock) and the ratios of the medians to ``python -c pass``.  The interpreter is
+this one (``sys.executable``), so the same virtual environment and ``site`` set-up count on both
+sides.
 Byte code is written first (``compileall``), as an installed wheel has it.
 
     python benchmarks/bench_startup.py             # 40 rounds
@@ -36,10 +38,16 @@ COMMANDS = {
 }
 
 
-def _run(command: list[str], env: dict[str, str]) -> float:
+def _run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one run of ``command``."""
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
-    return time.perf_counter() - start
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"{command} failed with status {process.returncode}")
+    return wall, usage.ru_utime + usage.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,20 +58,24 @@ def main(argv: list[str] | None = None) -> int:
     compileall.compile_dir(str(Path(symdiff.__file__).parent), quiet=1)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     times: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    cpu: dict[str, list[float]] = {name: [] for name in COMMANDS}
     for command in COMMANDS.values():  # one warm-up each (file cache, byte code)
         _run(command, env)
     for _ in range(rounds):
         for name, command in COMMANDS.items():
-            times[name].append(_run(command, env))
+            wall, used = _run(command, env)
+            times[name].append(wall)
+            cpu[name].append(used)
     base = statistics.median(times["python -c pass"])
+    cpu_base = statistics.median(cpu["python -c pass"])
     print(f"{rounds} rounds, {sys.version.split()[0]}, {os.cpu_count()} cores")
-    print("| command | median | fastest | median / `python -c pass` |")
-    print("|---|---|---|---|")
+    print("| command | wall, median | wall, fastest | CPU, median | wall / `python -c pass` "
+          "| CPU / `python -c pass` |")  # fmt: skip
+    print("|---|---|---|---|---|---|")
     for name, values in times.items():
-        median = statistics.median(values)
-        fastest = min(values)
-        cells = f"{median * 1e3:.0f} ms | {fastest * 1e3:.0f} ms | {median / base:.2f}x"
-        print(f"| `{name}` | {cells} |")
+        median, fastest, used = statistics.median(values), min(values), statistics.median(cpu[name])
+        cells = f"{median * 1e3:.0f} ms | {fastest * 1e3:.0f} ms | {used * 1e3:.0f} ms"
+        print(f"| `{name}` | {cells} | {median / base:.2f}x | {used / cpu_base:.2f}x |")
     return 0
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import keyword
 import re
-import unicodedata
 import warnings
 from typing import Any
 
@@ -132,6 +131,8 @@ def character_hint(character: str) -> str:
     if character in _CHARACTER_HINTS:
         return f" ({_CHARACTER_HINTS[character]})"
     if not character.isascii():
+        import unicodedata  # (only an error message needs it: start-up)
+
         name = unicodedata.name(character, "")
         digit = unicodedata.digit(character, None)
         if digit is not None and "<super>" in unicodedata.decomposition(character):

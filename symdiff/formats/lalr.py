@@ -108,11 +108,18 @@ class _Scanner:
         self.allowed = frozenset(allowed)
 
 
-def _reducer(rule: tuple[Any, ...], transformer: object) -> Callable[[list[Any]], Any]:
+def _reducer(rule: tuple[Any, ...], transformer: object) -> Callable[[list[Any]], Any] | None:
     """The callback of one grammar rule: Lark's child filter, single-child inlining and the
-    transformer method named by the rule's alias (or a ``_Tree``)."""
-    _origin, _size, name, expand1, include, append_none = rule
+    transformer method named by the rule's alias (or a ``_Tree``); None for a rule that passes
+    its one child on unchanged (``?atom: primary``), which the parser skips."""
+    _origin, size, name, expand1, include, append_none = rule
     method = getattr(transformer, name, None)
+    if include is None and expand1 and size == 1:
+        return None
+    if include is None and not expand1:
+        if method is None:
+            return lambda children: _Tree(name, children)
+        return lambda children: method(*children)
 
     def reduce(children: list[Any]) -> Any:
         if include is not None:
@@ -154,13 +161,18 @@ class Parser:
         self._root_spec = tables.ROOT_SCANNER
         self._scanners: dict[int, _Scanner] = {}
         self._root: _Scanner | None = None
+        self._by_state: list[_Scanner | None] = [None] * len(self.states)
         self.terminals = dict(self._patterns)
 
     def scanner(self, state: int) -> _Scanner:
-        index = self._state_scanners[state]
-        found = self._scanners.get(index)
+        """The lexer of a parser state (compiled on first use)."""
+        found = self._by_state[state]
         if found is None:
-            found = self._scanners[index] = _Scanner(self._specs[index], self._patterns)
+            index = self._state_scanners[state]
+            found = self._scanners.get(index)
+            if found is None:
+                found = self._scanners[index] = _Scanner(self._specs[index], self._patterns)
+            self._by_state[state] = found
         return found
 
     def root(self) -> _Scanner:
@@ -185,7 +197,7 @@ class Interactive:
         """The next token at or after ``pos`` in the current state (None at the end)."""
         parser, text = self.parser, self.text
         ignore = parser.ignore
-        scanner = parser.scanner(self.state_stack[-1])
+        scanner = parser._by_state[self.state_stack[-1]] or parser.scanner(self.state_stack[-1])
         end = len(text)
         while pos < end:
             match = scanner.regex.match(text, pos)
@@ -241,6 +253,12 @@ class Interactive:
                 value_stack.append(token)
                 return None
             origin, size, reduce = rules[-1 - action]
+            if reduce is None:  # a unit rule: the child is the value, only the state changes
+                del state_stack[-1]
+                state_stack.append(states[state_stack[-1]][origin])
+                if is_end and state_stack[-1] == end:
+                    return value_stack[-1]
+                continue
             if size:
                 children = value_stack[-size:]
                 del state_stack[-size:]
