@@ -34,6 +34,7 @@ from symdiff.backend.trees import (
 )
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
+from symdiff.core.traverse import postorder_by
 from symdiff.numeric.evaluation import node_value
 
 #: Deepest inline nesting before a subtree gets a statement of its own (keeps parsers happy).
@@ -95,20 +96,7 @@ class _Lowering(PowerWriter):
         return order
 
     def _postorder(self) -> list[Expr]:
-        order: list[Expr] = []
-        seen: set[Expr] = set()
-        stack = [(root, False) for root in reversed(self.roots)]
-        while stack:
-            node, expanded = stack.pop()
-            if expanded:
-                order.append(node)
-                continue
-            if node in seen:
-                continue
-            seen.add(node)
-            stack.append((node, True))
-            stack.extend((c, False) for c in reversed(self.children(node)) if c not in seen)
-        return order
+        return postorder_by(self.roots, self.children)
 
     def run(self) -> Program:
         nodes = self.graph()

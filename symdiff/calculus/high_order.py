@@ -29,6 +29,7 @@ from symdiff.core.constructors import add, mul
 from symdiff.core.errors import SymdiffError
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import ONE, ZERO, Call, Expr, Pow, Sym
+from symdiff.core.traverse import postorder_by
 from symdiff.core.vocabulary import call
 
 #: Default bound on the terms built for one high-order derivative (about a second per 10**5).
@@ -138,23 +139,12 @@ class Plan:
 
     def _topological(self) -> list[Expr]:
         """The needed nodes, each after the nodes whose same-order derivatives it uses."""
-        done: set[Expr] = set()
-        result: list[Expr] = []
-        for start in self.need:
-            stack = [(start, False)]
-            while stack:
-                node, expanded = stack.pop()
-                if expanded:
-                    result.append(node)
-                    continue
-                if node in done:
-                    continue
-                done.add(node)
-                stack.append((node, True))
-                rule = self.rules.get(node)
-                if rule is not None:
-                    stack.extend((c, False) for c in rule.same if c not in done)
-        return result
+
+        def same(node: Expr) -> tuple[Expr, ...]:  # visited in rule order
+            rule = self.rules.get(node)
+            return () if rule is None else tuple(reversed(rule.same))
+
+        return postorder_by(self.need, same)
 
 
 def _too_large(plan: Plan, reached: int, terms: int) -> str:

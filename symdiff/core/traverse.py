@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from symdiff.core.constructors import as_expr
@@ -13,9 +14,15 @@ T = TypeVar("T")
 
 def postorder(*roots: Expr) -> list[Expr]:
     """All nodes reachable from ``roots``, children before parents, each node once."""
+    return postorder_by(roots, _ARGS)
+
+
+def postorder_by(roots: Iterable[Expr], children: Callable[[Expr], Sequence[Expr]]) -> list[Expr]:
+    """``postorder`` over the edges ``children(node)`` instead of ``node.args`` (a lowered
+    graph, the rules of a derivative plan), visiting children in their given order."""
     out: list[Expr] = []
     seen: set[int] = set()
-    stack: list[tuple[Expr, bool]] = [(root, False) for root in reversed(roots)]
+    stack: list[tuple[Expr, bool]] = [(root, False) for root in reversed(tuple(roots))]
     while stack:
         node, expanded = stack.pop()
         if expanded:
@@ -25,8 +32,11 @@ def postorder(*roots: Expr) -> list[Expr]:
             continue
         seen.add(id(node))
         stack.append((node, True))
-        stack.extend((a, False) for a in reversed(node.args) if id(a) not in seen)
+        stack.extend((a, False) for a in reversed(children(node)) if id(a) not in seen)
     return out
+
+
+_ARGS: Callable[[Expr], Sequence[Expr]] = attrgetter("args")
 
 
 def fold(
