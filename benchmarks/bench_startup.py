@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import importlib.util
 import os
 import statistics
 import subprocess
@@ -33,9 +34,10 @@ COMMANDS = {
     "python -c pass": [PYTHON, "-c", "pass"],
     'symdiff "x**2*y+y+2" --wrt x': [*_CLI, "x**2*y+y+2", "--wrt", "x"],
     "python -c 'import symdiff'": [PYTHON, "-c", "import symdiff"],
-    "python -c 'import lark'": [PYTHON, "-c", "import lark"],
-    "python -c 'import sympy'": [PYTHON, "-c", "import sympy"],
 }
+for _peer in ("lark", "sympy", "symengine"):  # peers' own import, where installed
+    if importlib.util.find_spec(_peer) is not None:
+        COMMANDS[f"python -c 'import {_peer}'"] = [PYTHON, "-c", f"import {_peer}"]
 
 
 def _run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
