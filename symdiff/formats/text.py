@@ -19,6 +19,9 @@ from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
 from symdiff.core.numbers import int_text
 from symdiff.core.traverse import fold_once
+from symdiff.core.unknown import split_head
+from symdiff.core.vocabulary import known
+from symdiff.formats.applied import sympy_text
 from symdiff.formats.printer import E_NODE, Writers, render, split_product, sum_text
 
 # precedence levels, loosest first
@@ -126,7 +129,11 @@ def _call(node: Call, pieces: list[Piece]) -> Piece:
         return Piece(False, "pi", ATOM)
     if node is E_NODE:
         return Piece(False, "E", ATOM)
-    return Piece(False, f"{node.name}({', '.join(p.text for p in pieces)})", ATOM)
+    texts = [p.text for p in pieces]
+    if not known(node.name):  # an unknown function, self-declaring: Function('f')(x)
+        function = (split_head(node.name) or (node.name, ()))[0]
+        return Piece(False, sympy_text(node, texts, f"Function('{function}')"), ATOM)
+    return Piece(False, f"{node.name}({', '.join(texts)})", ATOM)
 
 
 #: The text format's writer of each node kind (the walk is ``symdiff.formats.printer``'s).
