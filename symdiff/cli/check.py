@@ -24,7 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
-    result = symdiff.check(formula, args.check, args.wrt, order=args.order)
+    result = symdiff.check(
+        formula, args.check, args.wrt, order=args.order, functions=args.functions
+    )
     if args.format == "json":
         return json.dumps(result.to_dict(), indent=2)
     return result.text()

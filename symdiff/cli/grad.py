@@ -13,6 +13,7 @@ import argparse
 
 import symdiff
 from symdiff import Expr, SymdiffError, tree_size
+from symdiff.cli.options import read_formula
 from symdiff.cli.progress import Progress
 from symdiff.cli.render import shared_form, use_cse
 
@@ -55,7 +56,7 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
                 entries.append(entry)
         return labels, entries
     if args.hessian:
-        matrix = symdiff.hessian(symdiff.parse(formula), variables)
+        matrix = symdiff.hessian(read_formula(args, formula), variables)
         names = [v.name for v in matrix[0].variables] if matrix else []
         labels, entries = [], []
         for i, a in enumerate(names):
@@ -64,7 +65,7 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
                 labels.append(f"d2/d{a}2" if i == j else f"d2/d{a}d{b}")
                 entries.append(matrix[i][j])
         return labels, entries
-    vector = symdiff.gradient(symdiff.parse(formula), variables)
+    vector = symdiff.gradient(read_formula(args, formula), variables)
     return [f"d/d{v.name}" for v in vector.variables], list(vector)
 
 
