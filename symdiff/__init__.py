@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
         simplify,
     )
     from symdiff.backend.compiling import codegen, compile, lambdify
+    from symdiff.backend.vector import VectorFunction, compile_vector
     from symdiff.calculus.high_order import DerivativeTooLargeError
     from symdiff.calculus.reverse import Vector, count_operations
     from symdiff.calculus.tracing import TracingError, trace
@@ -91,6 +92,7 @@ EXPORTS: dict[str, tuple[str, ...]] = {
         "simplify",
     ),
     "symdiff.backend.compiling": ("codegen", "compile", "lambdify"),
+    "symdiff.backend.vector": ("VectorFunction", "compile_vector"),
     "symdiff.calculus.high_order": ("DerivativeTooLargeError",),
     "symdiff.calculus.reverse": ("Vector", "count_operations"),
     "symdiff.calculus.tracing": ("TracingError", "trace"),

@@ -28,7 +28,8 @@ TARGETS: dict[str, Callable[[Program, Sequence[str], str, bool], str]] = {
 RECOMPUTE = {"numpy"}
 
 
-def _symbols(args: Any) -> list[Sym]:
+def symbols_of(args: Any) -> list[Sym]:
+    """Argument symbols from names, symbols, or one string of names (``"x y"``, ``"x, y"``)."""
     if isinstance(args, str):
         args = args.replace(",", " ").split()
     elif isinstance(args, Expr):
@@ -48,7 +49,7 @@ def prepare(exprs: Any, args: Any) -> tuple[list[Expr], list[Sym], bool]:
     roots = [parse_any(e) for e in ([exprs] if single else list(exprs))]
     if not roots:
         raise CodegenError("nothing to generate: give at least one expression")
-    symbols = _symbols(args)
+    symbols = symbols_of(args)
     missing = [s.name for s in free_symbols(*roots) if s not in set(symbols)]
     if missing:
         raise CodegenError(
@@ -92,10 +93,20 @@ def compile(
 
     ``python`` takes floats; ``numpy`` takes arrays (any shapes that broadcast); ``c`` compiles
     with the system C compiler (``compiler`` to choose one), caches the library in ``cache_dir``,
-    and takes arrays or floats.  No compiler raises ``CodegenError`` naming what is missing.
+    and takes arrays or floats: where the interpreter's ``Python.h`` is installed, as an
+    extension module whose float calls cost what a builtin call costs (``native.py``), else
+    through ``ctypes``.  No compiler raises ``CodegenError`` naming what is missing.
     """
     if target == "c":
-        return compile_many([(exprs, args, name)], compiler=compiler, cache_dir=cache_dir)[0]
+        from symdiff.backend.extension import available
+
+        if not available():  # no Python.h: a ctypes library
+            return compile_many([(exprs, args, name)], compiler=compiler, cache_dir=cache_dir)[0]
+        from symdiff.backend.native import scalar_function
+
+        check_identifier(name, "function name")
+        roots, symbols, single = prepare(exprs, args)
+        return scalar_function(roots, symbols, single, name, compiler, cache_dir)
     source = codegen(exprs, args, target, name)
     namespace: dict[str, Any] = {}
     exec(builtins.compile(source, f"<symdiff {target} {name}>", "exec"), namespace)
@@ -142,7 +153,7 @@ def lambdify(
     expr = parse_any(f)
     if not grad:
         return compile(expr, args, target, **options)
-    symbols = _symbols(args)
+    symbols = symbols_of(args)
     both = compile([expr, *gradient_of(expr, symbols)], symbols, target, **options)
 
     def value_and_gradient(*values: Any) -> tuple[Any, tuple[Any, ...]]:

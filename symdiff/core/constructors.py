@@ -186,10 +186,10 @@ def _mul_once(factors: Iterable[Expr]) -> tuple[Number, list[Expr], bool]:
         if isinstance(result, Num):
             coefficient *= result.value
         else:
-            # a Mul, or a power of another base, may now merge with the other factors
-            again = again or not (
-                result is base or (isinstance(result, Pow) and result.base is base)
-            )
+            # a Mul (to flatten), or a factor collected under another base than ``base`` (a
+            # power whose exponents summed to 1, as x**(1/2)*x**(1/2) with x = u**a), may now
+            # merge with the other factors: collect once more
+            again = again or isinstance(result, Mul) or _base(result) is not base
             combined.append(result)
     return coefficient, combined, again
 
