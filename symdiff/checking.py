@@ -28,6 +28,7 @@ from symdiff.calculus.forward import diff
 from symdiff.core.errors import EvaluationError, ParseError, SymdiffError
 from symdiff.core.nodes import ZERO, Call, Expr, Sym
 from symdiff.core.traverse import free_symbols, postorder
+from symdiff.core.unknown import split_head
 from symdiff.core.vocabulary import known
 from symdiff.formats.parser import parse, parse_any
 from symdiff.formats.text import to_str
@@ -226,7 +227,9 @@ def check(
         caveats.append(f"the answer uses {', '.join(extra)}, which the formula does not")
 
     # unknown functions have no values: only a symbolic proof can decide
-    unknown = sorted({n.name for n in postorder(expr, answer) if _is_unknown(n)})
+    unknown = sorted(
+        {(split_head(n.name) or (n.name,))[0] for n in postorder(expr, answer) if _is_unknown(n)}
+    )
     samples: list[Sample] = []
     mismatches: list[Sample] = []
     undefined_answer: list[Sample] = []
