@@ -156,8 +156,14 @@ def _variables(expr: Expr, answer: Expr, wrt: Any) -> list[str]:
     return [w.name if isinstance(w, Sym) else str(w).strip() for w in wrt]
 
 
-def _is_unknown(node: Expr) -> bool:
-    return isinstance(node, Call) and bool(node.args) and not known(node.name)
+def _unknown_functions(*roots: Expr) -> list[str]:
+    """The names of the unknown functions under ``roots`` (``f`` for ``f`` and ``D[0](f)``)."""
+    names = {
+        (split_head(node.name) or (node.name,))[0]
+        for node in postorder(*roots)
+        if isinstance(node, Call) and node.args and not known(node.name)
+    }
+    return sorted(names)
 
 
 def _round(value: float) -> float:
@@ -227,9 +233,7 @@ def check(
         caveats.append(f"the answer uses {', '.join(extra)}, which the formula does not")
 
     # unknown functions have no values: only a symbolic proof can decide
-    unknown = sorted(
-        {(split_head(n.name) or (n.name,))[0] for n in postorder(expr, answer) if _is_unknown(n)}
-    )
+    unknown = _unknown_functions(expr, answer)
     samples: list[Sample] = []
     mismatches: list[Sample] = []
     undefined_answer: list[Sample] = []
@@ -300,10 +304,9 @@ def check(
         )
         return CheckResult(True, "samples", message, caveats=tuple(caveats), **common)
     if unknown:
-        names = ", ".join(unknown)
         message = (
-            f"no proof was found, and {names} (unknown) cannot be evaluated at points: "
-            "define them (symdiff.define) to compare values"
+            f"no proof was found, and {', '.join(unknown)} (unknown) cannot be evaluated at "
+            "points: define them (symdiff.define) to compare values"
         )
         return CheckResult(None, "undecided", message, caveats=tuple(caveats), **common)
     message = "the formula is undefined at every sampled point and no proof was found"
