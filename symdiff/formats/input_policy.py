@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import keyword
 import re
-import unicodedata
 import warnings
 from typing import Any
 
-from lark import Token
-from lark.exceptions import UnexpectedInput
-
 from symdiff.core.errors import FormulaWarning
 from symdiff.core.functions import NON_FINITE_WORDS, reserved_word
+from symdiff.formats.lalr import Token, UnexpectedInput
 
 #: Longest formula ``parse`` reads, in characters.
 MAX_LENGTH = 1_000_000
@@ -136,6 +133,8 @@ def character_hint(character: str) -> str:
     if character in _CHARACTER_HINTS:
         return f" ({_CHARACTER_HINTS[character]})"
     if not character.isascii():
+        import unicodedata  # (only an error message needs it: start-up)
+
         name = unicodedata.name(character, "")
         digit = unicodedata.digit(character, None)
         if digit is not None and "<super>" in unicodedata.decomposition(character):
@@ -155,8 +154,9 @@ def character_hint(character: str) -> str:
 
 
 def read(interactive: Any, text: str, declared: frozenset[str] = frozenset()) -> Any:
-    """Feed ``text`` to a Lark interactive parser token by token, applying the policy on the
-    way; the parser's result (an expression, built by its transformer).
+    """Feed ``text`` to an interactive parser (``symdiff.formats.lalr``) token by token,
+    applying the policy on the way; the parser's result (an expression, built by its
+    transformer).
 
     A name in ``declared`` (unknown functions) is passed on as a ``DECLARED`` token, which the
     grammar reads only as a call: ``f(x)``; a bare declared ``f`` is an error.
@@ -178,9 +178,7 @@ def read(interactive: Any, text: str, declared: frozenset[str] = frozenset()) ->
                 raise _bare_function(previous) from None
             raise
         if previous is not None and previous.type == "DECLARED" and token.type != "LPAR":
-            raise Located(
-                f"{previous.value} is declared a function: write {previous.value}(...)", previous
-            )
+            raise _bare_function(previous)
         if token.type == "NAME" and token.value in declared:
             token.type = "DECLARED"
         kind = token.type
@@ -233,9 +231,7 @@ def read(interactive: Any, text: str, declared: frozenset[str] = frozenset()) ->
     if pending is not None:
         side_by_side.append(pending)
     if previous is not None and previous.type == "DECLARED":
-        raise Located(
-            f"{previous.value} is declared a function: write {previous.value}(...)", previous
-        )
+        raise _bare_function(previous)
     result = interactive.feed_eof(previous)
     if side_by_side:
         more = len(side_by_side) - 1
