@@ -13,4 +13,4 @@ def run(args: argparse.Namespace, formula: str) -> str:
     result = derivative(args, read_formula(args, formula))
     if use_cse([result], args.cse, args.format):
         return shared_form([result], ["result"], args.format)  # name repeated parts once
-    return symdiff.format_expr(result, args.format)
+    return symdiff.format_expr(result, args.format, args.functions)

@@ -73,7 +73,7 @@ def _shown(entry: Expr, args: argparse.Namespace) -> str:
     """One entry as text: simplified for display when cheap (the API keeps the shared DAG)."""
     if args.simplify and tree_size(entry) <= SIMPLIFY_LIMIT:
         entry = symdiff.simplify(entry)
-    return symdiff.format_expr(entry, args.format)
+    return symdiff.format_expr(entry, args.format, args.functions)
 
 
 def run(args: argparse.Namespace, formula: str) -> str:

@@ -30,7 +30,9 @@ def run(args: argparse.Namespace, formula: str) -> str:
         formula, args.implicit, args.wrt[0], args.order, functions=args.functions
     )
     if not args.steps:
-        return symdiff.format_expr(steps[-1].expr, args.format)
-    lines = [f"{i}. {step.label}:  {symdiff.format_expr(step.expr, args.format)}"
+        return symdiff.format_expr(steps[-1].expr, args.format, args.functions)
+    lines = [f"{i}. {step.label}:  {symdiff.format_expr(step.expr, args.format, args.functions)}"
              for i, step in enumerate(steps, 1)]  # fmt: skip
-    return "\n".join([*lines, f"result: {symdiff.format_expr(steps[-1].expr, args.format)}"])
+    return "\n".join(
+        [*lines, f"result: {symdiff.format_expr(steps[-1].expr, args.format, args.functions)}"]
+    )

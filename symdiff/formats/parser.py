@@ -22,6 +22,7 @@ from symdiff.core.errors import DivisionByZeroError, NonFiniteError, ParseError
 from symdiff.core.functions import CONSTANTS, SPECIAL_FORMS, reserved_word
 from symdiff.core.nodes import MINUS_ONE, Expr, Num, Sym
 from symdiff.core.numbers import int_from_text
+from symdiff.core.unknown import derivative_name
 from symdiff.core.vocabulary import ALIASES, DEFINED, FUNCTIONS, call
 from symdiff.formats.input_policy import (
     MAX_DEPTH,
@@ -54,7 +55,8 @@ __all__ = [
 _READABLE = {
     "PLUS": "'+'", "MINUS": "'-'", "ADDOP": "'+', '-'", "MULOP": "'*', '/'", "POWER": "'**'",
     "LPAR": "'('", "RPAR": "')'", "COMMA": "','", "NAME": "a name", "NUMBER": "a number",
-    "SYMBOL": "a name", "$END": "end of input",
+    "SYMBOL": "a name", "FUNCTION": "a function", "DECLARED": "a function",
+    "PRIMED": "a function", "$END": "end of input",
 }  # fmt: skip
 
 _FUNCTION_NAMES = frozenset(n for n in {*FUNCTIONS, *ALIASES, *SPECIAL_FORMS})
@@ -138,6 +140,25 @@ class _Build:
             return call(name, *(arguments or []))
         except ValueError as error:
             raise Located(str(error), token) from None
+
+    def primed_call(self, token: Token, arguments: list[Expr] | None) -> Expr:
+        """``f'(x)``, ``f''(g(x))``: derivatives of an unknown function of one argument."""
+        text = str(token)
+        name, primes = text.rstrip("'"), len(text) - len(text.rstrip("'"))
+        kind = reserved_word(name)
+        if kind is not None:
+            raise Located(
+                f"{name}{chr(39) * primes} is read for unknown functions only "
+                f"({name} is a {kind}): differentiate with diff",
+                token,
+            )
+        if len(arguments or []) != 1:
+            raise Located(
+                f"{text}(...) takes one argument: for partial derivatives write "
+                f"Derivative({name}(x, y), x)",
+                token,
+            )
+        return call(derivative_name(name, [0] * primes), *(arguments or []))
 
     def arguments(self, *args: Expr) -> list[Expr]:
         return list(args)

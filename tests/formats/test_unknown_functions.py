@@ -135,3 +135,30 @@ def test_random_round_trip_and_oracle(expr: symdiff.Expr) -> None:
     # concrete stand-ins can leave the domain: such points are skipped
     with contextlib.suppress(ZeroDivisionError, OverflowError, TypeError):
         assert_same_function(d, theirs, required=False)
+
+
+def test_declared_readable_text_and_primes() -> None:
+    expr = parse("f(g(x))*g(x, y)", functions="f g")
+    d = symdiff.diff(expr, "x")
+    text = symdiff.to_str(d, functions="f g")
+    assert "f'(g(x, y))" not in text and "Function(" not in text
+    assert parse(text, functions="f g") is d
+    assert str(symdiff.diff(parse("f(sin(x))", functions="f"), "x", "x")).count("Subs") == 2
+    assert symdiff.to_str(symdiff.diff(parse("f(sin(x))", functions="f"), "x"), "f") in (
+        "f'(sin(x))*cos(x)",
+        "cos(x)*f'(sin(x))",
+    )
+    assert parse("f''(x)") is symdiff.diff(parse("f(x)", functions="f"), "x", "x")
+    with pytest.raises(ParseError, match="takes one argument"):
+        parse("g'(x, y)")
+    with pytest.raises(ParseError, match="unknown functions only"):
+        parse("sin'(x)")
+    assert "\u2032" in symdiff.to_mathml(parse("f'(x)"))
+
+
+@settings(max_examples=25, deadline=None)
+@given(with_unknown_functions())
+def test_random_declared_round_trip(expr: symdiff.Expr) -> None:
+    d = symdiff.diff(expr, "x")
+    for e in (expr, d):
+        assert parse(symdiff.to_str(e, "f g h"), functions="f g h") is e
