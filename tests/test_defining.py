@@ -97,3 +97,19 @@ def test_implicit_forms_and_errors() -> None:
         symdiff.implicit("x**2 = 4", y="x")
     with pytest.raises(symdiff.ParseError, match="one '='"):
         symdiff.implicit("x = y = 1", y="x")
+
+
+@pytest.mark.parametrize("target", ["python", "numpy", "c"])
+def test_defined_function_in_every_codegen_target(target: str) -> None:
+    if target == "numpy":
+        pytest.importorskip("numpy")
+    symdiff.define("softclip_t", "log(1 + exp(k*x))/k", args="x k")
+    d = symdiff.diff("softclip_t(x**2, 3)", "x")
+    try:
+        compiled = symdiff.lambdify(d, "x", target=target)
+    except symdiff.CodegenError as error:
+        if target == "c" and "compiler" in str(error):
+            pytest.skip(f"no C compiler: {error}")
+        raise
+    expected = 2 * 0.4 * math.exp(3 * 0.16) / (1 + math.exp(3 * 0.16))
+    assert float(compiled(0.4)) == pytest.approx(expected, rel=1e-12)
