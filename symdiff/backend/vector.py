@@ -14,12 +14,16 @@ points) and ``c`` (one compiled call, the points loop inside C: ``c_vector.py``,
 
 from __future__ import annotations
 
+import builtins
+import dataclasses
 import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from symdiff.backend.compiling import compile as compile_function
+from symdiff.backend import numpy as numpy_target
+from symdiff.backend import python as python_target
 from symdiff.backend.compiling import prepare, symbols_of
+from symdiff.backend.lower import lower
 from symdiff.core.errors import CodegenError
 from symdiff.core.nodes import Expr, Sym
 
@@ -93,8 +97,12 @@ def _python_kernel(function: Callable[..., Any]) -> Kernel:
 
 def _numpy_kernel(function: Callable[..., Any]) -> Kernel:
     def kernel(x: Any, p: Any, out: Any) -> None:
-        results = function(*x.T, *p)
-        for column, result in enumerate(results):
+        # one point: floats, not arrays of one element (each NumPy operation on an array costs
+        # an allocation and a dispatch, so a long program would cost milliseconds)
+        if len(x) == 1:
+            out[0] = function(*x[0].tolist(), *p.tolist())
+            return
+        for column, result in enumerate(function(*x.T, *p)):
             out[:, column] = result
 
     return kernel
@@ -132,13 +140,24 @@ def compile_vector(
 
         kernel, direct, source = c_kernel(roots, symbols, count_in, compiler, cache_dir)
         return VectorFunction(kernel, count_in, count_params, len(roots), target, source, direct)
-    function = compile_function(roots, symbols, target)
+    function, source = _python_function(roots, symbols, target)
     wrap = _python_kernel if target == "python" else _numpy_kernel
-    return VectorFunction(
-        wrap(function),
-        count_in,
-        count_params,
-        len(roots),
-        target,
-        function.source,  # type: ignore[attr-defined]
-    )
+    return VectorFunction(wrap(function), count_in, count_params, len(roots), target, source)
+
+
+def _python_function(roots: list[Expr], symbols: list[Sym], target: str) -> tuple[Any, str]:
+    """The ``python`` or ``numpy`` function of all symbols, and its source.
+
+    For NumPy every output is marked as depending on every argument: the kernel stores each
+    output into its column of ``out``, which broadcasts, so the generated code need not
+    (``np.broadcast_to`` per output costs microseconds, and right-hand sides have thousands of
+    outputs that each read a few states)."""
+    program = lower(roots, symbols, recompute=target == "numpy")
+    if target == "numpy":
+        everything = frozenset(range(len(symbols)))
+        program = dataclasses.replace(program, output_symbols=(everything,) * len(roots))
+    printer = numpy_target.source if target == "numpy" else python_target.source
+    source = printer(program, [s.name for s in symbols], "f", False)
+    namespace: dict[str, Any] = {}
+    exec(builtins.compile(source, f"<symdiff vector {target}>", "exec"), namespace)
+    return namespace[python_target.function_name("f")], source
