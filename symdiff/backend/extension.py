@@ -27,7 +27,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from symdiff.backend.build import LARGE, SMALL, load_verified
+from symdiff.backend.build import load_verified, recipe_for
 
 
 def include_directory() -> Path | None:
@@ -47,14 +47,14 @@ def available() -> bool:
     return platform.python_implementation() == "CPython" and include_directory() is not None
 
 
-def load_module(source: str, module: str, large: bool, compiler: str | None,
+def load_module(source: str, module: str, lines: int, compiler: str | None,
                 cache_dir: str | os.PathLike | None) -> Any:  # fmt: skip
     """Build (or take from the cache) and import the extension module ``module``."""
     import importlib.machinery
     import importlib.util
 
     include = ("-I" + str(include_directory()),)
-    library, path = load_verified(source, compiler, cache_dir, LARGE if large else SMALL, include)
+    library, path = load_verified(source, compiler, cache_dir, recipe_for(lines), include)
     loader = importlib.machinery.ExtensionFileLoader(module, str(path))
     spec = importlib.util.spec_from_file_location(module, str(path), loader=loader)
     assert spec is not None

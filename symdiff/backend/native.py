@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from symdiff.backend import c
-from symdiff.backend.build import LARGE, SMALL, load_verified
+from symdiff.backend.build import load_verified, recipe_for
 from symdiff.backend.c_vector import ENTRY, vector_source
 from symdiff.backend.extension import available, load_module
 from symdiff.backend.extension_c import module_source
@@ -29,18 +29,18 @@ def c_kernel(
 
     program = lower(roots, symbols)
     names = [s.name for s in symbols]
-    unit, large = vector_source(program, inputs, names)
+    unit, lines = vector_source(program, inputs, names)
     if available() if extension is None else extension:
         source, name = module_source(
             unit, inputs=inputs, params=len(symbols) - inputs, outputs=len(roots), single=False,
             call=f"{ENTRY}(1, _v, _v + {inputs}, _o);",
         )  # fmt: skip
-        module = load_module(source, name, large, compiler, cache_dir)
+        module = load_module(source, name, lines, compiler, cache_dir)
         module.set_fallback(None, np.empty)
         return module.vector, module.vector, source
     import ctypes
 
-    library, _ = load_verified(unit, compiler, cache_dir, LARGE if large else SMALL)
+    library, _ = load_verified(unit, compiler, cache_dir, recipe_for(lines))
     entry = getattr(library, ENTRY)
     entry.restype = ctypes.c_int
     entry.argtypes = [ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
@@ -76,8 +76,8 @@ def scalar_function(
         c.translation_unit([function_c]), inputs=arity, params=0, outputs=outputs,
         single=single, call=call, packed=packed, name=name,
     )  # fmt: skip
-    large = len(function_c.program.statements) > c.SPLIT
-    module = load_module(source, module_name, large, compiler, cache_dir)
+    lines = len(function_c.program.statements) + outputs
+    module = load_module(source, module_name, lines, compiler, cache_dir)
 
     def arrays(*args: Any) -> Any:
         if len(args) != arity:
