@@ -203,6 +203,10 @@ def peers_at_1000() -> list[str]:
     return lines
 
 
+def _ratio(value: float) -> str:
+    return f"{value:.3f}x" if value < 0.1 else f"{value:.2f}x"
+
+
 def _fmt(values: Any) -> str:
     return ", ".join(f"{float(v):.10f}" for v in values)
 
@@ -306,7 +310,7 @@ def _rhs_rows(n: int, rounds: int) -> list[str]:
     for label, seconds in times.items():
         build = f"{calls[label][0]:.2f} s" if calls[label][0] else ""
         lines.append(f"| {label} | {2 * n * n:,} | {build} | {seconds * 1e6:,.1f} us | "
-                     f"{seconds / reference:.2f}x |")  # fmt: skip
+                     f"{_ratio(seconds / reference)} |")  # fmt: skip
     return lines
 
 
