@@ -8,6 +8,7 @@ import argparse
 
 import symdiff
 from symdiff import Expr
+from symdiff.cli import sparse
 from symdiff.cli.options import derivative
 
 TITLE = "code generation"
@@ -28,6 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
+    if args.sparse:  # --jacobian/--hessian --sparse: code filling a CSC data array
+        return sparse.emit(args, formula)
     expr = symdiff.parse(formula)
     wrt = list(args.wrt or [])
     names = [s.name for s in expr.free_symbols]

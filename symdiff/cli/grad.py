@@ -13,6 +13,7 @@ import argparse
 
 import symdiff
 from symdiff import Expr, SymdiffError, tree_size
+from symdiff.cli import sparse
 from symdiff.cli.progress import Progress
 from symdiff.cli.render import shared_form, use_cse
 
@@ -36,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--jacobian", action="store_true",
         help='derivatives of several comma-separated formulas: "x*y, x + y**2"',
     )  # fmt: skip
+    sparse.add_argument(group)
 
 
 def _wanted_variables(args: argparse.Namespace) -> str | None:
@@ -76,16 +78,21 @@ def _shown(entry: Expr, args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
-    labels, entries = _entries(args, formula)
+    head = ""
+    if args.sparse:
+        head, labels, entries = sparse.entries(args, formula)
+        head += "\n"
+    else:
+        labels, entries = _entries(args, formula)
     if not entries:
         raise SymdiffError(
             "the formula has no variables to differentiate by (name some with --wrt)"
         )
     if use_cse(entries, args.cse, args.format):
-        return shared_form(entries, labels, args.format)
+        return head + shared_form(entries, labels, args.format)
     lines = []
     with Progress("writing entries", total=len(entries)) as progress:
         for done, (label, entry) in enumerate(zip(labels, entries, strict=True)):
             progress.update(done)  # only on a terminal stderr, and only for slow work
             lines.append(f"{label} = {_shown(entry, args)}")
-    return "\n".join(lines)
+    return head + "\n".join(lines)
