@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import expressions
 
 from symdiff import Expr, Num, Sym, diff, parse
 from symdiff.core.constructors import add, mul, power
+from symdiff.core.errors import NonFiniteError
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Pow
 from symdiff.core.traverse import postorder
@@ -109,3 +111,29 @@ def test_derivatives_of_random_expressions_are_canonical(expr: Expr) -> None:
     for name in ("x", "y"):
         derivative = diff(expr, name)
         assert not problems(derivative), problems(derivative)
+
+
+BIG = Num(7**5000)  # an exact integer far beyond the float range
+
+
+def _sum_of(n: int) -> Expr:
+    return add(*(Sym(f"s{i}") for i in range(n)))
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: mul(Num(1.5), BIG),
+        lambda: add(BIG, Num(1.5)),
+        lambda: mul(Num(1.5), add(x, BIG)),  # a number distributed over a sum
+        lambda: add(mul(Num(2.5), x), mul(BIG, x)),  # coefficients of one monomial
+        lambda: add(_sum_of(20), BIG) + Num(0.5),  # the growth path of long sums
+        lambda: mul(mul(*(Sym(f"m{i}") for i in range(20)), BIG), Num(0.5)),
+        lambda: power(x, BIG) * power(x, Num(0.5)),  # exponents collected
+    ],
+)
+def test_a_float_meeting_a_huge_exact_number_is_a_clear_error(build) -> None:
+    """Python raises ``OverflowError`` for ``1.5 * 7**5000``; every constructor path that
+    combines numbers reports it as a ``NonFiniteError`` (a ``SymdiffError``) instead."""
+    with pytest.raises(NonFiniteError, match="overflows a float"):
+        build()
