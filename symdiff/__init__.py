@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
         simplify,
         vjp_expr,
     )
+    from symdiff.backend.accuracy import AccuracyReport, error_report
     from symdiff.backend.compiling import codegen, compile, lambdify
     from symdiff.backend.models import Objective, System, compile_objective, compile_system
     from symdiff.backend.vector import VectorFunction, compile_vector
@@ -100,6 +101,7 @@ EXPORTS: dict[str, tuple[str, ...]] = {
         "hessian_sparsity", "hvp", "jacobian", "jacobian_sparsity", "jvp_expr", "simplify",
         "vjp_expr",
     ),
+    "symdiff.backend.accuracy": ("AccuracyReport", "error_report"),
     "symdiff.backend.compiling": ("codegen", "compile", "lambdify"),
     "symdiff.backend.models": ("Objective", "System", "compile_objective", "compile_system"),
     "symdiff.backend.vector": ("VectorFunction", "compile_vector"),
