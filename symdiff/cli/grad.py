@@ -14,6 +14,7 @@ import argparse
 import symdiff
 from symdiff import Expr, SymdiffError, tree_size
 from symdiff.cli import sparse
+from symdiff.cli.options import read_formula
 from symdiff.cli.progress import Progress
 from symdiff.cli.render import shared_form, use_cse
 
@@ -57,7 +58,7 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
                 entries.append(entry)
         return labels, entries
     if args.hessian:
-        matrix = symdiff.hessian(symdiff.parse(formula), variables)
+        matrix = symdiff.hessian(read_formula(args, formula), variables)
         names = [v.name for v in matrix[0].variables] if matrix else []
         labels, entries = [], []
         for i, a in enumerate(names):
@@ -66,7 +67,7 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
                 labels.append(f"d2/d{a}2" if i == j else f"d2/d{a}d{b}")
                 entries.append(matrix[i][j])
         return labels, entries
-    vector = symdiff.gradient(symdiff.parse(formula), variables)
+    vector = symdiff.gradient(read_formula(args, formula), variables)
     return [f"d/d{v.name}" for v in vector.variables], list(vector)
 
 
@@ -74,7 +75,7 @@ def _shown(entry: Expr, args: argparse.Namespace) -> str:
     """One entry as text: simplified for display when cheap (the API keeps the shared DAG)."""
     if args.simplify and tree_size(entry) <= SIMPLIFY_LIMIT:
         entry = symdiff.simplify(entry)
-    return symdiff.format_expr(entry, args.format)
+    return symdiff.format_expr(entry, args.format, args.functions)
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
