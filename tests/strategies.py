@@ -8,11 +8,20 @@ from fractions import Fraction
 from hypothesis import strategies as st
 
 from symdiff import DivisionByZeroError, Expr, Num, Sym
-from symdiff.core.functions import sqrt
+from symdiff.core.conditions import COMPARISONS, CONDITIONS
+from symdiff.core.functions import maximum, minimum, piecewise, sqrt, where
 from symdiff.core.vocabulary import FUNCTIONS, call
 
 VARIABLES = ("x", "y", "z")
-UNARY = tuple(sorted(n for n, f in FUNCTIONS.items() if f.arity == 1))
+#: The non-smooth and conditional rows (issue 13), drawn by ``nonsmooth_expressions``.
+NONSMOOTH = ("relu", "heaviside", "floor", "ceil")
+UNARY = tuple(
+    sorted(
+        n
+        for n, f in FUNCTIONS.items()
+        if f.arity == 1 and n not in CONDITIONS and n not in NONSMOOTH
+    )
+)
 
 
 def _safe(build: Callable[..., Expr]) -> Callable[[tuple], Expr]:
@@ -74,3 +83,44 @@ def expressions(
         return _safe(binary[kind])((left, right))
 
     return build(8, max_leaves)
+
+
+def conditions(values: st.SearchStrategy[Expr]) -> st.SearchStrategy[Expr]:
+    """Random conditions: comparisons of ``values`` combined with and/or/not."""
+    comparison = st.builds(
+        lambda op, a, b: call(op, a, b), st.sampled_from(sorted(COMPARISONS)), values, values
+    )
+    return st.recursive(
+        comparison,
+        lambda inner: st.one_of(
+            st.builds(lambda a, b: call("and", a, b), inner, inner),
+            st.builds(lambda a, b: call("or", a, b), inner, inner),
+            st.builds(lambda a: call("not", a), inner),
+        ),
+        max_leaves=3,
+    )
+
+
+def nonsmooth_expressions(
+    variables: tuple[str, ...] = VARIABLES, max_leaves: int = 8
+) -> st.SearchStrategy[Expr]:
+    """Random expressions mixing smooth ones with every non-smooth and conditional function:
+    max/min (2 or 3 arguments), relu, heaviside, floor, ceil, clip, hypot, where, piecewise."""
+    smooth = expressions(variables, max_leaves=3)
+
+    def extend(inner: st.SearchStrategy[Expr]) -> st.SearchStrategy[Expr]:
+        condition = conditions(inner)
+        return st.one_of(
+            st.builds(lambda f, a: call(f, a), st.sampled_from(NONSMOOTH), inner),
+            st.builds(maximum, inner, inner),
+            st.builds(minimum, inner, inner, inner),
+            st.builds(lambda u, lo, hi: call("clip", u, lo, hi), inner, inner, inner),
+            st.builds(lambda a, b: call("hypot", a, b), inner, inner),
+            st.builds(where, condition, inner, inner),
+            st.builds(lambda c, a, b, d: piecewise((a, c), (b, True)) * d, condition, inner,
+                      inner, inner),
+            st.builds(lambda a, b: a + b, inner, inner),
+            st.builds(lambda a, b: a * b, inner, inner),
+        )
+
+    return st.recursive(smooth, extend, max_leaves=max_leaves)

@@ -86,7 +86,10 @@ def _always_zero(name: str, index: int) -> bool:
     """Whether the row's partial is identically zero (``sign``, ``stop_gradient``)."""
     arity = FUNCTIONS[name].arity
     symbols = [Sym(f"_u{i}") for i in range(arity)]
-    return FUNCTIONS[name].partials[index](*symbols) is ZERO
+    try:
+        return FUNCTIONS[name].partials[index](*symbols) is ZERO
+    except ValueError:  # where(_u0, ...): its condition must be a condition, so not zero
+        return False
 
 
 _ALWAYS_ZERO: frozenset[tuple[str, int]] = frozenset(
