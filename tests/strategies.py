@@ -8,7 +8,7 @@ from fractions import Fraction
 from hypothesis import strategies as st
 
 from symdiff import DivisionByZeroError, Expr, Num, Sym
-from symdiff.core.conditions import COMPARISONS, CONDITIONS
+from symdiff.core.conditions import COMPARISONS, CONDITIONS, KINDS
 from symdiff.core.functions import maximum, minimum, piecewise, sqrt, where
 from symdiff.core.vocabulary import FUNCTIONS, call
 
@@ -124,3 +124,17 @@ def nonsmooth_expressions(
         )
 
     return st.recursive(smooth, extend, max_leaves=max_leaves)
+
+
+def sample_call(name: str, x: Expr) -> Expr:
+    """The row ``name`` applied to sample arguments in ``x`` (conditions where it takes them);
+    a constant row times ``x``."""
+    arity = FUNCTIONS[name].arity
+    if arity == 0:
+        return call(name) * x
+    kinds = KINDS.get(name, "")
+    args = [
+        call("gt", x, 0.5) if i < len(kinds) and kinds[i] == "c" else x + Fraction(i, -2)
+        for i in range(arity)
+    ]
+    return call(name, *args)

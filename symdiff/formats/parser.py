@@ -193,7 +193,8 @@ class _Build(Transformer):
     def product(self, first: Expr, *rest: Expr | Token) -> Expr | _Factors:
         if not rest:
             return first
-        factors, op = _Factors([_number_operand(first)]), None
+        at = rest[0] if type(rest[0]) is Token else None
+        factors, op = _Factors([_number_operand(first, at)]), None
         for item in rest:
             if type(item) is Token:
                 op = item
