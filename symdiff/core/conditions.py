@@ -67,6 +67,17 @@ def check_kinds(name: str, args: tuple[Expr, ...]) -> None:
             )
 
 
+def _opposite(c: Expr, d: Expr) -> bool:
+    """Whether ``c`` is the negation of ``d`` (``x <= 0`` and ``x > 0``)."""
+    if not (isinstance(c, Call) and isinstance(d, Call)):
+        return False
+    if c.name == "not":
+        return c.args[0] is d
+    if d.name == "not":
+        return d.args[0] is c
+    return NEGATED.get(c.name) == d.name and c.args == d.args
+
+
 def _truth(node: Expr) -> bool | None:
     """The truth of a constant condition (a number: nonzero is true), else None."""
     return bool(node.value) if isinstance(node, Num) else None
@@ -101,10 +112,17 @@ def fold(name: str, args: tuple[Expr, ...]) -> Expr | None:
             return a if truth else b
         if a is b:
             return a
-        if isinstance(b, Call) and b.name == "where" and b.args[0] is condition:
-            return Call._raw("where", (condition, a, b.args[2]))
-        if isinstance(a, Call) and a.name == "where" and a.args[0] is condition:
-            return Call._raw("where", (condition, a.args[1], b))
+        # a branch that cannot be taken: its condition is decided by the outer one
+        if isinstance(b, Call) and b.name == "where":
+            if b.args[0] is condition:
+                return HOOKS.call("where", condition, a, b.args[2])
+            if _opposite(b.args[0], condition):
+                return HOOKS.call("where", condition, a, b.args[1])
+        if isinstance(a, Call) and a.name == "where":
+            if a.args[0] is condition:
+                return HOOKS.call("where", condition, a.args[1], b)
+            if _opposite(a.args[0], condition):
+                return HOOKS.call("where", condition, a.args[2], b)
         return None
     if name in COMPARISONS:
         a, b = args
