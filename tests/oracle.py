@@ -88,7 +88,7 @@ def _structural(expr: Expr) -> sympy.Expr:
             return _LOGIC[name](*args)
         if name in _RELATIONS:
             return _RELATIONS[name](*args)
-        if type(node).__name__ in ("Num", "Sym", "Call") and not (name in _LOGIC):
+        if type(node).__name__ in ("Num", "Sym", "Call") and name not in _LOGIC:
             if type(node).__name__ == "Call":
                 return SYMPY_NAMES.get(name, getattr(sympy, name, None))(*args) if name != "pi" else sympy.pi
             return to_sympy(node)

@@ -17,6 +17,7 @@ from symdiff.core.errors import EvaluationError
 from symdiff.core.nary import Mul
 from symdiff.core.nodes import ZERO, Call, Expr, Num, Pow, Sym
 from symdiff.core.traverse import postorder
+from symdiff.core.conditions import CONDITIONS
 from symdiff.core.vocabulary import FUNCTIONS
 from symdiff.numeric.evaluation import evaluate_all, short_text
 
@@ -52,6 +53,11 @@ def _partials(node: Expr, args: list[float], value: float, wanted: list[bool]) -
     if isinstance(node, Mul):  # the product of the other factors, in O(n) for long products
         others = _products_of_others(args)
         return [o if w else 0.0 for o, w in zip(others, wanted, strict=True)]
+    if isinstance(node, Call) and node.name in CONDITIONS:
+        return [0.0] * len(args)  # a condition only selects
+    if isinstance(node, Call) and node.name == "where":  # the branch taken, exactly
+        taken = 1 if args[0] != 0 else 2
+        return [1.0 if i == taken and w else 0.0 for i, w in enumerate(wanted)]
     if isinstance(node, Pow) and wanted[1] and value == 0:
         wanted = [wanted[0], False]  # 0**v is 0 for every v > 0: its slope in v is 0
     template, slots = _template_of(node)

@@ -32,7 +32,7 @@ import symdiff
 from symdiff import CodegenError, Sym, evaluate, gradient
 from symdiff.backend import compile_many
 from symdiff.backend.build import build_library
-from symdiff.core.vocabulary import FUNCTIONS, call
+from symdiff.core.vocabulary import FUNCTIONS
 
 pytestmark = pytest.mark.skipif(
     not any(shutil.which(c) for c in ("cc", "gcc", "clang")),

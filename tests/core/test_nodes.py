@@ -123,7 +123,7 @@ def test_symbols_helper() -> None:
 
 def test_comparison_of_expressions_is_a_condition_without_a_truth_value() -> None:
     condition = Sym("x") < 0
-    assert condition is parse("x < 0") and (0 < Sym("x")) is parse("x > 0")
+    assert condition is parse("x < 0") and (Sym("x") > 0) is parse("x > 0")
     with pytest.raises(SymbolicComparisonError, match=r"symdiff\.where"):
         bool(condition)
     with pytest.raises(SymbolicComparisonError):
