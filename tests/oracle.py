@@ -128,6 +128,9 @@ def sympy_value(expr: sympy.Expr, point: dict[str, float]) -> float | None:
     if expr.has(sympy.Derivative, sympy.Subs):
         return None  # SymPy left a derivative unevaluated: nothing numeric to compare with
     symbols = sorted(expr.free_symbols, key=lambda s: s.name)
+    if expr.has(sympy.Piecewise, sympy.Heaviside, sympy.Max, sympy.Min, sympy.floor,
+                sympy.ceiling):  # fmt: skip
+        return _substituted_value(expr, symbols, point)  # lambdify rewrites these slowly
     try:
         function = sympy.lambdify(symbols, expr, modules="mpmath")
     except (KeyError, ValueError, TypeError):
@@ -146,6 +149,18 @@ def sympy_value(expr: sympy.Expr, point: dict[str, float]) -> float | None:
         except (TypeError, ValueError, OverflowError):
             return None
     return result if math.isfinite(result) else None
+
+
+def _substituted_value(expr: sympy.Expr, symbols: list, point: dict[str, float]) -> float | None:
+    """The value by exact substitution of the point, then 50 digits (for non-smooth functions)."""
+    exact = {s: sympy.Rational(point[s.name]) for s in symbols}
+    try:
+        value = complex(expr.xreplace(exact).evalf(50))
+    except (TypeError, ValueError, ZeroDivisionError, AttributeError):
+        return None
+    if abs(value.imag) > 1e-30 * max(1, abs(value.real)):
+        return None
+    return value.real if math.isfinite(value.real) else None
 
 
 def symdiff_value(expr: Expr, point: dict[str, float]) -> float | None:
