@@ -85,45 +85,48 @@ def expressions(
     return build(8, max_leaves)
 
 
-def conditions(values: st.SearchStrategy[Expr]) -> st.SearchStrategy[Expr]:
-    """Random conditions: comparisons of ``values`` combined with and/or/not."""
-    comparison = st.builds(
-        lambda op, a, b: call(op, a, b), st.sampled_from(sorted(COMPARISONS)), values, values
-    )
-    return st.recursive(
-        comparison,
-        lambda inner: st.one_of(
-            st.builds(lambda a, b: call("and", a, b), inner, inner),
-            st.builds(lambda a, b: call("or", a, b), inner, inner),
-            st.builds(lambda a: call("not", a), inner),
-        ),
-        max_leaves=3,
-    )
-
-
 def nonsmooth_expressions(
-    variables: tuple[str, ...] = VARIABLES, max_leaves: int = 8
+    variables: tuple[str, ...] = VARIABLES, depth: int = 3
 ) -> st.SearchStrategy[Expr]:
     """Random expressions mixing smooth ones with every non-smooth and conditional function:
-    max/min (2 or 3 arguments), relu, heaviside, floor, ceil, clip, hypot, where, piecewise."""
+    max/min (2 or 3 arguments), relu, heaviside, floor, ceil, clip, hypot, where (conditions:
+    comparisons combined with and/or/not) and piecewise, nested up to ``depth`` deep."""
     smooth = expressions(variables, max_leaves=3)
 
-    def extend(inner: st.SearchStrategy[Expr]) -> st.SearchStrategy[Expr]:
-        condition = conditions(inner)
-        return st.one_of(
-            st.builds(lambda f, a: call(f, a), st.sampled_from(NONSMOOTH), inner),
-            st.builds(maximum, inner, inner),
-            st.builds(minimum, inner, inner, inner),
-            st.builds(lambda u, lo, hi: call("clip", u, lo, hi), inner, inner, inner),
-            st.builds(lambda a, b: call("hypot", a, b), inner, inner),
-            st.builds(where, condition, inner, inner),
-            st.builds(lambda c, a, b, d: piecewise((a, c), (b, True)) * d, condition, inner,
-                      inner, inner),
-            st.builds(lambda a, b: a + b, inner, inner),
-            st.builds(lambda a, b: a * b, inner, inner),
-        )
+    @st.composite
+    def condition(draw: st.DrawFn, depth: int) -> Expr:
+        kind = draw(st.sampled_from(["compare", "compare", "and", "or", "not"]))
+        if kind == "compare" or depth == 0:
+            op = draw(st.sampled_from(sorted(COMPARISONS)))
+            return call(op, draw(build(depth - 1)), draw(build(depth - 1)))
+        if kind == "not":
+            return call("not", draw(condition(depth - 1)))
+        return call(kind, draw(condition(depth - 1)), draw(condition(depth - 1)))
 
-    return st.recursive(smooth, extend, max_leaves=max_leaves)
+    @st.composite
+    def build(draw: st.DrawFn, depth: int) -> Expr:
+        if depth <= 0 or draw(st.integers(0, 9)) < 2:
+            return draw(smooth)
+        kind = draw(st.sampled_from(
+            ["unary", "max", "min", "clip", "hypot", "where", "piecewise", "add", "mul"]
+        ))  # fmt: skip
+        inner = build(depth - 1)
+        if kind == "unary":
+            return call(draw(st.sampled_from(NONSMOOTH)), draw(inner))
+        if kind in ("max", "min"):
+            args = [draw(inner) for _ in range(draw(st.integers(2, 3)))]
+            return (maximum if kind == "max" else minimum)(*args)
+        if kind in ("clip", "hypot"):
+            return call(kind, *(draw(inner) for _ in range(3 if kind == "clip" else 2)))
+        if kind == "where":
+            return where(draw(condition(depth - 1)), draw(inner), draw(inner))
+        if kind == "piecewise":
+            first = (draw(inner), draw(condition(depth - 1)))
+            return piecewise(first, (draw(inner), draw(condition(depth - 1))), (draw(inner), True))
+        a, b = draw(inner), draw(inner)
+        return _safe(lambda u, v: u + v if kind == "add" else u * v)((a, b))
+
+    return build(depth)
 
 
 def sample_call(name: str, x: Expr) -> Expr:
