@@ -28,7 +28,17 @@ from symdiff.core.errors import (
     SymdiffError,
 )
 from symdiff.core.functions import *  # noqa: F403  (one constructor per vocabulary row)
-from symdiff.core.functions import CONSTRUCTORS, PI, E, detach, log, maximum, minimum, piecewise, sqrt
+from symdiff.core.functions import (
+    CONSTRUCTORS,
+    PI,
+    E,
+    detach,
+    log,
+    maximum,
+    minimum,
+    piecewise,
+    sqrt,
+)
 from symdiff.core.hooks import register
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
@@ -44,14 +54,31 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
         grad_of,
         gradient,
         hessian,
+        hessian_sparsity,
+        hvp,
         jacobian,
+        jacobian_sparsity,
+        jvp_expr,
         simplify,
+        vjp_expr,
     )
+    from symdiff.backend.accuracy import AccuracyReport, error_report
     from symdiff.backend.compiling import codegen, compile, lambdify
+    from symdiff.backend.models import Objective, System, compile_objective, compile_system
+    from symdiff.backend.vector import VectorFunction, compile_vector
     from symdiff.calculus.high_order import DerivativeTooLargeError
     from symdiff.calculus.reverse import Vector, count_operations
+    from symdiff.calculus.sparse import SparseMatrix
+    from symdiff.calculus.sparsity import Sparsity
     from symdiff.calculus.tracing import TracingError, trace
     from symdiff.checking import CheckResult, check
+    from symdiff.defining import (
+        Function,
+        define,
+        define_from_file,
+        define_from_text,
+        undefine,
+    )
     from symdiff.formats.common_subexpressions import cse, cse_text
     from symdiff.formats.jsonio import from_json, to_json
     from symdiff.formats.latex import to_latex
@@ -60,6 +87,7 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
     from symdiff.formats.registry import FORMATS, format_expr
     from symdiff.formats.text import to_repr, to_str
     from symdiff.formats.treeview import to_tree
+    from symdiff.implicit_diff import implicit, implicit_steps
     from symdiff.numeric.ad import forward_gradient, forward_sweep, grad_at, jvp, reverse_sweep, vjp
     from symdiff.numeric.evaluation import evaluate
     from symdiff.numeric.finite_differences import (
@@ -79,14 +107,24 @@ __version__ = "0.1.0"
 #: Public names loaded on first use, by defining module (``math`` is the module ``symdiff.math``).
 EXPORTS: dict[str, tuple[str, ...]] = {
     "symdiff.api": (
-        "adjoint_of", "derivative", "diff", "grad_of", "gradient", "hessian", "jacobian",
-        "simplify",
+        "adjoint_of", "derivative", "diff", "grad_of", "gradient", "hessian",
+        "hessian_sparsity", "hvp", "jacobian", "jacobian_sparsity", "jvp_expr", "simplify",
+        "vjp_expr",
     ),
+    "symdiff.backend.accuracy": ("AccuracyReport", "error_report"),
     "symdiff.backend.compiling": ("codegen", "compile", "lambdify"),
+    "symdiff.backend.models": ("Objective", "System", "compile_objective", "compile_system"),
+    "symdiff.backend.vector": ("VectorFunction", "compile_vector"),
     "symdiff.calculus.high_order": ("DerivativeTooLargeError",),
     "symdiff.calculus.reverse": ("Vector", "count_operations"),
+    "symdiff.calculus.sparse": ("SparseMatrix",),
+    "symdiff.calculus.sparsity": ("Sparsity",),
     "symdiff.calculus.tracing": ("TracingError", "trace"),
     "symdiff.checking": ("CheckResult", "check"),
+    "symdiff.defining": (
+        "Function", "define", "define_from_file", "define_from_text", "undefine",
+    ),
+    "symdiff.implicit_diff": ("implicit", "implicit_steps"),
     "symdiff.formats.common_subexpressions": ("cse", "cse_text"),
     "symdiff.formats.jsonio": ("from_json", "to_json"),
     "symdiff.formats.latex": ("to_latex",),

@@ -75,7 +75,9 @@ _RELATIONS = {"lt": sympy.Lt, "le": sympy.Le, "gt": sympy.Gt, "ge": sympy.Ge, "e
 def _has_logic(expr: Expr) -> bool:
     from symdiff import postorder
 
-    return any(getattr(n, "name", None) in ("and", "or", "not", "eq", "ne") for n in postorder(expr))
+    return any(
+        getattr(n, "name", None) in ("and", "or", "not", "eq", "ne") for n in postorder(expr)
+    )
 
 
 def _structural(expr: Expr) -> sympy.Expr:
@@ -90,7 +92,11 @@ def _structural(expr: Expr) -> sympy.Expr:
             return _RELATIONS[name](*args)
         if type(node).__name__ in ("Num", "Sym", "Call") and name not in _LOGIC:
             if type(node).__name__ == "Call":
-                return SYMPY_NAMES.get(name, getattr(sympy, name, None))(*args) if name != "pi" else sympy.pi
+                return (
+                    SYMPY_NAMES.get(name, getattr(sympy, name, None))(*args)
+                    if name != "pi"
+                    else sympy.pi
+                )
             return to_sympy(node)
         if type(node).__name__ == "Add":
             return sympy.Add(*args)

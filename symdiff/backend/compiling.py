@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import builtins
+import functools
 import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from symdiff.backend import c, numpy, python
+from symdiff.backend import arrays, c, numpy, python
+from symdiff.backend.generated import ValueAndGradient, from_source, rebuildable
 from symdiff.backend.lower import lower
 from symdiff.backend.names import check_identifier
 from symdiff.backend.program import Program
+from symdiff.backend.stable import stabilize
 from symdiff.core.errors import CodegenError
 from symdiff.core.nodes import Expr, Sym
 
@@ -23,12 +25,23 @@ TARGETS: dict[str, Callable[[Program, Sequence[str], str, bool], str]] = {
     "python": python.source,
     "numpy": numpy.source,
     "c": c.source,
+    **{target: arrays.printer(target) for target in arrays.LIBRARIES},
 }
 #: Targets that recompute one-operation shared nodes instead of storing them (see ``lower``).
 RECOMPUTE = {"numpy"}
+#: The functions each target prints (the stable rows use a helper only where it is printed).
+PRINTED = {"python": python.FUNCTIONS, "numpy": numpy.FUNCTIONS, "c": c.FUNCTIONS} | {
+    target: library.functions for target, library in arrays.LIBRARIES.items()
+}
 
 
-def _symbols(args: Any) -> list[Sym]:
+def _stable(target: str, stable: bool) -> frozenset[str] | None:
+    """What ``lower`` needs for ``stable``: the printed names, or None for literal code."""
+    return frozenset(PRINTED.get(target, ())) if stable else None
+
+
+def symbols_of(args: Any) -> list[Sym]:
+    """Argument symbols from names, symbols, or one string of names (``"x y"``, ``"x, y"``)."""
     if isinstance(args, str):
         args = args.replace(",", " ").split()
     elif isinstance(args, Expr):
@@ -48,7 +61,7 @@ def prepare(exprs: Any, args: Any) -> tuple[list[Expr], list[Sym], bool]:
     roots = [parse_any(e) for e in ([exprs] if single else list(exprs))]
     if not roots:
         raise CodegenError("nothing to generate: give at least one expression")
-    symbols = _symbols(args)
+    symbols = symbols_of(args)
     missing = [s.name for s in free_symbols(*roots) if s not in set(symbols)]
     if missing:
         raise CodegenError(
@@ -68,45 +81,69 @@ def _target(target: str) -> Callable[[Program, Sequence[str], str, bool], str]:
         ) from None
 
 
-def codegen(exprs: Any, args: Any, target: str = "python", name: str = "f") -> str:
+def codegen(
+    exprs: Any, args: Any, target: str = "python", name: str = "f", *, stable: bool = True
+) -> str:
     """Source text of one function ``name(*args)`` computing all ``exprs`` together.
 
     Shared subexpressions are computed once (straight-line code in dependency order).  A single
     expression gives a function returning one value; a list gives a tuple.  Argument and function
-    names that are reserved in the target are mangled by appending ``_``.
+    names that are reserved in the target are mangled by appending ``_``.  With ``stable``
+    (the default) the code evaluates stable equivalents of formulas that overflow or cancel
+    (``log(1 + exp(x))`` as ``softplus(x)``, see ``backend/stable.py``); ``stable=False``
+    gives the literal formula.
 
     >>> print(codegen(parse("x*y + sin(x*y)"), "x y"))  # doctest: +SKIP
     """
     printer = _target(target)
     check_identifier(name, "function name")
     roots, symbols, single = prepare(exprs, args)
-    program = lower(roots, symbols, recompute=target in RECOMPUTE)
+    program = lower(roots, symbols, target in RECOMPUTE, _stable(target, stable))
     return printer(program, [s.name for s in symbols], name, single)
 
 
 def compile(
     exprs: Any, args: Any, target: str = "python", name: str = "f", *,
-    compiler: str | None = None, cache_dir: str | os.PathLike | None = None,
+    compiler: str | None = None, cache_dir: str | os.PathLike | None = None, stable: bool = True,
 ) -> Callable[..., Any]:  # fmt: skip
     """A callable computing ``exprs`` from positional ``args`` (see ``codegen``).
 
     ``python`` takes floats; ``numpy`` takes arrays (any shapes that broadcast); ``c`` compiles
     with the system C compiler (``compiler`` to choose one), caches the library in ``cache_dir``,
-    and takes arrays or floats.  No compiler raises ``CodegenError`` naming what is missing.
+    and takes arrays or floats: where the interpreter's ``Python.h`` is installed, as an
+    extension module whose float calls cost what a builtin call costs (``native.py``), else
+    through ``ctypes``.  No compiler raises ``CodegenError`` naming what is missing.
+    ``stable`` as in ``codegen``.
     """
     if target == "c":
-        return compile_many([(exprs, args, name)], compiler=compiler, cache_dir=cache_dir)[0]
-    source = codegen(exprs, args, target, name)
-    namespace: dict[str, Any] = {}
-    exec(builtins.compile(source, f"<symdiff {target} {name}>", "exec"), namespace)
-    function = namespace[python.function_name(name)]
-    function.source = source
-    return function
+        options = functools.partial(compile, compiler=compiler, cache_dir=cache_dir, stable=stable)
+        recipe = (options, (exprs, symbols_of(args), target, name))
+        return rebuildable(_compile_c(exprs, args, name, compiler, cache_dir, stable), recipe)
+    return from_source(codegen(exprs, args, target, name, stable=stable), target, name)
+
+
+def _compile_c(
+    exprs: Any, args: Any, name: str, compiler: str | None,
+    cache_dir: str | os.PathLike | None, stable: bool,
+) -> Callable[..., Any]:  # fmt: skip
+    from symdiff.backend.extension import available
+
+    if not available():  # no Python.h: a ctypes library
+        return compile_many(
+            [(exprs, args, name)], compiler=compiler, cache_dir=cache_dir, stable=stable
+        )[0]
+    from symdiff.backend.native import scalar_function
+
+    check_identifier(name, "function name")
+    roots, symbols, single = prepare(exprs, args)
+    if stable:  # C prints no helper: the stable DAG is made of vocabulary functions only
+        roots = stabilize(roots, c.FUNCTIONS)
+    return scalar_function(roots, symbols, single, name, compiler, cache_dir)
 
 
 def compile_many(
     specs: Sequence[tuple[Any, Any, str]], *, compiler: str | None = None,
-    cache_dir: str | os.PathLike | None = None,
+    cache_dir: str | os.PathLike | None = None, stable: bool = True,
 ) -> list[CompiledFunction]:  # fmt: skip
     """Several ``(exprs, args, name)`` compiled as one C translation unit (one compiler run)."""
     from symdiff.backend.build import load_functions
@@ -115,7 +152,8 @@ def compile_many(
     for exprs, args, name in specs:
         check_identifier(name, "function name")
         roots, symbols, single = prepare(exprs, args)
-        function = c.CFunction(lower(roots, symbols), tuple(s.name for s in symbols), name)
+        program = lower(roots, symbols, stable=_stable("c", stable))
+        function = c.CFunction(program, tuple(s.name for s in symbols), name)
         functions.append(function)
         specs_out.append((function.c_name, len(symbols), len(roots), single))
     source = c.translation_unit(functions)
@@ -129,27 +167,30 @@ def gradient_of(f: Expr, variables: Sequence[Sym]) -> list[Expr]:
     return list(gradient(f, list(variables)))
 
 
+#: SymPy's ``lambdify(modules=...)`` names for symdiff's targets.
+MODULES = {"math": "python", "numpy": "numpy", "jax": "jax", "torch": "torch", "cupy": "cupy",
+           "array_api": "array_api", "c": "c", "python": "python"}  # fmt: skip
+
+
 def lambdify(
-    f: Any, args: Any, grad: bool = False, target: str = "numpy", **options: Any
-) -> Callable[..., Any]:
+    f: Any, args: Any, grad: bool = False, target: str = "numpy", *,
+    modules: str | None = None, **options: Any,
+) -> Callable[..., Any]:  # fmt: skip
     """A function of ``args`` computing ``f``; with ``grad=True`` it returns
-    ``(value, gradient)``, the gradient a tuple with one entry per argument.
+    ``(value, gradient)``, the gradient a tuple with one entry per argument.  ``modules`` is
+    SymPy's name for the target (``"math"``, ``"numpy"``, ``"jax"``, ``"torch"``, ``"cupy"``).
 
     >>> value_and_grad = lambdify("x**2*y", "x y", grad=True, target="python")
     >>> value_and_grad(3.0, 2.0)
     (18.0, (12.0, 9.0))
     """
+    if modules is not None:
+        if modules not in MODULES:
+            raise CodegenError(f"unknown modules {modules!r}: choose one of {', '.join(MODULES)}")
+        target = MODULES[modules]
     expr = parse_any(f)
     if not grad:
         return compile(expr, args, target, **options)
-    symbols = _symbols(args)
+    symbols = symbols_of(args)
     both = compile([expr, *gradient_of(expr, symbols)], symbols, target, **options)
-
-    def value_and_gradient(*values: Any) -> tuple[Any, tuple[Any, ...]]:
-        value, *gradient = both(*values)
-        return value, tuple(gradient)
-
-    value_and_gradient.__name__ = "value_and_gradient"
-    value_and_gradient.__doc__ = f"({expr}, its gradient) at a point."
-    value_and_gradient.source = both.source  # type: ignore[attr-defined]
-    return value_and_gradient
+    return ValueAndGradient(both, str(expr))

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from symdiff.backend.names import PYTHON_RESERVED, assign_names
 from symdiff.backend.program import FUNCTION_NAMES, Program
-from symdiff.backend.python import function_name, module
+from symdiff.backend.python import function_name, helpers_used, module
 from symdiff.backend.render import Dialect
 from symdiff.backend.trees import Tree, temporaries_in
 
@@ -19,6 +19,9 @@ FUNCTIONS = {name: f"np.{name}" for name in FUNCTION_NAMES} | {
     "asin": "np.arcsin", "acos": "np.arccos", "atan": "np.arctan", "asinh": "np.arcsinh",
     "acosh": "np.arccosh", "atanh": "np.arctanh", "erf": "_erf", "atan2": "np.arctan2",
     "pow": "np.power",
+    # the stable-evaluation helpers (backend/stable.py)
+    "hypot": "np.hypot", "logaddexp": "np.logaddexp", "softplus": "_softplus",
+    "sigmoid": "_sigmoid",
     # the selecting rows, branch-free, with symdiff.evaluate's values (README "Kinks")
     "max": "np.maximum", "min": "np.minimum", "relu": "np.maximum({0}, 0.0)",
     "heaviside": "np.heaviside({0}, 0.5)",
@@ -45,6 +48,38 @@ except ImportError:  # a NumPy ufunc built from math.erf: slower, same values
         return _erf_object(_u).astype(np.float64)
 """
 
+HELPER_SOURCE = {
+    "_erf": ERF_HELPER,
+    "_softplus": """
+
+def _softplus(_u):
+    if type(_u) is not np.ndarray:  # scalars, dask and other arrays: no out=
+        return np.logaddexp(0.0, _u)
+    _a = np.abs(_u)  # max(u, 0) + log1p(exp(-|u|)), two arrays, in place
+    _t = np.negative(_a)
+    np.exp(_t, out=_t)
+    np.log1p(_t, out=_t)
+    _a += _u
+    _a *= 0.5
+    _a += _t
+    return _a
+""",
+    "_sigmoid": """
+
+def _sigmoid(_u):
+    if type(_u) is not np.ndarray:  # scalars, dask and other arrays: no out=
+        _e = np.exp(-np.abs(_u))
+        return np.where(_u >= 0, 1.0, _e) / (1.0 + _e)
+    _e = np.abs(_u)  # exp(-|u|) is e; 1/(1 + e) where u >= 0, else e/(1 + e)
+    np.negative(_e, out=_e)
+    np.exp(_e, out=_e)
+    _r = _e + 1.0
+    np.divide(1.0, _r, out=_r)
+    np.multiply(_r, _e, out=_r, where=_u < 0)
+    return _r
+""",
+}
+
 
 def source(program: Program, args: Sequence[str], name: str, single: bool) -> str:
     """A module defining ``name(*args)`` over arrays (outputs broadcast to the common shape)."""
@@ -67,7 +102,7 @@ def source(program: Program, args: Sequence[str], name: str, single: bool) -> st
     if any("_shape)" in text for text in outputs):
         shapes = ", ".join(f"np.shape({p})" for p in params)
         body.append(f"    _shape = np.broadcast_shapes({shapes})")
-    helpers = ERF_HELPER if any("_erf(" in line for line in [*body, *outputs]) else ""
+    helpers = helpers_used([*body, *outputs], HELPER_SOURCE)
     return module("import numpy as np\n" + helpers, name, params, body, outputs, single)
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from symdiff.core.conditions import SELECTING
 from symdiff.core.constructors import add, mul, power
 from symdiff.core.nary import Add, Mul
-from symdiff.core.conditions import SELECTING
 from symdiff.core.nodes import ONE, ZERO, Call, Expr, Num, Pow
 from symdiff.core.vocabulary import call, partials
 
@@ -38,7 +38,7 @@ def partial_factors(node: Expr, wanted: Sequence[bool]) -> list[tuple[Expr, ...]
                 return [by_base, (ZERO,) if wanted[1] else None]
             return [by_base, (node, call("log", base)) if wanted[1] else None]
         case Call(name):
-            rows = partials(name)
+            rows = partials(name, len(args))
             return [(rule(*args),) if w else None for rule, w in zip(rows, wanted, strict=True)]
     return []  # symbols and numbers have no arguments
 
@@ -74,11 +74,15 @@ def _branches(terms: list[tuple[Expr, Expr]]) -> Expr | None:
     rather than ``where(x >= x**2, 1, 0) + 2*x*where(x >= x**2, 0, 1)``.  None otherwise."""
     wheres = [p for p, _ in terms if isinstance(p, Call) and p.name == "where"]
     if not wheres:
-        return add(*(mul(p, d) for p, d in terms)) if all(isinstance(p, Num) for p, _ in terms) else None
+        return (
+            add(*(mul(p, d) for p, d in terms))
+            if all(isinstance(p, Num) for p, _ in terms)
+            else None
+        )
     condition = wheres[0].args[0]
     sides = []
     for side in (1, 2):
-        picked = []
+        picked: list[tuple[Expr, Expr]] = []
         for p, d in terms:
             if isinstance(p, Num):
                 picked.append((p, d))

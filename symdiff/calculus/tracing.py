@@ -5,8 +5,9 @@ functions build nodes, so Python control flow that does not look at symbolic val
 loops unroll, branches on numbers and lengths are taken.  Hash-consing shares every repeated
 value, so a 1,000-step loop gives a DAG of O(1,000) nodes even when its tree would not fit in the
 universe.  Branching on a symbolic value (``if z > 0``, ``if z:``) raises ``TracingError``, with
-the line of ``fn`` that did it and the advice to write ``symdiff.where(z > 0, a, b)``.  ``==`` cannot be refused: it is identity for expressions
-(``z == 0`` is simply False for a symbolic ``z``), so compare numbers, not expressions.
+the line of ``fn`` that did it and the advice to write ``symdiff.where(z > 0, a, b)``.  ``==``
+cannot be refused: it is identity for expressions (``z == 0`` is simply False for a symbolic
+``z``), so compare numbers, not expressions.
 
 >>> from symdiff.math import cos
 >>> def step(a, b):

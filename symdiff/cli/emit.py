@@ -8,7 +8,8 @@ import argparse
 
 import symdiff
 from symdiff import Expr
-from symdiff.cli.options import derivative
+from symdiff.cli import sparse
+from symdiff.cli.options import derivative, read_formula
 
 TITLE = "code generation"
 TARGETS = ("python", "numpy", "c")
@@ -28,7 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
-    expr = symdiff.parse(formula)
+    if args.sparse:  # --jacobian/--hessian --sparse: code filling a CSC data array
+        return sparse.emit(args, formula)
+    expr = read_formula(args, formula)
     wrt = list(args.wrt or [])
     names = [s.name for s in expr.free_symbols]
     arguments = names + [name for name in dict.fromkeys(wrt) if name not in names]

@@ -13,6 +13,8 @@ import argparse
 
 import symdiff
 from symdiff import Expr, SymdiffError, tree_size
+from symdiff.cli import sparse
+from symdiff.cli.options import read_formula
 from symdiff.cli.progress import Progress
 from symdiff.cli.render import shared_form, use_cse
 
@@ -36,6 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--jacobian", action="store_true",
         help='derivatives of several comma-separated formulas: "x*y, x + y**2"',
     )  # fmt: skip
+    sparse.add_argument(group)
 
 
 def _wanted_variables(args: argparse.Namespace) -> str | None:
@@ -55,7 +58,7 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
                 entries.append(entry)
         return labels, entries
     if args.hessian:
-        matrix = symdiff.hessian(symdiff.parse(formula), variables)
+        matrix = symdiff.hessian(read_formula(args, formula), variables)
         names = [v.name for v in matrix[0].variables] if matrix else []
         labels, entries = [], []
         for i, a in enumerate(names):
@@ -64,7 +67,7 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
                 labels.append(f"d2/d{a}2" if i == j else f"d2/d{a}d{b}")
                 entries.append(matrix[i][j])
         return labels, entries
-    vector = symdiff.gradient(symdiff.parse(formula), variables)
+    vector = symdiff.gradient(read_formula(args, formula), variables)
     return [f"d/d{v.name}" for v in vector.variables], list(vector)
 
 
@@ -72,20 +75,25 @@ def _shown(entry: Expr, args: argparse.Namespace) -> str:
     """One entry as text: simplified for display when cheap (the API keeps the shared DAG)."""
     if args.simplify and tree_size(entry) <= SIMPLIFY_LIMIT:
         entry = symdiff.simplify(entry)
-    return symdiff.format_expr(entry, args.format)
+    return symdiff.format_expr(entry, args.format, args.functions)
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
-    labels, entries = _entries(args, formula)
+    head = ""
+    if args.sparse:
+        head, labels, entries = sparse.entries(args, formula)
+        head += "\n"
+    else:
+        labels, entries = _entries(args, formula)
     if not entries:
         raise SymdiffError(
             "the formula has no variables to differentiate by (name some with --wrt)"
         )
     if use_cse(entries, args.cse, args.format):
-        return shared_form(entries, labels, args.format)
+        return head + shared_form(entries, labels, args.format)
     lines = []
     with Progress("writing entries", total=len(entries)) as progress:
         for done, (label, entry) in enumerate(zip(labels, entries, strict=True)):
             progress.update(done)  # only on a terminal stderr, and only for slow work
             lines.append(f"{label} = {_shown(entry, args)}")
-    return "\n".join(lines)
+    return head + "\n".join(lines)

@@ -8,12 +8,11 @@ budget are refused with the reason (the derivative itself has no such limit).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 import symdiff
 from symdiff import Expr, SymdiffError, dag_size, postorder
-from symdiff.cli.options import variables_of
+from symdiff.cli.options import read_formula, variables_of
 from symdiff.cli.render import use_color
 
 TITLE = "step by step"
@@ -39,6 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def derivation_json(derivation: symdiff.Derivation) -> str:
     """The steps as a JSON array; expressions are trees in the ``to_json`` schema."""
+    import json  # (only this path needs it: start-up)
+
     rows = []
     for step in derivation.steps:
         head = json.dumps(
@@ -64,7 +65,7 @@ def printed_size(derivation: symdiff.Derivation) -> int:
 def run(args: argparse.Namespace, formula: str) -> str:
     if args.order != 1:
         raise SymdiffError("--steps explains a first derivative: leave out --order")
-    expr = symdiff.parse(formula)
+    expr = read_formula(args, formula)
     names = variables_of(args, expr)
     if len(names) > 1:
         raise SymdiffError("--steps explains one derivative at a time: give a single --wrt")

@@ -91,16 +91,16 @@ class Conversions:
             return NotImplemented  # type: ignore[no-any-return]
         return HOOKS.call(name, self, operand)
 
-    def __lt__(self, other: object) -> Expr:  # type: ignore[override]
+    def __lt__(self, other: object) -> Expr:
         return self._compare(other, "lt")
 
-    def __le__(self, other: object) -> Expr:  # type: ignore[override]
+    def __le__(self, other: object) -> Expr:
         return self._compare(other, "le")
 
-    def __gt__(self, other: object) -> Expr:  # type: ignore[override]
+    def __gt__(self, other: object) -> Expr:
         return self._compare(other, "gt")
 
-    def __ge__(self, other: object) -> Expr:  # type: ignore[override]
+    def __ge__(self, other: object) -> Expr:
         return self._compare(other, "ge")
 
     def __bool__(self) -> bool:
@@ -116,7 +116,7 @@ _CONDITIONS = frozenset({"lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not"}
 def refuse_condition(node: object) -> None:
     """Raise ``SymbolicComparisonError`` if ``node`` is a condition: ``if x > 0:`` on an
     expression cannot be decided, and the way to branch is ``symdiff.where``."""
-    if getattr(node, "name", None) in _CONDITIONS and getattr(node, "args", ()):
+    if getattr(node, "name", None) in _CONDITIONS and len(getattr(node, "args", ())) > 0:
         raise SymbolicComparisonError(
             f"the condition {_short(node)} has no truth value: it depends on symbolic values; "
             f"write symdiff.where({_short(node, 40)}, a, b) (symdiff.math.where in traced "

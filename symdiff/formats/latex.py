@@ -14,7 +14,9 @@ from typing import NamedTuple
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import ONE, Call, Expr, Num, Pow
 from symdiff.core.numbers import int_text
-from symdiff.core.vocabulary import FUNCTIONS
+from symdiff.core.unknown import split_head
+from symdiff.core.vocabulary import FUNCTIONS, known
+from symdiff.formats.applied import latex_derivative
 from symdiff.formats.printer import E_NODE, Writers, render, split_product, sum_text
 
 # precedence levels, loosest first (as in printing.py)
@@ -107,7 +109,10 @@ def _condition(node: Call, pieces: list[Tex]) -> Tex:
 def _cases(pieces: list[Tex]) -> Tex:
     """``where(c, a, where(d, b, e))`` as one cases environment of three rows."""
     condition, a, b = pieces
-    rows = ((a.text, rf"\text{{if }} {condition.text}"), *(b.cases or ((b.text, r"\text{otherwise}"),)))
+    rows = (
+        (a.text, rf"\text{{if }} {condition.text}"),
+        *(b.cases or ((b.text, r"\text{otherwise}"),)),
+    )
     body = r" \\ ".join(f"{value} & {when}" for value, when in rows)
     return Tex(False, rf"\begin{{cases}} {body} \end{{cases}}", ATOM, cases=rows)
 
@@ -120,16 +125,27 @@ def _call(node: Call, pieces: list[Tex]) -> Tex:
     if node.name in ("floor", "ceil"):
         left, right = (r"\lfloor", r"\rfloor") if node.name == "floor" else (r"\lceil", r"\rceil")
         return Tex(False, rf"\left{left} {pieces[0].text} \right{right}", ATOM)
-    if node.name in ("max", "min") and isinstance(node.args[1], Call) and node.args[1].name == node.name:
+    if (
+        node.name in ("max", "min")
+        and isinstance(node.args[1], Call)
+        and node.args[1].name == node.name
+    ):
         inner = pieces[1].argument[len(r"\left(") : -len(r"\right)")]
         argument = parens(f"{pieces[0].text}, {inner}")
-        return Tex(False, MACROS[node.name] + argument, ATOM, function=MACROS[node.name], argument=argument)
+        return Tex(
+            False, MACROS[node.name] + argument, ATOM, function=MACROS[node.name], argument=argument
+        )
     if node.name == "pi":
         return Tex(False, r"\pi", ATOM)
     if node.name == "exp":
         return Tex(False, "e" if node is E_NODE else f"e^{{{pieces[0].text}}}", POW)
     if node.name == "abs":
         return Tex(False, rf"\left|{pieces[0].text}\right|", ATOM)
+    if not known(node.name):  # an unknown function: f(x), \frac{d}{dx} f(x), f'(g(x))
+        name = symbol_latex((split_head(node.name) or (node.name, ()))[0])
+        operator, applied = latex_derivative(node, [p.text for p in pieces], name)
+        body = f"{operator} {applied}" if operator else applied
+        return Tex(False, body, MUL if operator else ATOM)
     macro = MACROS.get(node.name) or r"\operatorname{" + node.name.replace("_", r"\_") + "}"
     argument = parens(", ".join(p.text for p in pieces))
     return Tex(False, macro + argument, ATOM, function=macro, argument=argument)

@@ -18,6 +18,7 @@ from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import ONE, Call, Expr, Num, Pow, Sym
 from symdiff.core.numbers import int_text
 from symdiff.core.traverse import fold_once
+from symdiff.core.unknown import split_head
 from symdiff.formats.latex import GREEK
 from symdiff.formats.printer import E_NODE, degree
 
@@ -124,7 +125,7 @@ def number_mathml(value: int | Fraction | float) -> Markup:
 
 #: The operators of the conditions of ``where`` (precedence as in ``text``).
 OPERATORS = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥", "eq": "=", "ne": "≠", "and": "∧",
-             "or": "∨"}  # fmt: skip
+             "or": "\u2228"}  # fmt: skip
 
 
 def _condition(node: Call, pieces: list[Markup]) -> Markup:
@@ -143,7 +144,12 @@ def _cases(pieces: list[Markup]) -> Markup:
         f"<mtr><mtd>{a.markup}</mtd><mtd><mtext>if </mtext>{condition.markup}</mtd></mtr>"
         f"<mtr><mtd>{b.markup}</mtd><mtd><mtext>otherwise</mtext></mtd></mtr>"
     )
-    return Markup(False, f'<mrow><mo>{{</mo><mtable columnalign="left">{rows}</mtable></mrow>', ATOM)
+    return Markup(
+        False, f'<mrow><mo>{{</mo><mtable columnalign="left">{rows}</mtable></mrow>', ATOM
+    )
+
+
+PRIME = "\u2032"  # the prime of f'(u)
 
 
 def _call(node: Call, pieces: list[Markup]) -> Markup:
@@ -162,6 +168,14 @@ def _call(node: Call, pieces: list[Markup]) -> Markup:
     if node.name == "sqrt" and len(pieces) == 1:  # (not built by the parser; kept for safety)
         return Markup(False, f"<msqrt>{pieces[0].markup}</msqrt>", ATOM)
     name = f"<mi>{escape(NAMES.get(node.name, node.name))}</mi>"
+    split = split_head(node.name)
+    if split is not None and split[1]:  # f'(u), or the partial ∂₁∂₂g(u, v)
+        function, positions = split
+        if len(node.args) == 1 and len(positions) <= 3:
+            name = f"<msup><mi>{escape(function)}</mi><mo>{PRIME * len(positions)}</mo></msup>"
+        else:
+            partials = "".join(f"<msub><mo>∂</mo><mn>{i + 1}</mn></msub>" for i in positions)
+            name = f"<mrow>{partials}<mi>{escape(function)}</mi></mrow>"
     argument = fenced(mo(",").join(p.markup for p in pieces))
     return Markup(False, f"<mrow>{name}{mo(APPLY)}{argument}</mrow>", ATOM, False, name, argument)
 

@@ -1,23 +1,21 @@
-"""Formula strings to expressions: the grammar file, loaded once, with an inline transformer.
+"""Formula strings to expressions: the grammar's LALR tables with an inline transformer.
 
 Each grammar alias (``-> sum``, ``-> call`` …) is a method of ``_Build`` that calls a smart
 constructor, so parsing builds the canonical DAG directly on LALR's value stack.  ``parse``
 feeds the parser token by token through ``input_policy.read``, which applies the input policy
-on the way (limits, foreign literals and words, warnings; README, "Formulas").
+on the way (limits, foreign literals and words, warnings; README, "Formulas").  The tables are
+Lark's for ``grammar/symdiff.lark``, generated into ``lalr_tables`` (``symdiff.formats.lalr``
+runs them without importing Lark); when the grammar file has changed since, they are built
+from it at first use.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import hashlib
-import os
 import re
+from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any, cast
-
-import lark
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from symdiff.core.conditions import COMPARISONS, CONDITIONS, is_condition
 from symdiff.core.constructors import add, as_expr, mul, negate, power
@@ -25,7 +23,8 @@ from symdiff.core.errors import DivisionByZeroError, NonFiniteError, ParseError
 from symdiff.core.functions import CONSTANTS, SPECIAL_FORMS, reserved_word
 from symdiff.core.nodes import MINUS_ONE, ONE, ZERO, Expr, Num, Sym
 from symdiff.core.numbers import int_from_text
-from symdiff.core.vocabulary import ALIASES, FUNCTIONS, call
+from symdiff.core.unknown import derivative_name
+from symdiff.core.vocabulary import ALIASES, DEFINED, FUNCTIONS, call
 from symdiff.formats.input_policy import (
     MAX_DEPTH,
     MAX_DIGITS,
@@ -35,14 +34,31 @@ from symdiff.formats.input_policy import (
     read,
     shown,
 )
+from symdiff.formats.lalr import (
+    Parser,
+    Token,
+    UnexpectedCharacters,
+    UnexpectedInput,
+    UnexpectedToken,
+    grammar_text,
+)
 
-__all__ = ["MAX_DEPTH", "MAX_DIGITS", "MAX_LENGTH", "parse", "parse_any", "parse_variable"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_DIGITS",
+    "MAX_LENGTH",
+    "grammar_text",
+    "parse",
+    "parse_any",
+    "parse_variable",
+]
 
 _READABLE = {
     "PLUS": "'+'", "MINUS": "'-'", "ADDOP": "'+', '-'", "MULOP": "'*', '/'", "POWER": "'**'",
     "LPAR": "'('", "RPAR": "')'", "COMMA": "','", "NAME": "a name", "NUMBER": "a number",
-    "SYMBOL": "a name", "$END": "end of input", "COMPARE": "a comparison", "TRUTH": "True",
-    "OR": "'or'", "AND": "'and'", "NOT": "'not'",
+    "SYMBOL": "a name", "FUNCTION": "a function", "DECLARED": "a function",
+    "PRIMED": "a function", "$END": "end of input",
+    "COMPARE": "a comparison", "TRUTH": "True", "OR": "'or'", "AND": "'and'", "NOT": "'not'",
 }  # fmt: skip
 
 _FUNCTION_NAMES = frozenset(n for n in {*FUNCTIONS, *ALIASES, *SPECIAL_FORMS} - CONDITIONS)
@@ -52,8 +68,9 @@ _COMPARISON_NAMES = {operator: name for name, operator in COMPARISONS.items()}
 def _number_operand(value: Any, token: Token | None = None) -> Any:
     """``value`` if it may take part in arithmetic; a condition or a pair is an error."""
     if type(value) is tuple:
-        raise _located("a parenthesised list (a, b) is only a piece of piecewise((a, cond), ...)",
-                       token, value)
+        raise _located(
+            "a parenthesised list (a, b) is only a piece of piecewise((a, cond), ...)", token, value
+        )
     if is_condition(value):
         raise _located(
             f"the condition {value} is not a number: a condition is the first argument of "
@@ -83,9 +100,8 @@ def _product_value(item: Any, negative: bool = False) -> Expr:
     return negate(item) if negative else item
 
 
-@v_args(inline=True)
-class _Build(Transformer):
-    """Stateless inline transformer: one line per grammar alias."""
+class _Build:
+    """Stateless inline transformer: one method per grammar alias."""
 
     def number(self, token: Token) -> Expr:
         text = str(token)
@@ -107,7 +123,7 @@ class _Build(Transformer):
         constant = CONSTANTS.get(name)
         if constant is not None:
             return constant
-        if name in _FUNCTION_NAMES:
+        if name in _FUNCTION_NAMES or name in DEFINED:
             raise Located(f"{name} is a function: write {name}(...)", token)
         return Sym(name)
 
@@ -131,7 +147,12 @@ class _Build(Transformer):
                 raise Located(str(error), token) from None
         if reserved_word(name) != "function":
             short = shown(name)
-            hint = f" (for a product write {short}*(...))" if len(args) == 1 else ""
+            hint = (
+                f" (for a product write {short}*(...); for an unknown function declare it, "
+                f"functions='{short}', or write Function('{short}')(...))"
+                if len(args) == 1
+                else f" (declare an unknown function: functions='{short}')"
+            )
             if name == "Symbol":
                 hint = " (a variable with a reserved name is written Symbol('name'))"
             raise Located(f"unknown function {short!r}{hint}", token)
@@ -139,6 +160,37 @@ class _Build(Transformer):
             return call(name, *args)
         except ValueError as error:
             raise Located(str(error), token) from None
+
+    def function_call(self, token: Token, arguments: list[Expr] | None) -> Expr:
+        """``Function('f')(x)``, or ``f(x)`` for a name declared by ``functions=``."""
+        text = str(token)
+        name = text.split("(", 1)[1].strip(" )")[1:-1] if token.type == "FUNCTION" else text
+        kind = reserved_word(name)
+        if kind is not None:
+            raise Located(f"{name} is a {kind}, not an unknown function", token)
+        try:
+            return call(name, *(arguments or []))
+        except ValueError as error:
+            raise Located(str(error), token) from None
+
+    def primed_call(self, token: Token, arguments: list[Expr] | None) -> Expr:
+        """``f'(x)``, ``f''(g(x))``: derivatives of an unknown function of one argument."""
+        text = str(token)
+        name, primes = text.rstrip("'"), len(text) - len(text.rstrip("'"))
+        kind = reserved_word(name)
+        if kind is not None:
+            raise Located(
+                f"{name}{chr(39) * primes} is read for unknown functions only "
+                f"({name} is a {kind}): differentiate with diff",
+                token,
+            )
+        if len(arguments or []) != 1:
+            raise Located(
+                f"{text}(...) takes one argument: for partial derivatives write "
+                f"Derivative({name}(x, y), x)",
+                token,
+            )
+        return call(derivative_name(name, [0] * primes), *(arguments or []))
 
     def arguments(self, *args: Expr) -> list[Expr]:
         return list(args)
@@ -228,48 +280,25 @@ class _Build(Transformer):
             raise Located("division by zero", op) from None
 
 
-def grammar_text() -> str:
-    """The grammar file shipped as package ``symdiff.grammar`` (read without the cost of
-    importing ``importlib.resources``; wheels install packages as plain directories)."""
-    import symdiff.grammar as grammar  # type: ignore[import-not-found]  # (from grammar/)
-
-    folder = os.path.dirname(grammar.__file__ or "")
-    with open(os.path.join(folder, "symdiff.lark"), encoding="utf-8") as file:
-        return file.read()
-
-
-def _cache_file(grammar: str) -> str | None:
-    """A per-user file for Lark's cached parse tables (faster start-up), or None."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    digest = hashlib.sha256(f"{grammar}|{lark.__version__}".encode()).hexdigest()[:16]
-    folder = os.path.join(base, "symdiff")
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-    except OSError:
-        return None
-    return os.path.join(folder, f"grammar-{digest}.lark-cache")
-
-
 @functools.cache
-def parser() -> Lark:
-    """The LALR parser, built once per process (its tables cached on disk between processes)."""
+def parser() -> Parser:
+    """The LALR parser, built once per process from the generated tables (or, when the
+    grammar file has changed since they were generated, from the grammar itself)."""
+    from symdiff.formats import lalr_tables
+
     text = grammar_text()
-    options = {"parser": "lalr", "transformer": _Build(), "maybe_placeholders": True}
-    cache = _cache_file(text)
-    for attempt in range(2 if cache else 0):
-        try:
-            return Lark(text, cache=cache, **options)
-        except Exception:  # an unreadable or corrupt cache must never stop parsing: rebuild it
-            if attempt == 0:
-                with contextlib.suppress(OSError):
-                    os.remove(cache)  # type: ignore[arg-type]
-    return Lark(text, **options)
+    tables: Any = lalr_tables
+    if text != lalr_tables.GRAMMAR:  # run `python -m symdiff.formats.lalr_generate`
+        from symdiff.formats.lalr_generate import tables as generate
+
+        tables = SimpleNamespace(**generate(text))
+    return Parser(tables, _Build())
 
 
 @functools.cache
 def _symbol_pattern() -> re.Pattern[str]:
     """The grammar's ``SYMBOL`` terminal (``Symbol('e')``) as a compiled pattern."""
-    return re.compile(parser().get_terminal("SYMBOL").pattern.to_regexp())
+    return re.compile(parser().terminals["SYMBOL"])
 
 
 def _expected(error: UnexpectedInput) -> str:
@@ -284,8 +313,27 @@ def _end_of_input(text: str, error: UnexpectedInput) -> ParseError:
     return ParseError(message, text, len(lines), len(lines[-1].rstrip("\r")) + 1)
 
 
-def parse(text: str) -> Expr:
+def declared_functions(functions: str | Iterable[str] | None) -> frozenset[str]:
+    """The names of ``functions="f g"`` (or ``"f,g"``, or a list), checked: each must be a
+    name that formulas do not reserve (``sin`` is a function of the vocabulary already)."""
+    if functions is None:
+        return frozenset()
+    names = functions.replace(",", " ").split() if isinstance(functions, str) else functions
+    for name in names:
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ParseError(f"{name!r} is not a function name: use letters, digits and '_'")
+        kind = reserved_word(name)
+        if kind is not None:
+            raise ParseError(f"{name} cannot be declared an unknown function: it is a {kind}")
+    return frozenset(names)
+
+
+def parse(text: str, functions: str | Iterable[str] | None = None) -> Expr:
     """Parse a formula (``"x**2*y + 3x + sin(y)"``) into a canonical expression.
+
+    ``functions="f g"`` declares unknown functions: ``f(x)``, ``g(x, y)`` (else ``f(x)`` is
+    an error, which suggests ``f*(x)``); ``Function('f')(x)`` declares itself, and is how
+    ``str`` prints one, so ``parse(str(e)) is e`` always.
 
     Raises ``ParseError`` (a ``ValueError``) with line, column and a caret for bad input, and
     warns (``FormulaWarning``) where a legal reading is easy to get wrong (``x y``).  ``pi``,
@@ -295,6 +343,7 @@ def parse(text: str) -> Expr:
     """
     if not isinstance(text, str):
         raise TypeError(f"parse expects a string, got {type(text).__name__}")
+    declared = declared_functions(functions)
     if len(text) > MAX_LENGTH:
         raise ParseError(
             f"formula too long: {len(text):,} characters (the limit is {MAX_LENGTH:,})"
@@ -302,7 +351,7 @@ def parse(text: str) -> Expr:
     if not text.strip():
         raise ParseError("empty formula", text, 1, 1)
     try:
-        result = read(parser().parse_interactive(text), text)
+        result = read(parser().parse_interactive(text), text, declared)
         if type(result) is tuple:
             _number_operand(result)
         return cast(Expr, result)
@@ -313,8 +362,6 @@ def parse(text: str) -> Expr:
         character = text[error.pos_in_stream or 0]
         message = f"unexpected character {character!r}" + character_hint(character)
         raise ParseError(message, text, error.line, error.column) from None
-    except UnexpectedEOF as error:
-        raise _end_of_input(text, error) from None
     except UnexpectedToken as error:
         token = error.token
         if token.type == "$END":

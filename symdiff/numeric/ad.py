@@ -17,7 +17,6 @@ defined at negative ``x``.
 from __future__ import annotations
 
 import math
-
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -139,11 +138,14 @@ def forward_sweep(f: Any, point: Point, direction: Mapping[Any, float]) -> Forwa
         else:
             wanted = live[node]
             partials = numeric_partials(node, args, value, wanted)
-            tangents[node] = sum(
-                p * tangents[a]
-                for p, a, w in zip(partials, node.args, wanted, strict=True)
-                if w and p != 0  # 0 times the tangent of a branch not taken (nan) is 0
-            ) + 0.0
+            tangents[node] = (
+                sum(
+                    p * tangents[a]
+                    for p, a, w in zip(partials, node.args, wanted, strict=True)
+                    if w and p != 0  # 0 times the tangent of a branch not taken (nan) is 0
+                )
+                + 0.0
+            )
     return ForwardSweep(root, order, values, tangents, seeds)
 
 

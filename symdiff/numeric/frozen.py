@@ -26,7 +26,9 @@ CONSTANT = frozenset({"heaviside", "floor", "ceil", "sign"})
 
 def has_selections(root: Expr) -> bool:
     """Whether ``root`` contains a selecting function (else ``frozen`` is ``root`` itself)."""
-    return any(isinstance(n, Call) and (n.name in SELECTING or n.name == "sign") for n in postorder(root))
+    return any(
+        isinstance(n, Call) and (n.name in SELECTING or n.name == "sign") for n in postorder(root)
+    )
 
 
 def frozen(root: Expr, point: Mapping[str, float]) -> Expr:

@@ -32,7 +32,9 @@ def product_candidates(node: Expr) -> Iterable[Expr]:
     if not isinstance(node, Mul):
         return
     for i, factor in enumerate(node.args):
-        if _is_where(factor) and (isinstance(factor.args[1], Num) or isinstance(factor.args[2], Num)):
+        if _is_where(factor) and (
+            isinstance(factor.args[1], Num) or isinstance(factor.args[2], Num)
+        ):
             rest = mul(*node.args[:i], *node.args[i + 1 :])
             c, p, q = factor.args
             yield call("where", c, mul(p, rest), mul(q, rest))

@@ -167,9 +167,10 @@ def test_text_latex_and_derivatives_read_well() -> None:
 def test_simplifier_merges_drops_and_reads() -> None:
     assert str(simplify("where(x >= y, x, y)")) == "max(x, y)"
     assert str(simplify("where(x > 0, x, 0)")) == "relu(x)"
-    assert str(simplify("where(x <= 1, x, 1)")) == "min(1, x)" or str(
-        simplify("where(x <= 1, x, 1)")
-    ) == "min(x, 1)"
+    assert (
+        str(simplify("where(x <= 1, x, 1)")) == "min(1, x)"
+        or str(simplify("where(x <= 1, x, 1)")) == "min(x, 1)"
+    )
     assert str(simplify("where(x > 0, 1, where(y > 0, 1, 2))")) == "where(x > 0 or y > 0, 1, 2)"
     assert parse("where(x > 0, a, where(x <= 0, b, c))") is parse("where(x > 0, a, b)")
     assert parse("where(x > 0, a, a)") is parse("a")

@@ -41,8 +41,12 @@ def test_a_lone_wildcard_in_a_nested_product_takes_the_other_factors() -> None:
 # (rule, input, a candidate it must propose, symbols assumed positive)
 EXAMPLES: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("branch-product", "where(x > 0, 1, 0)*sin(x)", "where(x > 0, sin(x), 0)", ()),
-    ("branch-sum", "where(x > y, x, 0) + where(x > y, 0, y**2) + 1",
-     "where(x > y, x, y**2) + 1", ()),
+    (
+        "branch-sum",
+        "where(x > y, x, 0) + where(x > y, 0, y**2) + 1",
+        "where(x > y, x, y**2) + 1",
+        (),
+    ),
     ("merge-branches", "where(x > 0, x, where(y > 1, x, y))", "where(x > 0 or y > 1, x, y)", ()),
     ("readable-selection", "where(x >= y**2, x, y**2)", "max(x, y**2)", ()),
     ("readable-selection", "where(x > y, x, y)", "max(y, x)", ()),
