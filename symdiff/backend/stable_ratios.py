@@ -1,0 +1,184 @@
+"""Stable rows for ratios of exponentials: sigmoids and their complements, tanh, ``log cosh``,
+``1 - tanh**2``, exp distributed into ratios (each: a node in, a ``Plan`` or None out)."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from symdiff.backend.stable_terms import (
+    Context,
+    Plan,
+    exp_exponents,
+    is_call,
+    log_of_exps,
+    negated,
+    one_minus_sigmoid_split,
+    split_constant,
+    sum_of,
+)
+from symdiff.core.constructors import add, mul, negate, power
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import HALF, ONE, ZERO, Expr, Num, Pow
+from symdiff.core.vocabulary import call
+
+
+def exp_ratio(node: Expr, ctx: Context) -> Plan | None:
+    """exp(A)/(exp(p) + exp(q) + …)**k without overflow: sigmoids or exp(A - k*logaddexp).
+
+    ``exp(u)/(exp(u) + 1) -> sigmoid(u)``, ``exp(x)/(exp(x) + exp(y)) -> sigmoid(x - y)``,
+    ``exp(u)/(1 + exp(u))**2 -> sigmoid(u)*sigmoid(-u)``, ``1/(1 + exp(u)) -> sigmoid(-u)``.
+    """
+    factors = node.args if isinstance(node, Mul) else (node,)
+    for position, factor in enumerate(factors):
+        if not (isinstance(factor, Pow) and isinstance(factor.args[0], Add)):
+            continue
+        k = factor.args[1]
+        if not (isinstance(k, Num) and isinstance(k.value, int) and k.value < 0):
+            continue
+        exponents = exp_exponents(factor.args[0].args)
+        if exponents is None:
+            continue
+        numerator = [f for f in factors[:position] + factors[position + 1 :]]
+        exps = [f.args[0] for f in numerator if is_call(f, "exp")]
+        others = [f for f in numerator if not is_call(f, "exp")]
+        return _ratio_plan(exponents, exps, -k.value, others, ctx)
+    return None
+
+
+def _ratio_plan(
+    exponents: list[Expr], exps: list[Expr], k: int, others: list[Expr], ctx: Context
+) -> Plan | None:
+    total = sum_of(exps)
+    if len(exponents) == 2 and ctx.has("sigmoid"):
+        p, q = exponents
+        for m in range(k + 1):  # exp(A)/S**k = sigmoid(p - q)**m * sigmoid(q - p)**(k - m)
+            if add(total, negate(mul(m, p)), negate(mul(k - m, q))) == ZERO:
+                n = len(others)
+
+                def build(new: list[Expr], m: int = m, n: int = n) -> Expr:
+                    d = add(new[n], negate(new[n + 1]))
+                    pairs = min(m, k - m)  # sigmoid(d)*sigmoid(-d) as one helper
+                    first = power(ctx.make("sigmoid", d), m - pairs)
+                    second = power(ctx.make("sigmoid", negate(d)), k - m - pairs)
+                    return mul(*new[:n], first, second, power(_sigmoid_pair(d, ctx), pairs))
+
+                return (*others, p, q), build
+    if not ctx.has("logaddexp") and not (len(exponents) == 2 and ZERO in exponents):
+        return None
+    n = len(others)
+    for reference in exponents:  # exp(A)/S**k = exp(-k*log(sum of exp(b - reference)))
+        if add(total, negate(mul(k, reference))) == ZERO:
+
+            def build_shifted(new: list[Expr], reference: Expr = reference) -> Expr:
+                shifted = [add(b, negate(new[n])) for b in new[n + 1 :]]
+                return mul(*new[:n], call("exp", mul(-k, log_of_exps(shifted, ctx))))
+
+            return (*others, reference, *exponents), build_shifted
+
+    def build_general(new: list[Expr]) -> Expr:
+        log_sum = log_of_exps(new[n + 1 :], ctx)
+        return mul(*new[:n], call("exp", add(new[n], negate(mul(k, log_sum)))))
+
+    return (*others, total, *exponents), build_general
+
+
+def _sigmoid_pair(u: Expr, ctx: Context) -> Expr:
+    """sigmoid(u)*sigmoid(-u) = sech(u/2)**2/4, in one pass."""
+    return mul(Fraction(1, 4), ctx.make("sech2", mul(HALF, u)))
+
+
+def one_minus_sigmoid(node: Expr, ctx: Context) -> Plan | None:
+    """1 - sigmoid(u) -> sigmoid(-u) (also 1 - 1/(1 + exp(-u)))."""
+    split = one_minus_sigmoid_split(node)
+    if split is None or not ctx.has("sigmoid"):
+        return None
+    u, others = split
+    return (u, *others), lambda new: add(ctx.make("sigmoid", negate(new[0])), *new[1:])
+
+
+def sigmoid_complement(node: Expr, ctx: Context) -> Plan | None:
+    """sigmoid(u) - sigmoid(u)**2 -> sigmoid(u)*sigmoid(-u) (no cancellation near 1)."""
+    if not isinstance(node, Add):
+        return None
+    for term in node.args:
+        square = negated(term)
+        if not (isinstance(square, Pow) and square.args[1] == Num(2)):
+            continue
+        s = square.args[0]
+        if is_call(s, "sigmoid") and s in node.args:
+            others = [t for t in node.args if t is not term and t is not s]
+            u = s.args[0]
+            return (u, *others), lambda new: add(_sigmoid_pair(new[0], ctx), *new[1:])
+    return None
+
+
+def one_minus_tanh_squared(node: Expr, ctx: Context) -> Plan | None:
+    """1 - tanh(u)**2 -> sech(u)**2 computed from exp(-2*|u|) (no overflow, no cancellation)."""
+    if not isinstance(node, Add) or len(node.args) != 2:
+        return None
+    rest = split_constant(node, ONE)
+    square = None if rest is None else negated(rest[0])
+    if not (isinstance(square, Pow) and square.args[1] == Num(2)):
+        return None
+    if not is_call(square.args[0], "tanh"):
+        return None
+
+    return (square.args[0].args[0],), lambda new: ctx.make("sech2", new[0])
+
+
+def log_cosh(node: Expr, ctx: Context) -> Plan | None:
+    """log(cosh(u)) -> logaddexp(u, -u) - log(2) (cosh overflows beyond |u| = 710)."""
+    if is_call(node, "log") and is_call(node.args[0], "cosh") and ctx.has("logaddexp"):
+        u = node.args[0].args[0]
+        return (u,), lambda new: add(ctx.make("logaddexp", new[0], negate(new[0])),
+                                     -math.log(2))  # fmt: skip
+    return None
+
+
+def tanh(node: Expr, ctx: Context) -> Plan | None:
+    """sinh(u)/cosh(u) -> tanh(u) (both overflow beyond |u| = 710, their ratio does not)."""
+    if not isinstance(node, Mul):
+        return None
+    for factor in node.args:
+        if is_call(factor, "sinh"):
+            u = factor.args[0]
+            denominator = power(call("cosh", u), -1)
+            if denominator in node.args:
+                others = tuple(f for f in node.args if f is not factor and f is not denominator)
+                return (u, *others), lambda new: mul(call("tanh", new[0]), *new[1:])
+    return None
+
+
+def _exp_sum_power(factor: Expr) -> bool:
+    """Whether ``factor`` is ``(exp(a) + exp(b) + …)**-k``."""
+    return (
+        isinstance(factor, Pow)
+        and isinstance(factor.args[0], Add)
+        and isinstance(factor.args[1], Num)
+        and factor.args[1].value in range(-16, 0)
+        and exp_exponents(factor.args[0].args) is not None
+    )
+
+
+def _factors(term: Expr) -> tuple[Expr, ...]:
+    return term.args if isinstance(term, Mul) else (term,)
+
+
+def distribute_exp(node: Expr, ctx: Context) -> Plan | None:
+    """exp(a)/S**k*(… + c/S**j) -> … + exp(a)*c/S**(k + j) for sums S of exponentials, so that
+    exp-ratio sees whole ratios (reverse-mode gradients factor them apart)."""
+    if not isinstance(node, Mul):
+        return None
+    movable = [f for f in node.args if is_call(f, "exp") or _exp_sum_power(f)]
+    if not movable:
+        return None
+    for factor in node.args:
+        if isinstance(factor, Add) and any(
+            any(map(_exp_sum_power, _factors(t))) or is_call(t, "exp") for t in factor.args
+        ):
+            others = [f for f in node.args if f is not factor and f not in movable]
+            terms = tuple(mul(*movable, t) for t in factor.args)
+            n = len(others)
+            return (*others, *terms), lambda new, n=n: mul(*new[:n], add(*new[n:]))
+    return None
