@@ -34,6 +34,8 @@ def run(args: argparse.Namespace, formula: str) -> str:
     arguments = names + [name for name in dict.fromkeys(wrt) if name not in names]
     # with --grad: the value and the gradient, sharing their work in one function
     roots: Expr | list[Expr] = (
-        [expr, *symdiff.gradient(expr, wrt or names)] if args.grad else derivative(args, expr)
+        [expr, *symdiff.gradient(expr, wrt or names)]
+        if args.grad
+        else derivative(args, expr, goal="compact")
     )
     return symdiff.codegen(roots, arguments, target=args.emit, name=args.name).rstrip("\n")

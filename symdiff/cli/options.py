@@ -40,11 +40,13 @@ def variables_of(args: argparse.Namespace, expr: Expr) -> list[str]:
     return free
 
 
-def derivative(args: argparse.Namespace, expr: Expr) -> Expr:
-    """The derivative ``--wrt`` / ``--order`` / ``--no-simplify`` ask for (order 0: ``expr``)."""
+def derivative(args: argparse.Namespace, expr: Expr, goal: str = "readable") -> Expr:
+    """The derivative ``--wrt`` / ``--order`` / ``--no-simplify`` ask for (order 0: ``expr``),
+    simplified for ``goal``: ``readable`` to print, ``compact`` to compile."""
     if args.order < 0:
         raise SymdiffError("--order must be 0 or more")
     names = variables_of(args, expr)
+    simplify: bool | str = goal if args.simplify else False
     if not names:  # a constant: its derivatives with respect to anything are 0
-        return symdiff.diff(expr, ("x", args.order), simplify=args.simplify) if args.order else expr
-    return symdiff.diff(expr, *((name, args.order) for name in names), simplify=args.simplify)
+        return symdiff.diff(expr, ("x", args.order), simplify=simplify) if args.order else expr
+    return symdiff.diff(expr, *((name, args.order) for name in names), simplify=simplify)

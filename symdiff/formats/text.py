@@ -125,7 +125,7 @@ def _call(node: Call, pieces: list[Piece]) -> Piece:
     if node.name == "pi":
         return Piece(False, "pi", ATOM)
     if node is E_NODE:
-        return Piece(False, "E", ATOM)
+        return Piece(False, "e", ATOM)
     return Piece(False, f"{node.name}({', '.join(p.text for p in pieces)})", ATOM)
 
 
