@@ -44,12 +44,21 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
         grad_of,
         gradient,
         hessian,
+        hessian_sparsity,
+        hvp,
         jacobian,
+        jacobian_sparsity,
+        jvp_expr,
         simplify,
+        vjp_expr,
     )
     from symdiff.backend.compiling import codegen, compile, lambdify
+    from symdiff.backend.models import Objective, System, compile_objective, compile_system
+    from symdiff.backend.vector import VectorFunction, compile_vector
     from symdiff.calculus.high_order import DerivativeTooLargeError
     from symdiff.calculus.reverse import Vector, count_operations
+    from symdiff.calculus.sparse import SparseMatrix
+    from symdiff.calculus.sparsity import Sparsity
     from symdiff.calculus.tracing import TracingError, trace
     from symdiff.checking import CheckResult, check
     from symdiff.formats.common_subexpressions import cse, cse_text
@@ -79,12 +88,17 @@ __version__ = "0.1.0"
 #: Public names loaded on first use, by defining module (``math`` is the module ``symdiff.math``).
 EXPORTS: dict[str, tuple[str, ...]] = {
     "symdiff.api": (
-        "adjoint_of", "derivative", "diff", "grad_of", "gradient", "hessian", "jacobian",
-        "simplify",
+        "adjoint_of", "derivative", "diff", "grad_of", "gradient", "hessian",
+        "hessian_sparsity", "hvp", "jacobian", "jacobian_sparsity", "jvp_expr", "simplify",
+        "vjp_expr",
     ),
     "symdiff.backend.compiling": ("codegen", "compile", "lambdify"),
+    "symdiff.backend.models": ("Objective", "System", "compile_objective", "compile_system"),
+    "symdiff.backend.vector": ("VectorFunction", "compile_vector"),
     "symdiff.calculus.high_order": ("DerivativeTooLargeError",),
     "symdiff.calculus.reverse": ("Vector", "count_operations"),
+    "symdiff.calculus.sparse": ("SparseMatrix",),
+    "symdiff.calculus.sparsity": ("Sparsity",),
     "symdiff.calculus.tracing": ("TracingError", "trace"),
     "symdiff.checking": ("CheckResult", "check"),
     "symdiff.formats.common_subexpressions": ("cse", "cse_text"),

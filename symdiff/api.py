@@ -7,10 +7,13 @@ simplifier on the derivative).  ``Expr.diff`` is this ``diff`` (registered by ``
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal, overload
 
-from symdiff.calculus import forward, reverse
+from symdiff.calculus import forward, products, reverse, sparsity
+from symdiff.calculus import sparse as sparse_module
 from symdiff.calculus.reverse import Vector
+from symdiff.calculus.sparse import SparseMatrix
+from symdiff.calculus.sparsity import Sparsity
 from symdiff.core.nodes import Expr
 from symdiff.formats.parser import parse_any
 from symdiff.rewrite import engine
@@ -107,22 +110,72 @@ def split_formulas(text: str) -> list[str]:
     return [part for part in parts if part.strip()]
 
 
-def jacobian(fs: Any, vars: Any = None) -> tuple[Vector, ...]:
-    """Rows ``gradient(f_k, vars)``; ``vars`` defaults to the free symbols of all ``fs``.
-
-    ``fs`` is a sequence of expressions or a comma-separated string ``"x*y, x + y**2"``.
-    """
+def outputs_of(fs: Any) -> list[Expr]:
+    """A list of expressions from a sequence, one expression, or ``"x*y, x + y**2"``."""
     if isinstance(fs, str):
         fs = split_formulas(fs)
     elif isinstance(fs, Expr):
         fs = [fs]
-    return reverse.jacobian([parse_any(f) for f in fs], vars)
+    return [parse_any(f) for f in fs]
 
 
-def hessian(f: Any, vars: Any = None) -> tuple[Vector, ...]:
+@overload
+def jacobian(
+    fs: Any, vars: Any = None, *, sparse: Literal[False] = False
+) -> tuple[Vector, ...]: ...
+@overload
+def jacobian(fs: Any, vars: Any = None, *, sparse: Literal[True]) -> SparseMatrix: ...
+def jacobian(fs: Any, vars: Any = None, *, sparse: bool = False) -> Any:
+    """Rows ``gradient(f_k, vars)``; ``vars`` defaults to the free symbols of all ``fs``.
+
+    ``fs`` is a sequence of expressions or a comma-separated string ``"x*y, x + y**2"``.
+    ``sparse=True`` returns a ``SparseMatrix``: only the nonzeros, found from the dependency
+    pattern first (``J.rows``, ``J.cols``, ``J.entries`` in CSC order; ``J.pattern`` is
+    ``solve_ivp``'s ``jac_sparsity``; ``J.to_dense()`` is the dense answer).
+    """
+    outputs = outputs_of(fs)
+    if sparse:
+        return sparse_module.sparse_jacobian(outputs, vars)
+    return reverse.jacobian(outputs, vars)
+
+
+@overload
+def hessian(f: Any, vars: Any = None, *, sparse: Literal[False] = False) -> tuple[Vector, ...]: ...
+@overload
+def hessian(f: Any, vars: Any = None, *, sparse: Literal[True]) -> SparseMatrix: ...
+def hessian(f: Any, vars: Any = None, *, sparse: bool = False) -> Any:
     """The symmetric matrix of second derivatives; each distinct entry is built once.
 
     Row ``i`` of the upper triangle is one reverse sweep over ``df/dv_i`` with respect to
-    ``v_i, v_{i+1}, ...``; the lower triangle is the same nodes, mirrored.
+    ``v_i, v_{i+1}, ...``; the lower triangle is the same nodes, mirrored.  ``sparse=True``
+    returns a symmetric ``SparseMatrix`` storing the upper-triangle nonzeros once.
     """
+    if sparse:
+        return sparse_module.sparse_hessian(parse_any(f), vars)
     return reverse.hessian(parse_any(f), vars)
+
+
+def jacobian_sparsity(fs: Any, vars: Any = None) -> Sparsity:
+    """Which Jacobian entries may be nonzero, by dependency propagation (no derivative built)."""
+    return sparsity.jacobian_sparsity(outputs_of(fs), vars)
+
+
+def hessian_sparsity(f: Any, vars: Any = None) -> Sparsity:
+    """Which Hessian entries may be nonzero (both triangles), without differentiating."""
+    return sparsity.hessian_sparsity(parse_any(f), vars)
+
+
+def hvp(f: Any, vars: Any, vs: Any) -> Vector:
+    """``H v``: the Hessian of ``f`` by ``vars`` times the vector ``vs`` (expressions or
+    names, ``"v1 v2"``), as expressions, without building ``H``."""
+    return products.hvp(parse_any(f), vars, vs)
+
+
+def jvp_expr(fs: Any, vars: Any, vs: Any) -> Vector:
+    """``J v`` as expressions, one per output (``symdiff.jvp`` is its value at a point)."""
+    return products.jvp_expr(outputs_of(fs), vars, vs)
+
+
+def vjp_expr(fs: Any, vars: Any, ws: Any) -> Vector:
+    """``w^T J`` as expressions, one per variable (``symdiff.vjp`` is its value at a point)."""
+    return products.vjp_expr(outputs_of(fs), vars, ws)

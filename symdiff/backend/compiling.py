@@ -11,6 +11,7 @@ from symdiff.backend import c, numpy, python
 from symdiff.backend.lower import lower
 from symdiff.backend.names import check_identifier
 from symdiff.backend.program import Program
+from symdiff.backend.stable import stabilize
 from symdiff.core.errors import CodegenError
 from symdiff.core.nodes import Expr, Sym
 
@@ -26,9 +27,17 @@ TARGETS: dict[str, Callable[[Program, Sequence[str], str, bool], str]] = {
 }
 #: Targets that recompute one-operation shared nodes instead of storing them (see ``lower``).
 RECOMPUTE = {"numpy"}
+#: The functions each target prints (the stable rows use a helper only where it is printed).
+PRINTED = {"python": python.FUNCTIONS, "numpy": numpy.FUNCTIONS, "c": c.FUNCTIONS}
 
 
-def _symbols(args: Any) -> list[Sym]:
+def _stable(target: str, stable: bool) -> frozenset[str] | None:
+    """What ``lower`` needs for ``stable``: the printed names, or None for literal code."""
+    return frozenset(PRINTED.get(target, ())) if stable else None
+
+
+def symbols_of(args: Any) -> list[Sym]:
+    """Argument symbols from names, symbols, or one string of names (``"x y"``, ``"x, y"``)."""
     if isinstance(args, str):
         args = args.replace(",", " ").split()
     elif isinstance(args, Expr):
@@ -48,7 +57,7 @@ def prepare(exprs: Any, args: Any) -> tuple[list[Expr], list[Sym], bool]:
     roots = [parse_any(e) for e in ([exprs] if single else list(exprs))]
     if not roots:
         raise CodegenError("nothing to generate: give at least one expression")
-    symbols = _symbols(args)
+    symbols = symbols_of(args)
     missing = [s.name for s in free_symbols(*roots) if s not in set(symbols)]
     if missing:
         raise CodegenError(
@@ -68,35 +77,55 @@ def _target(target: str) -> Callable[[Program, Sequence[str], str, bool], str]:
         ) from None
 
 
-def codegen(exprs: Any, args: Any, target: str = "python", name: str = "f") -> str:
+def codegen(
+    exprs: Any, args: Any, target: str = "python", name: str = "f", *, stable: bool = True
+) -> str:
     """Source text of one function ``name(*args)`` computing all ``exprs`` together.
 
     Shared subexpressions are computed once (straight-line code in dependency order).  A single
     expression gives a function returning one value; a list gives a tuple.  Argument and function
-    names that are reserved in the target are mangled by appending ``_``.
+    names that are reserved in the target are mangled by appending ``_``.  With ``stable``
+    (the default) the code evaluates stable equivalents of formulas that overflow or cancel
+    (``log(1 + exp(x))`` as ``softplus(x)``, see ``backend/stable.py``); ``stable=False``
+    gives the literal formula.
 
     >>> print(codegen(parse("x*y + sin(x*y)"), "x y"))  # doctest: +SKIP
     """
     printer = _target(target)
     check_identifier(name, "function name")
     roots, symbols, single = prepare(exprs, args)
-    program = lower(roots, symbols, recompute=target in RECOMPUTE)
+    program = lower(roots, symbols, target in RECOMPUTE, _stable(target, stable))
     return printer(program, [s.name for s in symbols], name, single)
 
 
 def compile(
     exprs: Any, args: Any, target: str = "python", name: str = "f", *,
-    compiler: str | None = None, cache_dir: str | os.PathLike | None = None,
+    compiler: str | None = None, cache_dir: str | os.PathLike | None = None, stable: bool = True,
 ) -> Callable[..., Any]:  # fmt: skip
     """A callable computing ``exprs`` from positional ``args`` (see ``codegen``).
 
     ``python`` takes floats; ``numpy`` takes arrays (any shapes that broadcast); ``c`` compiles
     with the system C compiler (``compiler`` to choose one), caches the library in ``cache_dir``,
-    and takes arrays or floats.  No compiler raises ``CodegenError`` naming what is missing.
+    and takes arrays or floats: where the interpreter's ``Python.h`` is installed, as an
+    extension module whose float calls cost what a builtin call costs (``native.py``), else
+    through ``ctypes``.  No compiler raises ``CodegenError`` naming what is missing.
+    ``stable`` as in ``codegen``.
     """
     if target == "c":
-        return compile_many([(exprs, args, name)], compiler=compiler, cache_dir=cache_dir)[0]
-    source = codegen(exprs, args, target, name)
+        from symdiff.backend.extension import available
+
+        if not available():  # no Python.h: a ctypes library
+            return compile_many(
+                [(exprs, args, name)], compiler=compiler, cache_dir=cache_dir, stable=stable
+            )[0]
+        from symdiff.backend.native import scalar_function
+
+        check_identifier(name, "function name")
+        roots, symbols, single = prepare(exprs, args)
+        if stable:  # C prints no helper: the stable DAG is made of vocabulary functions only
+            roots = stabilize(roots, c.FUNCTIONS)
+        return scalar_function(roots, symbols, single, name, compiler, cache_dir)
+    source = codegen(exprs, args, target, name, stable=stable)
     namespace: dict[str, Any] = {}
     exec(builtins.compile(source, f"<symdiff {target} {name}>", "exec"), namespace)
     function = namespace[python.function_name(name)]
@@ -106,7 +135,7 @@ def compile(
 
 def compile_many(
     specs: Sequence[tuple[Any, Any, str]], *, compiler: str | None = None,
-    cache_dir: str | os.PathLike | None = None,
+    cache_dir: str | os.PathLike | None = None, stable: bool = True,
 ) -> list[CompiledFunction]:  # fmt: skip
     """Several ``(exprs, args, name)`` compiled as one C translation unit (one compiler run)."""
     from symdiff.backend.build import load_functions
@@ -115,7 +144,8 @@ def compile_many(
     for exprs, args, name in specs:
         check_identifier(name, "function name")
         roots, symbols, single = prepare(exprs, args)
-        function = c.CFunction(lower(roots, symbols), tuple(s.name for s in symbols), name)
+        program = lower(roots, symbols, stable=_stable("c", stable))
+        function = c.CFunction(program, tuple(s.name for s in symbols), name)
         functions.append(function)
         specs_out.append((function.c_name, len(symbols), len(roots), single))
     source = c.translation_unit(functions)
@@ -142,7 +172,7 @@ def lambdify(
     expr = parse_any(f)
     if not grad:
         return compile(expr, args, target, **options)
-    symbols = _symbols(args)
+    symbols = symbols_of(args)
     both = compile([expr, *gradient_of(expr, symbols)], symbols, target, **options)
 
     def value_and_gradient(*values: Any) -> tuple[Any, tuple[Any, ...]]:

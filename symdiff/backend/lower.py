@@ -16,12 +16,13 @@ parent (see ``trees.py`` for the tree vocabulary each target prints).  On the wa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from fractions import Fraction
 
 from symdiff.backend.powers import PowerWriter, expanded_exponent
 from symdiff.backend.products import share_products
 from symdiff.backend.program import IDENTITY, OF_RECIPROCAL, RECIPROCAL_OF, Program
+from symdiff.backend.stable import HELPERS, stabilize
 from symdiff.backend.trees import (
     ONE_TREE,
     Tree,
@@ -106,7 +107,8 @@ class _Lowering(PowerWriter):
         for node in nodes:
             if node in absorbed:
                 continue
-            if not isinstance(node, Sym) and all(a in value for a in node.args):
+            helper = isinstance(node, Call) and node.name in HELPERS  # never constant
+            if not isinstance(node, Sym) and not helper and all(a in value for a in node.args):
                 try:
                     value[node] = node_value(node, [value[a] for a in node.args], {})
                 except (ArithmeticError, ValueError):
@@ -253,11 +255,19 @@ class _Lowering(PowerWriter):
         return trees
 
 
-def lower(roots: Sequence[Expr], args: Sequence[Sym], recompute: bool = False) -> Program:
+def lower(
+    roots: Sequence[Expr], args: Sequence[Sym], recompute: bool = False,
+    stable: Collection[str] | None = None,
+) -> Program:  # fmt: skip
     """Straight-line code computing ``roots`` from ``args`` (every free symbol must be an arg).
+
+    ``stable`` (the names of functions the target prints) applies the stable-evaluation rows
+    of ``stable.py`` first (``log(1 + exp(u)) -> softplus(u)``, …); None gives literal code.
 
     With ``recompute``, a shared node that is one operation on atoms (``x*x``, ``x - y``) is
     written out at each use instead of being stored: for whole arrays, a fresh allocation costs
     more than one more pass (NumPy reuses the temporaries of an expression in place).
     """
+    if stable is not None:
+        roots = stabilize(roots, stable)
     return _Lowering(roots, args, recompute).run()

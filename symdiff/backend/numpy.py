@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from symdiff.backend.names import PYTHON_RESERVED, assign_names
 from symdiff.backend.program import FUNCTION_NAMES, Program
-from symdiff.backend.python import function_name, module
+from symdiff.backend.python import function_name, helpers_used, module
 from symdiff.backend.render import Dialect
 from symdiff.backend.trees import Tree, temporaries_in
 
@@ -19,6 +19,9 @@ FUNCTIONS = {name: f"np.{name}" for name in FUNCTION_NAMES} | {
     "asin": "np.arcsin", "acos": "np.arccos", "atan": "np.arctan", "asinh": "np.arcsinh",
     "acosh": "np.arccosh", "atanh": "np.arctanh", "erf": "_erf", "atan2": "np.arctan2",
     "pow": "np.power",
+    # the stable-evaluation helpers (backend/stable.py)
+    "hypot": "np.hypot", "logaddexp": "np.logaddexp", "softplus": "_softplus",
+    "sigmoid": "_sigmoid",
 }  # fmt: skip
 
 DIALECT = Dialect(FUNCTIONS, infinity="np.inf", nan="np.nan", temporaries_first=True)
@@ -35,6 +38,21 @@ except ImportError:  # a NumPy ufunc built from math.erf: slower, same values
     def _erf(_u):
         return _erf_object(_u).astype(np.float64)
 """
+
+HELPER_SOURCE = {
+    "_erf": ERF_HELPER,
+    "_softplus": """
+
+def _softplus(_u):
+    return np.logaddexp(0.0, _u)
+""",
+    "_sigmoid": """
+
+def _sigmoid(_u):
+    _e = np.exp(-np.abs(_u))
+    return np.where(_u >= 0, 1.0, _e) / (1.0 + _e)
+""",
+}
 
 
 def source(program: Program, args: Sequence[str], name: str, single: bool) -> str:
@@ -58,7 +76,7 @@ def source(program: Program, args: Sequence[str], name: str, single: bool) -> st
     if any("_shape)" in text for text in outputs):
         shapes = ", ".join(f"np.shape({p})" for p in params)
         body.append(f"    _shape = np.broadcast_shapes({shapes})")
-    helpers = ERF_HELPER if any("_erf(" in line for line in [*body, *outputs]) else ""
+    helpers = helpers_used([*body, *outputs], HELPER_SOURCE)
     return module("import numpy as np\n" + helpers, name, params, body, outputs, single)
 
 

@@ -12,6 +12,11 @@ from symdiff.backend.trees import Tree
 FUNCTIONS = {name: f"math.{name}" for name in FUNCTION_NAMES} | {
     "abs": "math.fabs",
     "sign": "_sign",
+    # the stable-evaluation helpers (backend/stable.py)
+    "hypot": "math.hypot",
+    "softplus": "_softplus",
+    "sigmoid": "_sigmoid",
+    "logaddexp": "_logaddexp",
 }
 
 DIALECT = Dialect(FUNCTIONS, infinity="math.inf", nan="math.nan")
@@ -22,6 +27,37 @@ def _sign(_u):
     """-1.0, 0.0 or 1.0 (0.0 for nan, as symdiff.evaluate)."""
     return float((_u > 0) - (_u < 0))
 '''
+
+#: Stable helpers over floats; ``math.exp`` is only called on arguments <= 0 (never overflows).
+HELPER_SOURCE = {
+    "_softplus": '''
+
+def _softplus(_u):
+    """log(1 + exp(u)) without overflow."""
+    return max(_u, 0.0) + math.log1p(math.exp(-abs(_u)))
+''',
+    "_sigmoid": '''
+
+def _sigmoid(_u):
+    """1/(1 + exp(-u)) without overflow."""
+    _e = math.exp(-abs(_u))
+    return (1.0 if _u >= 0 else _e) / (1.0 + _e)
+''',
+    "_logaddexp": '''
+
+def _logaddexp(_a, _b):
+    """log(exp(a) + exp(b)) without overflow."""
+    if _a == _b:  # also both infinite
+        return _a + 0.6931471805599453
+    return max(_a, _b) + math.log1p(math.exp(-abs(_a - _b)))
+''',
+}
+
+
+def helpers_used(lines: Sequence[str], sources: dict[str, str]) -> str:
+    """The source of the helpers (``_name(``) the generated lines call, in table order."""
+    text = "\n".join(lines)
+    return "".join(code for name, code in sources.items() if f"{name}(" in text)
 
 
 def function_name(name: str) -> str:
@@ -41,7 +77,7 @@ def source(program: Program, args: Sequence[str], name: str, single: bool) -> st
         f"    t{index} = {DIALECT.expression(tree, leaf)}" for index, tree in program.statements
     ]
     outputs = [DIALECT.expression(tree, leaf) for tree in program.outputs]
-    helpers = SIGN_HELPER if any("_sign(" in line for line in [*body, *outputs]) else ""
+    helpers = helpers_used([*body, *outputs], {"_sign": SIGN_HELPER, **HELPER_SOURCE})
     return module("import math\n" + helpers, name, params, body, outputs, single)
 
 

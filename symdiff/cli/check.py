@@ -7,7 +7,6 @@ Prints the verdict (correct / incorrect / undecided) with its reason and any cav
 from __future__ import annotations
 
 import argparse
-import json
 
 import symdiff
 
@@ -26,5 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, formula: str) -> str:
     result = symdiff.check(formula, args.check, args.wrt, order=args.order)
     if args.format == "json":
+        import json  # (only this path needs it: start-up)
+
         return json.dumps(result.to_dict(), indent=2)
     return result.text()

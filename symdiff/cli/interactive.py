@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import copy
 import os
 import sys
 from collections.abc import Callable
@@ -77,6 +76,8 @@ def _command(args: argparse.Namespace, line: str) -> str | None:
 
 def run(args: argparse.Namespace, run_one: Callable[[argparse.Namespace, str], str]) -> int:
     """Read formulas until end of input; every error is reported and the prompt comes back."""
+    import copy  # (only the prompt needs it: start-up)
+
     args = copy.copy(args)
     save_history = _setup_history()
     print("symdiff: one formula per line; :wrt y to switch variable, :help, Ctrl-D to leave")

@@ -8,7 +8,6 @@ budget are refused with the reason (the derivative itself has no such limit).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 import symdiff
@@ -39,6 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def derivation_json(derivation: symdiff.Derivation) -> str:
     """The steps as a JSON array; expressions are trees in the ``to_json`` schema."""
+    import json  # (only this path needs it: start-up)
+
     rows = []
     for step in derivation.steps:
         head = json.dumps(

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import argparse
-import difflib
+import os
 import re
 import sys
 from typing import Any
@@ -18,6 +18,11 @@ from symdiff.cli import output
 class FriendlyParser(argparse.ArgumentParser):
     """argparse with a one-line error, a hint (a close option name, or ``--help``), status 2,
     and ``--help``/``--version`` written through ``output`` (argparse would hide a failure)."""
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse sizes its help with shutil, whose import (with bz2 and lzma) costs more than
+        # the rest of the start-up of a derivative; this is shutil.get_terminal_size's rule
+        return self.formatter_class(prog=self.prog, width=_terminal_columns() - 2)  # type: ignore[call-arg]
 
     def _print_message(self, message: str, file: Any = None) -> None:
         if message and file is sys.stdout:
@@ -30,6 +35,8 @@ class FriendlyParser(argparse.ArgumentParser):
         if "unrecognized arguments:" in message:
             wrong = [w for w in message.split(":", 1)[1].split() if w.startswith("-") and w != "--"]
             known = [o for o in self._option_string_actions if o.startswith("--")]
+            import difflib  # (only a usage error needs it: start-up)
+
             for word in wrong:
                 close = difflib.get_close_matches(word.split("=", 1)[0], known, n=1, cutoff=0.6)
                 if close:
@@ -39,6 +46,21 @@ class FriendlyParser(argparse.ArgumentParser):
                 if wrong:  # --x: a formula that looks like an option goes after --
                     hint = f"for the formula {wrong[0]}, write: symdiff -- '{wrong[0]}' ({hint})"
         self.exit(2, f"{self.prog}: error: {message}\nhint: {hint}\n")
+
+
+def _terminal_columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size`` finds it: ``$COLUMNS`` when it is a
+    positive number, else the size of standard output's terminal, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
 
 
 #: A word that looks like a long option (``--name`` or ``--name=value``); anything else that

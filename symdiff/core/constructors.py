@@ -90,7 +90,9 @@ def _grow(node: Add | Mul, new: Expr, key_of: Any) -> Expr | None:
         terms = tuple(a for a in new.args if not isinstance(a, Num))
     else:
         other, terms = identity, (new,)
-    constant = numbers.normalize(old + other if cls is Add else old * other)
+    constant = numbers.normalize(
+        numbers.plus(old, other) if cls is Add else numbers.times(old, other)
+    )
     if cls is Mul and constant == 0:
         return None  # the product is 0
     if constant == identity:  # no numeric argument (0.0 and 1.0 are dropped, as in add, mul)
@@ -140,13 +142,13 @@ def add(*terms: Any) -> Expr:
     while stack:
         term = stack.pop()
         if isinstance(term, Num):
-            constant += term.value
+            constant = numbers.plus(constant, term.value)
             continue
         if isinstance(term, Add):
             stack.extend(reversed(term.args))
             continue
         coefficient, monomial = _split_coefficient(term)
-        coefficients[monomial] = coefficients.get(monomial, 0) + coefficient
+        coefficients[monomial] = numbers.plus(coefficients.get(monomial, 0), coefficient)
     collected = [_scale(numbers.normalize(c), m) for m, c in coefficients.items() if c != 0]
     constant = numbers.normalize(constant)
     if constant != 0:
@@ -167,7 +169,7 @@ def _mul_once(factors: Iterable[Expr]) -> tuple[Number, list[Expr], bool]:
         factor = stack.pop()
         match factor:
             case Num(value):
-                coefficient *= value
+                coefficient = numbers.times(coefficient, value)
                 continue
             case Mul():
                 stack.extend(factor.args)
@@ -184,12 +186,12 @@ def _mul_once(factors: Iterable[Expr]) -> tuple[Number, list[Expr], bool]:
             continue
         result = power(base, add(*exps))
         if isinstance(result, Num):
-            coefficient *= result.value
+            coefficient = numbers.times(coefficient, result.value)
         else:
-            # a Mul, or a power of another base, may now merge with the other factors
-            again = again or not (
-                result is base or (isinstance(result, Pow) and result.base is base)
-            )
+            # a Mul (to flatten), or a factor collected under another base than ``base`` (a
+            # power whose exponents summed to 1, as x**(1/2)*x**(1/2) with x = u**a), may now
+            # merge with the other factors: collect once more
+            again = again or isinstance(result, Mul) or _base(result) is not base
             combined.append(result)
     return coefficient, combined, again
 
@@ -234,7 +236,7 @@ def mul(*factors: Any) -> Expr:
 
 def _scale_term(coefficient: Number, term: Expr) -> Expr:
     own, monomial = (term.value, ONE) if isinstance(term, Num) else _split_coefficient(term)
-    product = numbers.normalize(coefficient * own)
+    product = numbers.normalize(numbers.times(coefficient, own))
     if monomial is ONE:
         return Num(product)
     return ZERO if product == 0 else _scale(product, monomial)

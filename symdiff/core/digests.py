@@ -3,8 +3,12 @@ sort keys, and with them every printed order, never depend on the run."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING
+
+try:  # hashlib's own BLAKE2, without loading OpenSSL for its other hashes (start-up time)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without the module
+    from hashlib import blake2b
 
 if TYPE_CHECKING:
     from symdiff.core.nodes import Expr
@@ -12,7 +16,7 @@ if TYPE_CHECKING:
 
 def of_text(text: str) -> int:
     """A 64-bit digest of ``text`` that is the same in every process (unlike ``hash(str)``)."""
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+    return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big")
 
 
 MASK = 0xFFFFFFFFFFFFFFFF

@@ -46,6 +46,33 @@ def too_big(value: Number) -> bool:
     return False
 
 
+def _overflow(a: Number, sign: str, b: Number) -> NonFiniteError:
+    def show(value: Number) -> str:
+        digits = len(int_text(abs(int(value)))) if isinstance(value, int | Fraction) else 0
+        return f"(a number of {digits:,} digits)" if digits > 30 else repr(value)
+
+    return NonFiniteError(
+        f"{show(a)} {sign} {show(b)} overflows a float: the exact number is too large to "
+        "convert (write the float as a fraction, e.g. 3/2 for 1.5, to keep it exact)"
+    )
+
+
+def plus(a: Number, b: Number) -> Number:
+    """``a + b``; a float meeting an integer too large for a float is a ``NonFiniteError``."""
+    try:
+        return a + b
+    except OverflowError:
+        raise _overflow(a, "+", b) from None
+
+
+def times(a: Number, b: Number) -> Number:
+    """``a * b``; a float meeting an integer too large for a float is a ``NonFiniteError``."""
+    try:
+        return a * b
+    except OverflowError:
+        raise _overflow(a, "*", b) from None
+
+
 def divide(a: Number, b: Number) -> Number:
     """Exact division ``a / b``; raises ``DivisionByZeroError`` for a zero divisor."""
     if b == 0:

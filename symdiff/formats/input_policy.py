@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import keyword
 import re
-import unicodedata
 import warnings
 from typing import Any
 
-from lark import Token
-
 from symdiff.core.errors import FormulaWarning
 from symdiff.core.functions import NON_FINITE_WORDS, reserved_word
+from symdiff.formats.lalr import Token
 
 #: Longest formula ``parse`` reads, in characters.
 MAX_LENGTH = 1_000_000
@@ -133,6 +131,8 @@ def character_hint(character: str) -> str:
     if character in _CHARACTER_HINTS:
         return f" ({_CHARACTER_HINTS[character]})"
     if not character.isascii():
+        import unicodedata  # (only an error message needs it: start-up)
+
         name = unicodedata.name(character, "")
         digit = unicodedata.digit(character, None)
         if digit is not None and "<super>" in unicodedata.decomposition(character):
@@ -152,8 +152,9 @@ def character_hint(character: str) -> str:
 
 
 def read(interactive: Any, text: str) -> Any:
-    """Feed ``text`` to a Lark interactive parser token by token, applying the policy on the
-    way; the parser's result (an expression, built by its transformer)."""
+    """Feed ``text`` to an interactive parser (``symdiff.formats.lalr``) token by token,
+    applying the policy on the way; the parser's result (an expression, built by its
+    transformer)."""
     multiline = "\n" in text.strip()
     side_by_side: list[tuple[Token, Token]] = []
     runs = [0]  # powers in the open chain x**y**... at each bracket level

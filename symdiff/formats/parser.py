@@ -1,23 +1,20 @@
-"""Formula strings to expressions: the grammar file, loaded once, with an inline transformer.
+"""Formula strings to expressions: the grammar's LALR tables with an inline transformer.
 
 Each grammar alias (``-> sum``, ``-> call`` …) is a method of ``_Build`` that calls a smart
 constructor, so parsing builds the canonical DAG directly on LALR's value stack.  ``parse``
 feeds the parser token by token through ``input_policy.read``, which applies the input policy
-on the way (limits, foreign literals and words, warnings; README, "Formulas").
+on the way (limits, foreign literals and words, warnings; README, "Formulas").  The tables are
+Lark's for ``grammar/symdiff.lark``, generated into ``lalr_tables`` (``symdiff.formats.lalr``
+runs them without importing Lark); when the grammar file has changed since, they are built
+from it at first use.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import hashlib
-import os
 import re
+from types import SimpleNamespace
 from typing import Any, cast
-
-import lark
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from symdiff.core.constructors import add, as_expr, mul, negate, power
 from symdiff.core.errors import DivisionByZeroError, NonFiniteError, ParseError
@@ -34,8 +31,24 @@ from symdiff.formats.input_policy import (
     read,
     shown,
 )
+from symdiff.formats.lalr import (
+    Parser,
+    Token,
+    UnexpectedCharacters,
+    UnexpectedInput,
+    UnexpectedToken,
+    grammar_text,
+)
 
-__all__ = ["MAX_DEPTH", "MAX_DIGITS", "MAX_LENGTH", "parse", "parse_any", "parse_variable"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_DIGITS",
+    "MAX_LENGTH",
+    "grammar_text",
+    "parse",
+    "parse_any",
+    "parse_variable",
+]
 
 _READABLE = {
     "PLUS": "'+'", "MINUS": "'-'", "ADDOP": "'+', '-'", "MULOP": "'*', '/'", "POWER": "'**'",
@@ -57,9 +70,8 @@ def _product_value(item: Any, negative: bool = False) -> Expr:
     return negate(item) if negative else item
 
 
-@v_args(inline=True)
-class _Build(Transformer):
-    """Stateless inline transformer: one line per grammar alias."""
+class _Build:
+    """Stateless inline transformer: one method per grammar alias."""
 
     def number(self, token: Token) -> Expr:
         text = str(token)
@@ -151,48 +163,25 @@ class _Build(Transformer):
             raise Located("division by zero", op) from None
 
 
-def grammar_text() -> str:
-    """The grammar file shipped as package ``symdiff.grammar`` (read without the cost of
-    importing ``importlib.resources``; wheels install packages as plain directories)."""
-    import symdiff.grammar as grammar  # type: ignore[import-not-found]  # (from grammar/)
-
-    folder = os.path.dirname(grammar.__file__ or "")
-    with open(os.path.join(folder, "symdiff.lark"), encoding="utf-8") as file:
-        return file.read()
-
-
-def _cache_file(grammar: str) -> str | None:
-    """A per-user file for Lark's cached parse tables (faster start-up), or None."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    digest = hashlib.sha256(f"{grammar}|{lark.__version__}".encode()).hexdigest()[:16]
-    folder = os.path.join(base, "symdiff")
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-    except OSError:
-        return None
-    return os.path.join(folder, f"grammar-{digest}.lark-cache")
-
-
 @functools.cache
-def parser() -> Lark:
-    """The LALR parser, built once per process (its tables cached on disk between processes)."""
+def parser() -> Parser:
+    """The LALR parser, built once per process from the generated tables (or, when the
+    grammar file has changed since they were generated, from the grammar itself)."""
+    from symdiff.formats import lalr_tables
+
     text = grammar_text()
-    options = {"parser": "lalr", "transformer": _Build(), "maybe_placeholders": True}
-    cache = _cache_file(text)
-    for attempt in range(2 if cache else 0):
-        try:
-            return Lark(text, cache=cache, **options)
-        except Exception:  # an unreadable or corrupt cache must never stop parsing: rebuild it
-            if attempt == 0:
-                with contextlib.suppress(OSError):
-                    os.remove(cache)  # type: ignore[arg-type]
-    return Lark(text, **options)
+    tables: Any = lalr_tables
+    if text != lalr_tables.GRAMMAR:  # run `python -m symdiff.formats.lalr_generate`
+        from symdiff.formats.lalr_generate import tables as generate
+
+        tables = SimpleNamespace(**generate(text))
+    return Parser(tables, _Build())
 
 
 @functools.cache
 def _symbol_pattern() -> re.Pattern[str]:
     """The grammar's ``SYMBOL`` terminal (``Symbol('e')``) as a compiled pattern."""
-    return re.compile(parser().get_terminal("SYMBOL").pattern.to_regexp())
+    return re.compile(parser().terminals["SYMBOL"])
 
 
 def _expected(error: UnexpectedInput) -> str:
@@ -233,8 +222,6 @@ def parse(text: str) -> Expr:
         character = text[error.pos_in_stream or 0]
         message = f"unexpected character {character!r}" + character_hint(character)
         raise ParseError(message, text, error.line, error.column) from None
-    except UnexpectedEOF as error:
-        raise _end_of_input(text, error) from None
     except UnexpectedToken as error:
         token = error.token
         if token.type == "$END":

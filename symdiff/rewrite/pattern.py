@@ -12,9 +12,8 @@ over the *pattern* (never over the target's depth).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import Self
+from typing import NamedTuple, Self
 
 from symdiff.core.constructors import _split_coefficient
 from symdiff.core.digests import of_text
@@ -50,8 +49,7 @@ def wilds(names: str) -> tuple[Wild, ...]:
     return tuple(Wild(name) for name in names.split())
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """A successful match: the bindings, the unmatched terms/factors, and an Add's scale."""
 
     bindings: Bindings

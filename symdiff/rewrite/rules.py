@@ -11,9 +11,8 @@ keep a ``MUST_NOT`` table of them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cached_property
+from typing import Any, NamedTuple
 
 from symdiff.core.constructors import add, mul, power
 from symdiff.core.functions import Abs, cos, cosh, cot, exp, log, sign, sin, sinh, tan, tanh
@@ -32,8 +31,7 @@ from symdiff.rewrite.pattern import (
 )
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(NamedTuple):
     """What the caller asserts beyond the real domain: symbols known to be positive."""
 
     positive: frozenset[str] = frozenset()
@@ -43,24 +41,55 @@ Condition = Callable[[Bindings, Facts], bool]
 Replacement = Expr | int | Callable[[Bindings], Expr]
 
 
-@dataclass(frozen=True)
 class Rule:
-    """A named rewrite: ``pattern -> replacement`` if ``when``, or ``match(node)`` candidates."""
+    """A named rewrite: ``pattern -> replacement`` if ``when``, or ``match(node)`` candidates.
+
+    Immutable; a plain class rather than a dataclass, which would import ``inspect`` at start-up.
+    """
+
+    __slots__ = (
+        "_names", "heads", "match", "name", "needs_facts", "pattern", "replacement", "when",
+    )  # fmt: skip
 
     name: str
-    pattern: Expr | None = None
-    replacement: Replacement | None = None
-    when: Condition | None = None
-    match: Callable[..., Iterable[Expr]] | None = None
-    heads: tuple[type, ...] = field(default=())
-    needs_facts: bool = False  # ``match(node, facts)`` instead of ``match(node)``
+    pattern: Expr | None
+    replacement: Replacement | None
+    when: Condition | None
+    match: Callable[..., Iterable[Expr]] | None
+    heads: tuple[type, ...]
+    needs_facts: bool  # ``match(node, facts)`` instead of ``match(node)``
+    _names: frozenset[str] | None
 
-    @cached_property
+    def __init__(
+        self,
+        name: str,
+        pattern: Expr | None = None,
+        replacement: Replacement | None = None,
+        when: Condition | None = None,
+        match: Callable[..., Iterable[Expr]] | None = None,
+        heads: tuple[type, ...] = (),
+        needs_facts: bool = False,
+    ) -> None:
+        fields: dict[str, Any] = {"name": name, "pattern": pattern, "replacement": replacement}
+        fields |= {"when": when, "match": match, "heads": heads, "needs_facts": needs_facts}
+        fields["_names"] = None
+        for key, value in fields.items():
+            object.__setattr__(self, key, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("rules are immutable")
+
+    def __repr__(self) -> str:
+        return f"Rule({self.name!r})"
+
+    @property
     def needs_names(self) -> frozenset[str]:
         """Function names every match must contain near its top (cheap pre-filter)."""
-        if self.pattern is None:
-            return frozenset()
-        return names_near_top(self.pattern)
+        names: frozenset[str] | None = self._names
+        if names is None:
+            names = frozenset() if self.pattern is None else names_near_top(self.pattern)
+            object.__setattr__(self, "_names", names)
+        return names
 
     def heads_keys(self) -> list[tuple[type, str | None]]:
         """The node kinds (and function names) this rule can apply to."""

@@ -16,7 +16,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import textwrap
 import warnings
 from pathlib import Path
 
@@ -34,26 +33,37 @@ pytestmark = pytest.mark.skipif(
 FORMULA, OTHER = "x*x + 1", "3*x - 7"  # at x = 3: 10 and 2
 
 
-def value_in_subprocess(cache: Path, formula: str = FORMULA) -> subprocess.CompletedProcess:
+#: How a subprocess compiles and calls a formula at x = 3, per kind of cached artefact:
+#: ``compile`` builds an extension module (where Python.h is installed), ``compile_many`` a
+#: ctypes library of array drivers, ``compile_vector`` a vector-convention extension module.
+KINDS = {
+    "compile": 'f = symdiff.compile({formula!r}, "x", target="c", cache_dir={cache!r})\n'
+    "print(repr(float(f(3.0))))",
+    "compile_many": "from symdiff.backend import compile_many\n"
+    'f = compile_many([({formula!r}, "x", "f")], cache_dir={cache!r})[0]\n'
+    "print(repr(float(f(3.0))))",
+    "compile_vector": 'f = symdiff.compile_vector([{formula!r}], "x", target="c",\n'
+    "                           cache_dir={cache!r})\n"
+    "print(repr(float(f([3.0])[0])))",
+}
+
+
+def value_in_subprocess(
+    cache: Path, formula: str = FORMULA, kind: str = "compile"
+) -> subprocess.CompletedProcess:
     """Compile and call ``formula`` at x = 3 in a fresh interpreter."""
-    code = textwrap.dedent(
-        f"""
-        import symdiff
-        f = symdiff.compile({formula!r}, "x", target="c", cache_dir={str(cache)!r})
-        print(repr(float(f(3.0))))
-        """
-    )
+    code = "import symdiff\n" + KINDS[kind].format(formula=formula, cache=str(cache))
     return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False
     )
 
 
-def build(cache: Path, formula: str = FORMULA) -> tuple[Path, Path]:
+def build(cache: Path, formula: str = FORMULA, kind: str = "compile") -> tuple[Path, Path]:
     """Compile ``formula`` into ``cache``; returns the new (record, library) files."""
     before = set(cache.iterdir()) if cache.exists() else set()
     # Built in another process: this one must never map a library the test then damages (a
     # truncated file that is mapped here would kill pytest with SIGBUS when it is touched).
-    result = value_in_subprocess(cache, formula)
+    result = value_in_subprocess(cache, formula, kind)
     assert result.returncode == 0, result.stderr[-2000:]
     new = set(cache.iterdir()) - before
     (record,) = [p for p in new if p.suffix == ".json"]
@@ -61,12 +71,12 @@ def build(cache: Path, formula: str = FORMULA) -> tuple[Path, Path]:
     return record, library
 
 
-def assert_rebuilt_and_right(cache: Path, expected: float = 10.0) -> None:
-    result = value_in_subprocess(cache)
+def assert_rebuilt_and_right(cache: Path, expected: float = 10.0, kind: str = "compile") -> None:
+    result = value_in_subprocess(cache, kind=kind)
     assert result.returncode == 0, f"exit {result.returncode}: {result.stderr[-2000:]}"
     assert float(result.stdout) == expected
     assert "CacheWarning" in result.stderr and "rebuilding" in result.stderr
-    again = value_in_subprocess(cache)  # the rebuilt entry is trusted again: no warning
+    again = value_in_subprocess(cache, kind=kind)  # the rebuilt entry is trusted again
     assert again.returncode == 0 and float(again.stdout) == expected and not again.stderr
 
 
@@ -128,6 +138,24 @@ def test_forged_record_is_caught_by_the_embedded_key(tmp_path):
     with pytest.warns(CacheWarning, match="another formula"):
         f = symdiff.compile(FORMULA, "x", target="c", cache_dir=tmp_path)
     assert float(f(3.0)) == 10.0
+
+
+@pytest.mark.parametrize("kind", ["compile_many", "compile_vector"])
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "foreign", "writable"])
+def test_every_kind_of_artefact_is_checked(tmp_path, kind, damage):
+    # ctypes libraries and vector extension modules go through the same checks as compile's
+    record, library = build(tmp_path, kind=kind)
+    if damage == "truncated":
+        os.truncate(library, library.stat().st_size // 2)
+    elif damage == "garbage":
+        library.write_bytes(os.urandom(library.stat().st_size))
+    elif damage == "foreign":
+        foreign_record, foreign = build(tmp_path, OTHER, kind=kind)
+        shutil.copyfile(foreign, library)
+        shutil.copyfile(foreign_record, record)
+    else:
+        library.chmod(0o777)
+    assert_rebuilt_and_right(tmp_path, kind=kind)
 
 
 def test_library_writable_by_others_is_rebuilt(tmp_path):

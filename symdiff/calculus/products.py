@@ -1,0 +1,100 @@
+"""Jacobian-vector, vector-Jacobian and Hessian-vector products as expressions.
+
+``jvp_expr(fs, xs, vs)`` is ``J v``, built by one symbolic *tangent* sweep: each node's
+tangent is the chain rule over its arguments' tangents (the local partials of
+``symdiff.calculus.partials``), so it costs a small constant times ``fs``, however many
+variables.  ``vjp_expr(fs, xs, ws)`` is ``w^T J``, one reverse sweep of ``sum(w_k f_k)``.
+``hvp(f, xs, vs)`` is ``H v`` by reverse-over-forward: the gradient of the directional
+derivative ``grad(f) . v`` (one tangent sweep, then one reverse sweep), never forming ``H``.
+With sharing, ``f`` and ``H v`` together take O(ops(f)) operations: 2.5x on sums of
+separable terms (Rosenbrock), up to ~9x where canonical n-ary products are differentiated
+twice (``log(sum(sin(x_i)*cos(x_j)))``); forward-over-reverse measured no better.
+
+(``symdiff.jvp`` and ``symdiff.vjp`` are the same products evaluated at a point, by AD.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from symdiff.calculus.partials import chain_rule
+from symdiff.calculus.reverse import Vector, adjoints, variables_of
+from symdiff.core.constructors import add, as_expr, mul
+from symdiff.core.nodes import ZERO, Expr, Num, Sym
+from symdiff.core.traverse import free_symbols, postorder, substitute
+
+
+def _vector(values: Any, length: int, what: str) -> list[Expr]:
+    if isinstance(values, str):
+        values = values.replace(",", " ").split()
+    items = [Sym(v) if isinstance(v, str) else as_expr(v) for v in values]
+    if len(items) != length:
+        raise ValueError(f"{what} has {len(items)} entries, expected {length}")
+    return items
+
+
+def _held_constant(
+    values: list[Expr], variables: Sequence[Sym], *roots: Expr
+) -> tuple[list[Expr], dict[Sym, Expr]]:
+    """``values`` with a fresh symbol in place of each entry that is not a plain symbol
+    outside ``variables`` (so a sweep does not differentiate it), and the map back."""
+    taken = {s.name for s in free_symbols(*roots, *values)}
+    held: list[Expr] = []
+    back: dict[Sym, Expr] = {}
+    for i, value in enumerate(values):
+        if isinstance(value, Num) or (isinstance(value, Sym) and value not in variables):
+            held.append(value)
+            continue
+        name, k = f"_held{i}", 0
+        while name in taken:
+            k, name = k + 1, f"_held{i}_{k + 1}"
+        symbol = Sym(name)
+        held.append(symbol)
+        back[symbol] = value
+    return held, back
+
+
+def _restore(entries: list[Expr], back: dict[Sym, Expr]) -> list[Expr]:
+    return [substitute(e, back) for e in entries] if back else entries
+
+
+def tangents(roots: Sequence[Expr], direction: dict[Sym, Expr]) -> list[Expr]:
+    """The directional derivative of each root along ``direction`` (symbol -> tangent)."""
+    tangent: dict[Expr, Expr] = {}
+    for node in postorder(*roots):
+        if not node.args:
+            tangent[node] = direction.get(node, ZERO)  # type: ignore[call-overload]
+            continue
+        dargs = [tangent[a] for a in node.args]
+        tangent[node] = ZERO if all(d is ZERO for d in dargs) else chain_rule(node, dargs)
+    return [tangent[root] for root in roots]
+
+
+def jvp_expr(fs: Sequence[Expr], vars: Any, vs: Any) -> Vector:
+    """``J v``: ``sum_j d f_k / d x_j * v_j`` for each output ``f_k``, as one shared DAG.
+
+    ``vs`` are expressions or names (``"v1 v2"``), one per variable.
+    """
+    variables = variables_of(vars, *fs)
+    direction = dict(zip(variables, _vector(vs, len(variables), "vs"), strict=True))
+    outputs = [Sym(f"f{k}") for k in range(len(fs))]
+    return Vector(tangents(fs, direction), outputs)
+
+
+def vjp_expr(fs: Sequence[Expr], vars: Any, ws: Any) -> Vector:
+    """``w^T J``: ``sum_k w_k * d f_k / d x_j`` for each variable ``x_j`` (one reverse sweep)."""
+    variables = variables_of(vars, *fs)
+    weights, back = _held_constant(_vector(ws, len(fs), "ws"), variables, *fs)
+    table = adjoints(add(*(mul(w, f) for w, f in zip(weights, fs, strict=True))), variables)
+    return Vector(_restore([table.get(v, ZERO) for v in variables], back), variables)
+
+
+def hvp(f: Expr, vars: Any, vs: Any) -> Vector:
+    """``H v``, the Hessian of ``f`` times ``vs``: the gradient of ``grad(f) . v`` (no
+    Hessian built)."""
+    variables = variables_of(vars, f)
+    held, back = _held_constant(_vector(vs, len(variables), "vs"), variables, f)
+    (slope,) = tangents([f], dict(zip(variables, held, strict=True)))
+    table = adjoints(slope, variables)
+    return Vector(_restore([table.get(v, ZERO) for v in variables], back), variables)

@@ -1,0 +1,272 @@
+"""A small LALR(1) parser and contextual lexer that run tables Lark computed from the grammar.
+
+``symdiff.formats.lalr_generate`` copies Lark's tables for ``grammar/symdiff.lark`` into plain
+data; this module runs them the way Lark's own LALR front end does (same tokens, same reduce
+callbacks and child shaping, same error classes and positions), without importing Lark.
+Tokens carry their offsets; their line and column are worked out from the text only when a
+message needs them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from types import ModuleType
+from typing import Any
+
+__all__ = [
+    "Parser",
+    "Token",
+    "UnexpectedCharacters",
+    "UnexpectedInput",
+    "UnexpectedToken",
+    "grammar_text",
+]
+
+
+def grammar_text() -> str:
+    """The grammar file shipped as package ``symdiff.grammar`` (read without the cost of
+    importing ``importlib.resources``; wheels install packages as plain directories)."""
+    import symdiff.grammar as grammar  # type: ignore[import-not-found]  # (from grammar/)
+
+    folder = os.path.dirname(grammar.__file__ or "")
+    with open(os.path.join(folder, "symdiff.lark"), encoding="utf-8") as file:
+        return file.read()
+
+
+class Token:
+    """A terminal of the grammar as read from the text: ``type`` (``NAME``, ``NUMBER``, …),
+    ``value`` (its text) and its offsets; ``line`` and ``column`` count from 1."""
+
+    __slots__ = ("_text", "end_pos", "start_pos", "type", "value")
+
+    def __init__(self, type_: str, value: str, start_pos: int, end_pos: int, text: str) -> None:
+        self.type, self.value, self.start_pos, self.end_pos = type_, value, start_pos, end_pos
+        self._text = text
+
+    @property
+    def line(self) -> int:
+        return self._text.count("\n", 0, self.start_pos) + 1
+
+    @property
+    def column(self) -> int:
+        return self.start_pos - self._text.rfind("\n", 0, self.start_pos)
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"Token({self.type!r}, {self.value!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return self.value == (other.value if isinstance(other, Token) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+
+class UnexpectedInput(Exception):
+    """The text does not follow the grammar."""
+
+
+class UnexpectedCharacters(UnexpectedInput):
+    """No terminal of the grammar starts at ``pos_in_stream``."""
+
+    def __init__(self, text: str, pos: int, allowed: frozenset[str]) -> None:
+        probe = Token("", "", pos, pos, text)
+        self.pos_in_stream, self.line, self.column = pos, probe.line, probe.column
+        self.allowed = allowed
+        where = f"line {self.line}, column {self.column}"
+        super().__init__(f"unexpected character {text[pos]!r} at {where}")
+
+
+class UnexpectedToken(UnexpectedInput):
+    """``token`` cannot come here; ``expected`` are the terminals that could."""
+
+    def __init__(self, token: Token, expected: frozenset[str]) -> None:
+        self.token, self.expected = token, expected
+        self.line, self.column = token.line, token.column
+        super().__init__(f"unexpected {token!r}; expected one of {sorted(expected)}")
+
+
+class _Tree:
+    """The value of a rule with no callback (Lark's default tree): only its children matter."""
+
+    __slots__ = ("children", "data")
+
+    def __init__(self, data: str, children: list[Any]) -> None:
+        self.data, self.children = data, children
+
+
+class _Scanner:
+    """One state's lexer: its terminals as one alternation, tried in Lark's order."""
+
+    def __init__(self, spec: tuple[Any, ...], patterns: dict[str, str]) -> None:
+        names, self.unless, allowed = spec
+        self.regex = re.compile("|".join(f"(?P<{n}>{patterns[n]})" for n in names))
+        self.allowed = frozenset(allowed)
+
+
+def _reducer(rule: tuple[Any, ...], transformer: object) -> Callable[[list[Any]], Any] | None:
+    """The callback of one grammar rule: Lark's child filter, single-child inlining and the
+    transformer method named by the rule's alias (or a ``_Tree``); None for a rule that passes
+    its one child on unchanged (``?atom: primary``), which the parser skips."""
+    _origin, size, name, expand1, include, append_none = rule
+    method = getattr(transformer, name, None)
+    if include is None and expand1 and size == 1:
+        return None
+    if include is None and not expand1:
+        if method is None:
+            return lambda children: _Tree(name, children)
+        return lambda children: method(*children)
+
+    def reduce(children: list[Any]) -> Any:
+        if include is not None:
+            filtered: list[Any] = []
+            for i, expand, nones in include:
+                if nones:
+                    filtered += [None] * nones
+                if expand:
+                    if filtered:
+                        filtered += children[i].children
+                    else:  # left recursion: grow the child's list in place
+                        filtered = children[i].children
+                else:
+                    filtered.append(children[i])
+            if append_none:
+                filtered += [None] * append_none
+            children = filtered
+        if expand1 and len(children) == 1:
+            return children[0]
+        if method is None:
+            return _Tree(name, children)
+        return method(*children)
+
+    return reduce
+
+
+class Parser:
+    """The LALR(1) parser of a tables module (``lalr_tables``) with a transformer whose methods
+    are the grammar's aliases."""
+
+    def __init__(self, tables: ModuleType | Any, transformer: object) -> None:
+        self.states: tuple[dict[str, int], ...] = tables.STATES
+        self.end: int = tables.END
+        self.ignore = frozenset(tables.IGNORE)
+        self.rules = [(rule[0], rule[1], _reducer(rule, transformer)) for rule in tables.RULES]
+        self._patterns: dict[str, str] = tables.PATTERNS
+        self._specs: tuple[Any, ...] = tables.SCANNERS
+        self._state_scanners: tuple[int, ...] = tables.STATE_SCANNERS
+        self._root_spec = tables.ROOT_SCANNER
+        self._scanners: dict[int, _Scanner] = {}
+        self._root: _Scanner | None = None
+        self._by_state: list[_Scanner | None] = [None] * len(self.states)
+        self.terminals = dict(self._patterns)
+
+    def scanner(self, state: int) -> _Scanner:
+        """The lexer of a parser state (compiled on first use)."""
+        found = self._by_state[state]
+        if found is None:
+            index = self._state_scanners[state]
+            found = self._scanners.get(index)
+            if found is None:
+                found = self._scanners[index] = _Scanner(self._specs[index], self._patterns)
+            self._by_state[state] = found
+        return found
+
+    def root(self) -> _Scanner:
+        if self._root is None:
+            self._root = _Scanner(self._root_spec, self._patterns)
+        return self._root
+
+    def parse_interactive(self, text: str) -> Interactive:
+        return Interactive(self, text)
+
+
+class Interactive:
+    """One parse, fed token by token (the interface of Lark's interactive parser that
+    ``input_policy.read`` uses: ``iter_parse`` and ``feed_eof``)."""
+
+    def __init__(self, parser: Parser, text: str) -> None:
+        self.parser, self.text = parser, text
+        self.state_stack = [0]
+        self.value_stack: list[Any] = []
+
+    def _next(self, pos: int) -> tuple[Token | None, int]:
+        """The next token at or after ``pos`` in the current state (None at the end)."""
+        parser, text = self.parser, self.text
+        ignore = parser.ignore
+        scanner = parser._by_state[self.state_stack[-1]] or parser.scanner(self.state_stack[-1])
+        end = len(text)
+        while pos < end:
+            match = scanner.regex.match(text, pos)
+            if match is None:
+                raise self._unexpected(pos, scanner.allowed)
+            type_, value = match.lastgroup or "", match.group()
+            start, pos = pos, match.end()
+            if type_ in ignore:
+                continue
+            renamed = scanner.unless.get(type_)
+            if renamed is not None:
+                type_ = renamed.get(value, type_)
+            return Token(type_, value, start, pos, text), pos
+        return None, pos
+
+    def _unexpected(self, pos: int, allowed: frozenset[str]) -> UnexpectedInput:
+        """Lark's contextual-lexer error: a token of the grammar that cannot come here is an
+        unexpected token; text that is no token at all, unexpected characters."""
+        text, root = self.text, self.parser.root()
+        match = root.regex.match(text, pos)
+        if match is None or match.lastgroup in self.parser.ignore:
+            return UnexpectedCharacters(text, pos, allowed)
+        type_, value = match.lastgroup or "", match.group()
+        type_ = root.unless.get(type_, {}).get(value, type_)
+        return UnexpectedToken(Token(type_, value, pos, match.end(), text), allowed)
+
+    def iter_parse(self) -> Iterator[Token]:
+        """Each token of the text, yielded before it is fed to the parser."""
+        pos = 0
+        while True:
+            token, pos = self._next(pos)
+            if token is None:
+                return
+            yield token
+            self.feed_token(token)
+
+    def feed_eof(self, last_token: Token | None = None) -> Any:
+        """End the input: the value of the whole formula."""
+        at = last_token.start_pos if last_token is not None else 0
+        return self.feed_token(Token("$END", "", at, at, self.text), True)
+
+    def feed_token(self, token: Token, is_end: bool = False) -> Any:
+        states, state_stack, value_stack = self.parser.states, self.state_stack, self.value_stack
+        rules, end = self.parser.rules, self.parser.end
+        type_ = token.type
+        while True:
+            row = states[state_stack[-1]]
+            action = row.get(type_)
+            if action is None:
+                raise UnexpectedToken(token, frozenset(s for s in row if s.isupper()))
+            if action >= 0:
+                state_stack.append(action)
+                value_stack.append(token)
+                return None
+            origin, size, reduce = rules[-1 - action]
+            if reduce is None:  # a unit rule: the child is the value, only the state changes
+                del state_stack[-1]
+                state_stack.append(states[state_stack[-1]][origin])
+                if is_end and state_stack[-1] == end:
+                    return value_stack[-1]
+                continue
+            if size:
+                children = value_stack[-size:]
+                del state_stack[-size:]
+                del value_stack[-size:]
+            else:
+                children = []
+            value = reduce(children)
+            state_stack.append(states[state_stack[-1]][origin])
+            value_stack.append(value)
+            if is_end and state_stack[-1] == end:
+                return value_stack[-1]

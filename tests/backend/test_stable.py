@@ -1,0 +1,192 @@
+"""Stable evaluation rows (backend/stable.py): every row at arguments where the literal formula
+overflows or cancels, against mpmath at 50 digits; soundness at ordinary arguments."""
+
+from __future__ import annotations
+
+import math
+import random
+import warnings
+
+import mpmath
+import pytest
+
+import symdiff
+from symdiff.backend.stable import ROWS
+
+mp = mpmath.mp
+mp.dps = 50
+
+# (row, formula, arguments, the true value from mpmath)
+CASES = [
+    ("log1p", "log(1 + x)", {"x": 1e-20}, lambda x: mp.log(1 + x)),
+    ("log1p", "log(1 - x)", {"x": 3e-18}, lambda x: mp.log(1 - x)),
+    ("expm1", "exp(x) - 1", {"x": 1e-20}, lambda x: mp.expm1(x)),
+    ("expm1", "1 - exp(x)", {"x": -2e-19}, lambda x: -mp.expm1(x)),
+    ("expm1", "y + exp(x) - 1", {"x": 1e-20, "y": 1e-21}, lambda x, y: y + mp.expm1(x)),
+    ("softplus", "log(1 + exp(x))", {"x": 800.0}, lambda x: mp.log(1 + mp.exp(x))),
+    ("softplus", "log(1 + exp(x))", {"x": -700.0}, lambda x: mp.log1p(mp.exp(x))),
+    ("softplus", "log1p(exp(x))", {"x": 750.0}, lambda x: mp.log(1 + mp.exp(x))),
+    (
+        "logaddexp",
+        "log(exp(x) + exp(y))",
+        {"x": 1000.0, "y": 1000.0},
+        lambda x, y: mp.log(mp.exp(x) + mp.exp(y)),
+    ),
+    (
+        "logaddexp",
+        "log(exp(x) + exp(y))",
+        {"x": -1000.0, "y": -1001.0},
+        lambda x, y: mp.log(mp.exp(x) + mp.exp(y)),
+    ),
+    (
+        "logaddexp",
+        "log(exp(x) + exp(y) + exp(z))",
+        {"x": 900.0, "y": 901.0, "z": -5.0},
+        lambda x, y, z: mp.log(mp.exp(x) + mp.exp(y) + mp.exp(z)),
+    ),
+    ("log-of-power", "log((1 + exp(x))**3)", {"x": 800.0}, lambda x: 3 * mp.log(1 + mp.exp(x))),
+    ("log-sigmoid", "log(1/(1 + exp(-x)))", {"x": -800.0}, lambda x: -mp.log(1 + mp.exp(-x))),
+    ("log-one-minus-exp", "log(1 - exp(x))", {"x": -1e-20}, lambda x: mp.log(-mp.expm1(x))),
+    ("exp-ratio", "exp(x)/(exp(x) + 1)", {"x": 800.0}, lambda x: 1 / (1 + mp.exp(-x))),
+    ("exp-ratio", "1/(1 + exp(-x))", {"x": -710.0}, lambda x: 1 / (1 + mp.exp(-x))),
+    (
+        "exp-ratio",
+        "exp(x)/(exp(x) + exp(y))",
+        {"x": 1000.0, "y": 1000.0},
+        lambda x, y: mp.exp(x) / (mp.exp(x) + mp.exp(y)),
+    ),
+    (
+        "exp-ratio",
+        "exp(x)/(1 + exp(x))**2",
+        {"x": 700.0},
+        lambda x: mp.exp(x) / (1 + mp.exp(x)) ** 2,
+    ),
+    (
+        "exp-ratio",
+        "x*exp(-x)/(1 + exp(-x))**2",
+        {"x": -700.0},
+        lambda x: x * mp.exp(-x) / (1 + mp.exp(-x)) ** 2,
+    ),
+    (
+        "exp-ratio",
+        "exp(z)/(exp(x) + exp(y) + exp(z))",
+        {"x": 1000.0, "y": 999.0, "z": 998.0},
+        lambda x, y, z: mp.exp(z) / (mp.exp(x) + mp.exp(y) + mp.exp(z)),
+    ),
+    ("one-minus-cos", "1 - cos(x)", {"x": 1e-10}, lambda x: 1 - mp.cos(x)),
+    ("one-minus-cos", "cos(x) - 1", {"x": 3e-9}, lambda x: mp.cos(x) - 1),
+    ("difference-of-squares", "1 - x**2", {"x": 1 - 2**-40}, lambda x: 1 - x**2),
+    ("difference-of-squares", "x**2 - y**2", {"x": 1e8 + 1, "y": 1e8}, lambda x, y: x**2 - y**2),
+    ("hypot", "sqrt(x**2 + y**2)", {"x": 1e200, "y": 3e200}, lambda x, y: mp.sqrt(x**2 + y**2)),
+    ("hypot", "x/sqrt(x**2 + 1)", {"x": 1e300}, lambda x: x / mp.sqrt(x**2 + 1)),
+    (
+        "hypot",
+        "1/sqrt(x**2 + y**2)",
+        {"x": 1e200, "y": 2e200},
+        lambda x, y: 1 / mp.sqrt(x**2 + y**2),
+    ),
+]
+# rows that need a helper C lacks (logaddexp, hypot): the others run in C too
+NEEDS_HELPER = {"logaddexp", "hypot", "log-of-power", "exp(z)/(exp(x) + exp(y) + exp(z))"}
+TARGETS = ["python", "numpy"]
+
+
+def _literal(formula: str, target: str, values: list[float]) -> float:
+    function = symdiff.compile(formula, list(values_names(formula)), target, stable=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return float(function(*values))
+        except (OverflowError, ValueError, ZeroDivisionError):
+            return math.nan
+
+
+def values_names(formula: str) -> list[str]:
+    return sorted(s.name for s in symdiff.free_symbols(symdiff.parse(formula)))
+
+
+def _close(got: float, true: mpmath.mpf, rel: float = 4e-16) -> bool:
+    """Within ``rel`` of the truth (or within a few subnormal steps of it)."""
+    return math.isfinite(got) and abs(mp.mpf(got) - true) <= rel * abs(true) + 1e-322
+
+
+def test_every_row_has_a_case() -> None:
+    assert {name for name, _ in ROWS} == {case[0] for case in CASES}
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize(("row", "formula", "point", "truth"), CASES)
+def test_row_at_extreme_arguments(row, formula, point, truth, target) -> None:
+    names = values_names(formula)
+    values = [point[n] for n in names]
+    true = truth(*(mp.mpf(v) for v in values))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # stable code raises no overflow/invalid warnings
+        got = float(symdiff.compile(formula, names, target)(*values))
+    assert _close(got, true, rel=8e-16), (row, got, true)
+    # the case is meaningful: the literal formula gets it wrong (by more than a few ulps)
+    assert not _close(_literal(formula, target, values), true, rel=1e-13), row
+
+
+@pytest.mark.parametrize(
+    ("row", "formula", "point", "truth"), [c for c in CASES if not NEEDS_HELPER & {c[0], c[1]}]
+)
+def test_row_in_c(row, formula, point, truth) -> None:
+    names = values_names(formula)
+    values = [point[n] for n in names]
+    try:
+        function = symdiff.compile(formula, names, "c")
+    except symdiff.CodegenError as error:
+        pytest.skip(f"no C compiler: {error}")
+    true = truth(*(mp.mpf(v) for v in values))
+    assert _close(float(function(*values)), true, rel=8e-16), row
+
+
+@pytest.mark.parametrize(("row", "formula", "point", "truth"), CASES)
+def test_row_is_sound_at_ordinary_arguments(row, formula, point, truth) -> None:
+    """At moderate arguments the stable and literal code agree with the truth alike."""
+    names = values_names(formula)
+    stable = symdiff.compile(formula, names, "python")
+    rng = random.Random(hash(formula) % 1000)
+    for _ in range(20):
+        values = [rng.uniform(-0.9, 0.9) for _ in names]
+        try:
+            true = truth(*(mp.mpf(v) for v in values))
+        except (ValueError, ZeroDivisionError):
+            continue
+        if isinstance(true, mpmath.mpc) or not mp.isfinite(true):
+            continue
+        got = stable(*values)
+        assert abs(mp.mpf(got) - true) <= 1e-13 * max(1, abs(true)), (formula, values)
+
+
+def test_issue_examples() -> None:
+    """Softplus' derivative at 800 is 1.0 and the logsumexp gradient at (1000, 1000) is 0.5."""
+    softplus_derivative = symdiff.diff(symdiff.parse("log(1 + exp(x))"), "x")
+    for target in TARGETS:
+        assert symdiff.compile(softplus_derivative, "x", target)(800.0) == 1.0
+        value_and_grad = symdiff.lambdify("log(exp(x) + exp(y))", "x y", grad=True, target=target)
+        value, grad = value_and_grad(1000.0, 1000.0)
+        assert float(grad[0]) == float(grad[1]) == 0.5
+        assert abs(float(value) - (1000 + math.log(2))) < 1e-12
+
+
+def test_printed_formula_stays_literal() -> None:
+    derivative = symdiff.diff(symdiff.parse("log(1 + exp(x))"), "x")
+    assert str(derivative) == "exp(x)/(exp(x) + 1)"
+    literal = symdiff.codegen(derivative, "x", stable=False)
+    assert "_sigmoid" not in literal and "math.exp(x)" in literal
+    assert "_sigmoid(x)" in symdiff.codegen(derivative, "x")
+
+
+def test_stable_false_overflows_as_before() -> None:
+    derivative = symdiff.diff(symdiff.parse("log(1 + exp(x))"), "x")
+    with pytest.raises(OverflowError):
+        symdiff.compile(derivative, "x", stable=False)(800.0)
+
+
+def test_deep_expression_is_rewritten_iteratively() -> None:
+    expr = symdiff.parse("x")
+    for _ in range(10_000):
+        expr = symdiff.log(1 + symdiff.exp(expr))
+    assert symdiff.compile(expr, "x")(1.0) > 0  # no RecursionError
