@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from symdiff.backend import c, numpy, python
 from symdiff.backend.lower import lower
+from symdiff.backend.matrices import is_rows, matrix_source
 from symdiff.backend.names import check_identifier
 from symdiff.backend.program import Program
 from symdiff.backend.stable import stabilize
@@ -89,10 +90,20 @@ def codegen(
     (``log(1 + exp(x))`` as ``softplus(x)``, see ``backend/stable.py``); ``stable=False``
     gives the literal formula.
 
+    A list of rows (``[[a, b], [c, d]]``: a Jacobian or Hessian) gives a function returning a
+    2-D array (``symdiff.backend.matrices``).
+
     >>> print(codegen(parse("x*y + sin(x*y)"), "x y"))  # doctest: +SKIP
     """
     printer = _target(target)
     check_identifier(name, "function name")
+    if is_rows(exprs):
+        return matrix_source(
+            exprs,
+            target,
+            name,
+            lambda flat, inner: codegen(flat, args, target, inner, stable=stable),
+        )
     roots, symbols, single = prepare(exprs, args)
     program = lower(roots, symbols, target in RECOMPUTE, _stable(target, stable))
     return printer(program, [s.name for s in symbols], name, single)

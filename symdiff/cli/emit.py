@@ -1,5 +1,6 @@
 """Code emission: ``--emit python|numpy|c`` prints the source of a function computing the
-derivative (or, with ``--grad``, the value and the gradient together), arguments in name order.
+derivative (or, with ``--grad``, the value and the gradient together; with ``--jacobian`` or
+``--hessian``, the matrix as a 2-D array), arguments in name order.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import argparse
 
 import symdiff
 from symdiff import Expr
+from symdiff.cli import tables
 from symdiff.cli.options import derivative
 
 TITLE = "code generation"
@@ -28,6 +30,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
+    if args.jacobian or args.hessian:  # a function returning the matrix as a 2-D array
+        found = tables.table(args, formula)
+        rows = [[symdiff.simplify(e, goal="compact") for e in row] for row in found.rows]
+        source = symdiff.codegen(rows, found.variables, target=args.emit, name=args.name)
+        return source.rstrip("\n")
     expr = symdiff.parse(formula)
     wrt = list(args.wrt or [])
     names = [s.name for s in expr.free_symbols]

@@ -10,9 +10,13 @@ Small entries are simplified for display, as in the derivative mode (``--no-simp
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 import symdiff
 from symdiff import Expr, SymdiffError, tree_size
+from symdiff.api import split_formulas
+from symdiff.cli import steps, tables
+from symdiff.cli.options import warn_absent
 from symdiff.cli.progress import Progress
 from symdiff.cli.render import shared_form, use_cse
 
@@ -45,6 +49,9 @@ def _wanted_variables(args: argparse.Namespace) -> str | None:
 def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Expr]]:
     """Labels and derivative expressions for the requested mode."""
     variables = _wanted_variables(args)
+    if args.wrt:
+        parts = split_formulas(formula) if args.jacobian else [formula]
+        warn_absent(list(args.wrt), *(symdiff.parse(part) for part in parts))
     if args.jacobian:
         rows = symdiff.jacobian(formula, variables)
         many = len(rows) > 1
@@ -75,7 +82,35 @@ def _shown(entry: Expr, args: argparse.Namespace) -> str:
     return symdiff.format_expr(entry, args.format)
 
 
+def labelled_entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Expr]]:
+    """``(labels, entries)`` as the text output lists them (``d2/dxdy``, ``df1/dx``)."""
+    return _entries(args, formula)
+
+
+def _display(args: argparse.Namespace) -> Callable[[Expr], Expr]:
+    """How an entry is shown: simplified for display when cheap (``--no-simplify``: raw)."""
+
+    def shown(entry: Expr) -> Expr:
+        if args.simplify and tree_size(entry) <= SIMPLIFY_LIMIT:
+            return symdiff.simplify(entry)
+        return entry
+
+    return shown
+
+
 def run(args: argparse.Namespace, formula: str) -> str:
+    if args.steps:  # --grad --steps: the steps of each component in turn
+        return steps.per_variable(args, formula)
+    if args.format in ("json", "latex"):
+        found = tables.table(args, formula)
+        if not found.variables:
+            raise SymdiffError(
+                "the formula has no variables to differentiate by (name some with --wrt)"
+            )
+        entries = [e for row in found.rows for e in row]
+        if args.format == "json" or not use_cse(entries, args.cse, args.format):
+            write = tables.as_json if args.format == "json" else tables.as_latex
+            return write(found, _display(args))
     labels, entries = _entries(args, formula)
     if not entries:
         raise SymdiffError(

@@ -4,9 +4,10 @@ and the derivative they ask for (the derivative mode prints it, ``--emit`` compi
 from __future__ import annotations
 
 import argparse
+import warnings
 
 import symdiff
-from symdiff import Expr, SymdiffError
+from symdiff import Expr, FormulaWarning, SymdiffError
 
 TITLE = "derivative"
 
@@ -28,9 +29,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def warn_absent(names: list[str], *exprs: Expr) -> None:
+    """A warning for each ``--wrt`` name that is not a variable of the formula (a typo like
+    ``--wrt X`` for ``x`` would otherwise print a silent 0), naming the formula's variables."""
+    present = list(dict.fromkeys(s.name for e in exprs for s in e.free_symbols))
+    for name in dict.fromkeys(names):
+        if name not in present:
+            variables = (
+                f"the formula's variables: {', '.join(present)}" if present else "it has none"
+            )
+            warnings.warn(
+                FormulaWarning(
+                    f"{name} does not occur in the formula, so its derivative by {name} is 0 "
+                    f"({variables})"
+                ),
+                stacklevel=2,
+            )
+
+
 def variables_of(args: argparse.Namespace, expr: Expr) -> list[str]:
     """The ``--wrt`` names, or the single free variable; a clear error otherwise."""
     if args.wrt:
+        warn_absent(list(args.wrt), expr)
         return list(args.wrt)
     free = [s.name for s in expr.free_symbols]
     if len(free) > 1:
