@@ -9,7 +9,7 @@ import argparse
 
 import symdiff
 from symdiff import Expr
-from symdiff.cli import tables
+from symdiff.cli import sparse, tables
 from symdiff.cli.options import derivative
 
 TITLE = "code generation"
@@ -30,6 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
+    if args.sparse:  # --jacobian/--hessian --sparse: code filling a CSC data array
+        return sparse.emit(args, formula)
     if args.jacobian or args.hessian:  # a function returning the matrix as a 2-D array
         found = tables.table(args, formula)
         rows = [[symdiff.simplify(e, goal="compact") for e in row] for row in found.rows]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import symdiff
 from symdiff import Expr, SymdiffError, tree_size
 from symdiff.api import split_formulas
-from symdiff.cli import steps, tables
+from symdiff.cli import sparse, steps, tables
 from symdiff.cli.options import warn_absent
 from symdiff.cli.progress import Progress
 from symdiff.cli.render import shared_form, use_cse
@@ -40,6 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--jacobian", action="store_true",
         help='derivatives of several comma-separated formulas: "x*y, x + y**2"',
     )  # fmt: skip
+    sparse.add_argument(group)
 
 
 def _wanted_variables(args: argparse.Namespace) -> str | None:
@@ -101,7 +102,7 @@ def _display(args: argparse.Namespace) -> Callable[[Expr], Expr]:
 def run(args: argparse.Namespace, formula: str) -> str:
     if args.steps:  # --grad --steps: the steps of each component in turn
         return steps.per_variable(args, formula)
-    if args.format in ("json", "latex"):
+    if args.format in ("json", "latex") and not args.sparse:
         found = tables.table(args, formula)
         if not found.variables:
             raise SymdiffError(
@@ -111,16 +112,21 @@ def run(args: argparse.Namespace, formula: str) -> str:
         if args.format == "json" or not use_cse(entries, args.cse, args.format):
             write = tables.as_json if args.format == "json" else tables.as_latex
             return write(found, _display(args))
-    labels, entries = _entries(args, formula)
+    head = ""
+    if args.sparse:
+        head, labels, entries = sparse.entries(args, formula)
+        head += "\n"
+    else:
+        labels, entries = _entries(args, formula)
     if not entries:
         raise SymdiffError(
             "the formula has no variables to differentiate by (name some with --wrt)"
         )
     if use_cse(entries, args.cse, args.format):
-        return shared_form(entries, labels, args.format)
+        return head + shared_form(entries, labels, args.format)
     lines = []
     with Progress("writing entries", total=len(entries)) as progress:
         for done, (label, entry) in enumerate(zip(labels, entries, strict=True)):
             progress.update(done)  # only on a terminal stderr, and only for slow work
             lines.append(f"{label} = {_shown(entry, args)}")
-    return "\n".join(lines)
+    return head + "\n".join(lines)

@@ -1,4 +1,4 @@
-"""Every mode with every output: ``{--wrt, --grad, --jacobian, --hessian, --at, --steps}`` ×
+"""Every mode with every output: ``{--wrt, --grad, --jacobian, --hessian, --at, --steps}`` by
 ``{--format text/latex/json/tree, --emit python/numpy/c}``.
 
 Each cell either works (JSON is one valid document, LaTeX uses ``\\frac{\\partial`` and
