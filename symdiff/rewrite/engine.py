@@ -218,12 +218,11 @@ def simplify_trace(
     expr: Expr, *, assume_positive: Iterable[str] = (), budget: int | None = None
 ) -> list[tuple[str, Expr, Expr]]:
     """``[(rules, expr, simplify(expr))]``: the names of the rules whose rewrites were kept (in
-    order, each once), with the expression before and after; empty when nothing changes."""
+    order, each once; ``readable.READABLE_RULES`` for the readable goal's identities), with the
+    expression before and after; empty when nothing changes."""
     result, engine = _run(expr, assume_positive, budget)
-    steps = []
-    if result is not expr:
-        steps.append((", ".join(dict.fromkeys(engine.used)) or "canonical form", expr, result))
-    readable = tidy(result)
-    if readable is not result:
-        steps.append(("readable form (expand, sign of squared bases)", result, readable))
-    return steps
+    used = list(engine.used)
+    readable = tidy(result, used)  # the readable goal: its identities are named too
+    if readable is expr:
+        return []
+    return [(", ".join(dict.fromkeys(used)) or "canonical form", expr, readable)]

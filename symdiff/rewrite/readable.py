@@ -37,19 +37,31 @@ MAX_NODES = 200
 MAX_DISTRIBUTED_TERMS, MAX_DISTRIBUTED_SIZE = 8, 12
 
 
-def tidy(expr: Expr) -> Expr:
-    """``expr`` with nested polynomials expanded and squared bases signed as a reader expects."""
+#: The names of the identities ``tidy`` applies (the steps of a derivation name them).
+READABLE_RULES = ("pythagorean-identity", "expand", "reciprocal-function", "even-power-sign")
+
+
+def tidy(expr: Expr, used: list[str] | None = None) -> Expr:
+    """``expr`` with nested polynomials expanded and squared bases signed as a reader expects;
+    the names (``READABLE_RULES``) of the identities that changed something go to ``used``."""
+    names = used if used is not None else []
+
+    def step(name: str, before: Expr, after: Expr) -> Expr:
+        if after is not before:
+            names.append(name)
+        return after
 
     def visit(node: Expr, args: list[Expr]) -> Expr:
         current = node if all(a is b for a, b in zip(args, node.args, strict=True)) else None
         if current is None:
             current = node.rebuild(args)
         if isinstance(current, Add):
-            current = _pythagorean(current)
+            current = step("pythagorean-identity", current, _pythagorean(current))
         if isinstance(current, Add | Mul):
-            return _expanded(current)
+            return step("expand", current, _expanded(current))
         if isinstance(current, Pow):
-            return _reciprocal_function(_signed_base(current))
+            signed = step("even-power-sign", current, _signed_base(current))
+            return step("reciprocal-function", signed, _reciprocal_function(signed))
         return current
 
     return fold_once(expr, visit)
@@ -171,14 +183,18 @@ def _expanded(node: Add | Mul) -> Expr:
 
 
 def _distributed(node: Mul) -> Expr | None:
-    """``a*b*(u + v)/d`` -> ``(a*b*u + a*b*v)/d`` for one small sum and small factors above the
-    line (at least one not a number); ``None`` when the product is not of that shape."""
+    """``a*b*(u + v)/d`` -> ``(a*b*u + a*b*v)/d`` for one sum and small factors above the line
+    (at least one not a number; a sum of two terms unless the factors are a monomial);
+    ``None`` when the product is not of that shape."""
     sums = [f for f in node.args if isinstance(f, Add)]
     below = [f for f in node.args if _is_denominator(f)]
     above = [f for f in node.args if not isinstance(f, Add) and not _is_denominator(f)]
-    if len(sums) != 1 or len(sums[0].args) > MAX_DISTRIBUTED_TERMS:
+    if len(sums) != 1 or not any(not isinstance(f, Num) for f in above):
         return None
-    if not any(not isinstance(f, Num) for f in above):
+    monomial = all(
+        isinstance(f, Num | Sym) or (isinstance(f, Pow) and isinstance(f.base, Sym)) for f in above
+    )  # x**2*(5*x + 4): a Horner layer, any length; exp(x)*(u + v): two terms only
+    if len(sums[0].args) > (MAX_DISTRIBUTED_TERMS if monomial else 2):
         return None
     if sum(dag_size(f) for f in above) > MAX_DISTRIBUTED_SIZE:
         return None
