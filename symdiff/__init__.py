@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
         jacobian_sparsity,
         jvp_expr,
         simplify,
+        split_formulas,
         vjp_expr,
     )
     from symdiff.backend.compiling import codegen, compile, lambdify
@@ -67,7 +68,7 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
     from symdiff.formats.mathml import to_mathml
     from symdiff.formats.parser import parse, parse_variable
     from symdiff.formats.registry import FORMATS, format_expr
-    from symdiff.formats.text import to_repr, to_str
+    from symdiff.formats.text import formula_repr, to_repr, to_str
     from symdiff.formats.treeview import to_tree
     from symdiff.numeric.ad import forward_gradient, forward_sweep, grad_at, jvp, reverse_sweep, vjp
     from symdiff.numeric.evaluation import evaluate
@@ -90,7 +91,7 @@ EXPORTS: dict[str, tuple[str, ...]] = {
     "symdiff.api": (
         "adjoint_of", "derivative", "diff", "grad_of", "gradient", "hessian",
         "hessian_sparsity", "hvp", "jacobian", "jacobian_sparsity", "jvp_expr", "simplify",
-        "vjp_expr",
+        "split_formulas", "vjp_expr",
     ),
     "symdiff.backend.compiling": ("codegen", "compile", "lambdify"),
     "symdiff.backend.models": ("Objective", "System", "compile_objective", "compile_system"),
@@ -107,7 +108,7 @@ EXPORTS: dict[str, tuple[str, ...]] = {
     "symdiff.formats.mathml": ("to_mathml",),
     "symdiff.formats.parser": ("parse", "parse_variable"),
     "symdiff.formats.registry": ("FORMATS", "format_expr"),
-    "symdiff.formats.text": ("to_repr", "to_str"),
+    "symdiff.formats.text": ("formula_repr", "to_repr", "to_str"),
     "symdiff.formats.treeview": ("to_tree",),
     "symdiff.math": ("math",),
     "symdiff.numeric.ad": (
@@ -159,7 +160,10 @@ def _on_first_use(name: str) -> Any:
 
 #: ``str(x)``, ``x.diff("x")``, ``x.evaluate(x=1)`` work right after ``import symdiff``.
 register(
-    **{hook: _on_first_use(hook) for hook in ("to_str", "to_repr", "to_latex", "diff", "evaluate")}
+    **{
+        hook: _on_first_use(hook)
+        for hook in ("to_str", "to_repr", "formula_repr", "to_latex", "diff", "evaluate")
+    }
 )
 
 __all__ = [

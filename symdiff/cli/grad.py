@@ -14,7 +14,6 @@ from collections.abc import Callable
 
 import symdiff
 from symdiff import Expr, SymdiffError, tree_size
-from symdiff.api import split_formulas
 from symdiff.cli import sparse, steps, tables
 from symdiff.cli.options import warn_absent
 from symdiff.cli.progress import Progress
@@ -51,7 +50,7 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
     """Labels and derivative expressions for the requested mode."""
     variables = _wanted_variables(args)
     if args.wrt:
-        parts = split_formulas(formula) if args.jacobian else [formula]
+        parts = symdiff.split_formulas(formula) if args.jacobian else [formula]
         warn_absent(list(args.wrt), *(symdiff.parse(part) for part in parts))
     if args.jacobian:
         rows = symdiff.jacobian(formula, variables)

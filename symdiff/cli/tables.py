@@ -15,7 +15,6 @@ from typing import Any, NamedTuple
 
 import symdiff
 from symdiff import Expr, Sym
-from symdiff.api import split_formulas
 
 
 class Table(NamedTuple):
@@ -33,7 +32,7 @@ def table(args: argparse.Namespace, formula: str) -> Table:
     if args.jacobian:
         vectors = symdiff.jacobian(formula, variables)
         names = [v.name for v in vectors[0].variables] if vectors else []
-        functions = [part.strip() for part in split_formulas(formula)]
+        functions = [part.strip() for part in symdiff.split_formulas(formula)]
         return Table("jacobian", functions, names, [list(r) for r in vectors])
     expr = symdiff.parse(formula)
     if args.hessian:

@@ -1,5 +1,5 @@
 """Text forms of expressions: ``to_str`` (Python/SymPy syntax, minimal parentheses) and
-``to_repr`` (unambiguous constructor form).
+``to_repr`` (unambiguous constructor form) and ``formula_repr`` (``repr``: ``parse('x + 1')``).
 
 ``parse(to_str(e)) is e`` for every expression (within parse's input limits): a symbol whose
 name a formula reserves (``e``, ``pi``, ``sin``, ``lambda``, ``inf``) prints as ``Symbol('e')``,
@@ -143,6 +143,12 @@ TEXT: Writers[Piece] = Writers(
 def to_str(expr: Expr) -> str:
     """Python/SymPy syntax with minimal parentheses: ``2*x*y``, ``x**2 + 1``, ``-x/(y + 1)``."""
     return render(expr, TEXT).text
+
+
+def formula_repr(expr: Expr) -> str:
+    """``repr(expr)``: the call that reads it back, ``parse('x**2 + 1')`` (``to_repr`` gives
+    the constructor form)."""
+    return f"parse({to_str(expr)!r})"
 
 
 def to_repr(expr: Expr) -> str:

@@ -24,7 +24,7 @@ from symdiff.core import numbers
 from symdiff.core.constructors import add, mul, power
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
-from symdiff.core.traverse import dag_size, fold_once
+from symdiff.core.traverse import dag_size, fold_once, free_symbols
 from symdiff.core.vocabulary import call
 from symdiff.rewrite.cost import count_ops
 from symdiff.rewrite.polynomial import MAX_POLY_DEGREE, Poly, from_poly
@@ -184,13 +184,16 @@ def _expanded(node: Add | Mul) -> Expr:
 
 def _distributed(node: Mul) -> Expr | None:
     """``a*b*(u + v)/d`` -> ``(a*b*u + a*b*v)/d`` for one sum and small factors above the line
-    (at least one not a number; a sum of two terms unless the factors are a monomial);
+    (at least one not a number; a sum of two terms unless the factors are a monomial), in
+    one variable;
     ``None`` when the product is not of that shape."""
     sums = [f for f in node.args if isinstance(f, Add)]
     below = [f for f in node.args if _is_denominator(f)]
     above = [f for f in node.args if not isinstance(f, Add) and not _is_denominator(f)]
     if len(sums) != 1 or not any(not isinstance(f, Num) for f in above):
         return None
+    if len(free_symbols(node)) > 1:
+        return None  # x*(y + z) is a fine factored form; expansion is for one variable
     monomial = all(
         isinstance(f, Num | Sym) or (isinstance(f, Pow) and isinstance(f.base, Sym)) for f in above
     )  # x**2*(5*x + 4): a Horner layer, any length; exp(x)*(u + v): two terms only
