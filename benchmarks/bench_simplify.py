@@ -18,12 +18,10 @@ from __future__ import annotations
 import argparse
 import math
 import re
-import signal
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -33,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sympy  # benchmarks may import SymPy; the package never does
 from corpus import CASES, Case
 from sympy.core.cache import clear_cache
+from timing import CapExceeded, time_cap
 
 import symdiff
 
@@ -52,26 +51,6 @@ def sympy_names(text: str) -> dict[str, Any]:
 def to_sympy(text: str) -> sympy.Expr:
     """SymPy's reading of a formula over real symbols."""
     return sympy.sympify(text, locals=sympy_names(text))
-
-
-class Timeout(Exception):
-    """SymPy's simplify exceeded the per-case cap."""
-
-
-@contextmanager
-def time_cap(seconds: float) -> Iterator[None]:
-    """Raise ``Timeout`` inside the block after ``seconds`` (SIGALRM; main thread only)."""
-
-    def expire(signum: int, frame: Any) -> None:
-        raise Timeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def median_time(
@@ -120,7 +99,7 @@ def measure(case: Case, cap: float, repeat: int) -> Row:
         with time_cap(cap):
             simplified = sympy.simplify(theirs())
         simplify_s = time.perf_counter() - start
-    except Timeout:
+    except CapExceeded:
         timed_out, simplified, simplify_s = True, derivative, cap
     return Row(
         case,

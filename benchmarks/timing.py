@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -23,23 +24,31 @@ def best_time(work: Callable[[], Any], repeats: int) -> tuple[float, Any]:
     return best, result
 
 
-def capped(seconds: float, work: Callable[[], Any]) -> tuple[str, Any, float]:
-    """``("ok", result, seconds)``, or ``("timeout" | "RecursionError", None, seconds)``."""
+@contextmanager
+def time_cap(seconds: float) -> Iterator[None]:
+    """Raise ``CapExceeded`` inside the block after ``seconds`` (SIGALRM; main thread only)."""
 
     def alarm(signum: int, frame: Any) -> None:
         raise CapExceeded
 
     previous = signal.signal(signal.SIGALRM, alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def capped(seconds: float, work: Callable[[], Any]) -> tuple[str, Any, float]:
+    """``("ok", result, seconds)``, or ``("timeout" | "RecursionError", None, seconds)``."""
     start = time.perf_counter()
     try:
-        result = work()
+        with time_cap(seconds):
+            result = work()
         status = "ok"
     except CapExceeded:
         result, status = None, "timeout"
     except RecursionError:
         result, status = None, "RecursionError"
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
     return status, result, time.perf_counter() - start

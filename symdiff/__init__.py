@@ -53,6 +53,7 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
         split_formulas,
         vjp_expr,
     )
+    from symdiff.backend.accuracy import AccuracyReport, error_report
     from symdiff.backend.compiling import codegen, compile, lambdify
     from symdiff.backend.models import Objective, System, compile_objective, compile_system
     from symdiff.backend.vector import VectorFunction, compile_vector
@@ -62,6 +63,13 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
     from symdiff.calculus.sparsity import Sparsity
     from symdiff.calculus.tracing import TracingError, trace
     from symdiff.checking import CheckResult, check
+    from symdiff.defining import (
+        Function,
+        define,
+        define_from_file,
+        define_from_text,
+        undefine,
+    )
     from symdiff.formats.common_subexpressions import cse, cse_text
     from symdiff.formats.jsonio import from_json, to_json
     from symdiff.formats.latex import to_latex
@@ -70,6 +78,7 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
     from symdiff.formats.registry import FORMATS, format_expr
     from symdiff.formats.text import formula_repr, to_repr, to_str
     from symdiff.formats.treeview import to_tree
+    from symdiff.implicit_diff import implicit, implicit_steps
     from symdiff.numeric.ad import forward_gradient, forward_sweep, grad_at, jvp, reverse_sweep, vjp
     from symdiff.numeric.evaluation import evaluate
     from symdiff.numeric.finite_differences import (
@@ -93,6 +102,7 @@ EXPORTS: dict[str, tuple[str, ...]] = {
         "hessian_sparsity", "hvp", "jacobian", "jacobian_sparsity", "jvp_expr", "simplify",
         "split_formulas", "vjp_expr",
     ),
+    "symdiff.backend.accuracy": ("AccuracyReport", "error_report"),
     "symdiff.backend.compiling": ("codegen", "compile", "lambdify"),
     "symdiff.backend.models": ("Objective", "System", "compile_objective", "compile_system"),
     "symdiff.backend.vector": ("VectorFunction", "compile_vector"),
@@ -102,6 +112,10 @@ EXPORTS: dict[str, tuple[str, ...]] = {
     "symdiff.calculus.sparsity": ("Sparsity",),
     "symdiff.calculus.tracing": ("TracingError", "trace"),
     "symdiff.checking": ("CheckResult", "check"),
+    "symdiff.defining": (
+        "Function", "define", "define_from_file", "define_from_text", "undefine",
+    ),
+    "symdiff.implicit_diff": ("implicit", "implicit_steps"),
     "symdiff.formats.common_subexpressions": ("cse", "cse_text"),
     "symdiff.formats.jsonio": ("from_json", "to_json"),
     "symdiff.formats.latex": ("to_latex",),

@@ -26,9 +26,11 @@ from typing import Any
 
 from symdiff.calculus.forward import diff
 from symdiff.core.errors import EvaluationError, ParseError, SymdiffError
-from symdiff.core.nodes import ZERO, Expr, Sym
-from symdiff.core.traverse import free_symbols
-from symdiff.formats.parser import parse_any
+from symdiff.core.nodes import ZERO, Call, Expr, Sym
+from symdiff.core.traverse import free_symbols, postorder
+from symdiff.core.unknown import split_head
+from symdiff.core.vocabulary import known
+from symdiff.formats.parser import parse, parse_any
 from symdiff.formats.text import to_str
 from symdiff.numeric.evaluation import evaluate_all
 from symdiff.numeric.wengert import format_number
@@ -131,9 +133,9 @@ def derivative_label(wrt: Sequence[str], order: int) -> str:
     return f"d{total}f/{parts}"
 
 
-def _parse(text: Any, what: str) -> Expr:
+def _parse(text: Any, what: str, functions: Any = None) -> Expr:
     try:
-        return parse_any(text)
+        return parse(text, functions) if isinstance(text, str) else parse_any(text)
     except ParseError as error:
         raise ParseError(
             f"in {what}: {error.message}", error.text, error.line, error.column
@@ -152,6 +154,16 @@ def _variables(expr: Expr, answer: Expr, wrt: Any) -> list[str]:
     if isinstance(wrt, str | Sym):
         wrt = [wrt]
     return [w.name if isinstance(w, Sym) else str(w).strip() for w in wrt]
+
+
+def _unknown_functions(*roots: Expr) -> list[str]:
+    """The names of the unknown functions under ``roots`` (``f`` for ``f`` and ``D[0](f)``)."""
+    names = {
+        (split_head(node.name) or (node.name,))[0]
+        for node in postorder(*roots)
+        if isinstance(node, Call) and node.args and not known(node.name)
+    }
+    return sorted(names)
 
 
 def _round(value: float) -> float:
@@ -190,15 +202,25 @@ def _value(expr: Expr, point: Mapping[str, float]) -> tuple[float | None, float]
     return value, max((abs(v) for v in values.values() if math.isfinite(v)), default=0.0)
 
 
-def check(expr: Any, answer: Any, wrt: Any = None, *, order: int = 1, seed: int = 0) -> CheckResult:
+def check(
+    expr: Any,
+    answer: Any,
+    wrt: Any = None,
+    *,
+    order: int = 1,
+    seed: int = 0,
+    functions: Any = None,
+) -> CheckResult:
     """Is ``answer`` the derivative of ``expr`` (``order`` times by each of ``wrt``)?
 
     ``wrt`` is a variable name, several names (a mixed partial), or None for the formula's only
-    variable.  See the module docstring for how the verdict is reached.
+    variable; ``functions`` declares unknown functions, as for ``parse`` (with them, only a
+    symbolic proof can decide).  See the module docstring for how the verdict is reached.
     """
     if order < 1:
         raise SymdiffError("the order of the derivative to check must be 1 or more")
-    expr, answer = _parse(expr, "the formula"), _parse(answer, "the answer")
+    expr = _parse(expr, "the formula", functions)
+    answer = _parse(answer, "the answer", functions)
     names = _variables(expr, answer, wrt)
     derivative = diff(expr, *((name, order) for name in names))
     difference = simplify(derivative - answer)
@@ -210,12 +232,14 @@ def check(expr: Any, answer: Any, wrt: Any = None, *, order: int = 1, seed: int 
     if extra:
         caveats.append(f"the answer uses {', '.join(extra)}, which the formula does not")
 
+    # unknown functions have no values: only a symbolic proof can decide
+    unknown = _unknown_functions(expr, answer)
     samples: list[Sample] = []
     mismatches: list[Sample] = []
     undefined_answer: list[Sample] = []
     outside: dict[str, float] | None = None
     outside_count = tried = 0
-    for point in candidate_points(variables, seed):
+    for point in [] if unknown else candidate_points(variables, seed):
         if len(samples) >= WANTED_POINTS:
             break
         tried += 1
@@ -279,5 +303,11 @@ def check(expr: Any, answer: Any, wrt: Any = None, *, order: int = 1, seed: int 
             "did not reduce the difference to 0, so this is evidence, not a proof)"
         )
         return CheckResult(True, "samples", message, caveats=tuple(caveats), **common)
+    if unknown:
+        message = (
+            f"no proof was found, and {', '.join(unknown)} (unknown) cannot be evaluated at "
+            "points: define them (symdiff.define) to compare values"
+        )
+        return CheckResult(None, "undecided", message, caveats=tuple(caveats), **common)
     message = "the formula is undefined at every sampled point and no proof was found"
     return CheckResult(None, "undecided", message, caveats=tuple(caveats), **common)

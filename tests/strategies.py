@@ -74,3 +74,31 @@ def expressions(
         return _safe(binary[kind])((left, right))
 
     return build(8, max_leaves)
+
+
+#: Unknown functions the strategies use, with their arities.
+UNKNOWN = (("f", 1), ("g", 2), ("h", 1))
+
+
+def with_unknown_functions(
+    variables: tuple[str, ...] = ("x", "y"), max_leaves: int = 8
+) -> st.SearchStrategy[Expr]:
+    """Random expressions that call unknown functions ``f(u)``, ``g(u, v)``, ``h(u)`` (nested in
+    each other and in the functions of the vocabulary)."""
+    inner = expressions(variables, max_leaves=3)
+
+    @st.composite
+    def build(draw: st.DrawFn, depth: int) -> Expr:
+        if depth == 0 or draw(st.integers(0, 9)) < 3:
+            return draw(inner)
+        kind = draw(st.sampled_from(("unknown", "unknown", "add", "mul", "call")))
+        if kind == "unknown":
+            name, arity = draw(st.sampled_from(UNKNOWN))
+            return call(name, *(draw(build(depth - 1)) for _ in range(arity)))
+        if kind == "call":
+            name = draw(st.sampled_from(("sin", "exp", "log", "atan")))
+            return _safe(lambda f, a: call(f, a))((name, draw(build(depth - 1))))
+        a, b = draw(build(depth - 1)), draw(build(depth - 1))
+        return a + b if kind == "add" else a * b
+
+    return build(4)

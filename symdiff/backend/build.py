@@ -7,12 +7,20 @@ array drivers.  Every fault of the environment (a compiler that fails or writes 
 library that cannot be loaded) is a ``CodegenError``.  ``numpy``, ``ctypes`` and
 ``subprocess`` are imported here only.
 
-Flags by size (``compile_vector``, see ``c_vector.py``): small units get ``SMALL`` (``-O3``, the
-points loop vectorised for this CPU); blocked units of thousands of statements get ``LARGE``
-(``-O1``).  Measured on the 1000-step loop gradient (6,054 statements, gcc 12, 2 shared cores):
--O0 1.0 s, -O1 1.3 s, -O2 2.8 s, -O3 2.6 s; -O1 keeps register allocation and the
-straight-line simplifications that matter for such code, and the points loop of a blocked unit
-cannot be vectorised anyway (its blocks are calls).
+Flags by size (``recipe_for``): gcc's optimisers cost more than linear time in the size of a
+function, so long programs are cut into blocks (``c.py``, ``c_vector.py``) and built with less
+optimisation, whose loss at run time is small next to the compile time it saves.  Measured
+with gcc 12 (user CPU seconds to compile; microseconds per point at run time):
+
+- 1000-step loop gradient, 6,054 statements: -O0 0.68 s / 159 us, -Og 0.84 s / 88 us,
+  -O1 1.35 s / 99 us, -O2 2.7 s / 99 us (its time is 2,000 calls of ``cos``);
+- Brusselator right-hand side, 2,048 states: -Og 0.74 s / 9.4 us, -O1 1.41 s / 8.2 us,
+  -O2 1.86 s / 5.3 us.
+
+So: up to ``SMALL_LINES`` lines, ``-O3 -march=native`` with the points loop vectorised
+(``SMALL``); up to ``MEDIUM_LINES``, ``-O2`` (``MEDIUM``, under a second); beyond, ``-Og``
+(``LARGE``): it keeps values in registers and the straight-line simplifications, and drops
+the passes whose cost grows fastest.  -O0 is never used: it stores every temporary to memory.
 """
 
 from __future__ import annotations
@@ -56,12 +64,23 @@ VECTOR_FLAGS = (
     "-fno-semantic-interposition", "-fPIC", "-shared", "-DSYMDIFF_VECTOR_MATH",
 )  # fmt: skip
 VECTOR_LIBRARIES = ("-lmvec",)
-#: Flags for ``compile_vector``'s units, by size: (vector flags, portable flags).
+#: Flags by size of a unit (in lines of C: statements plus outputs), each as (vector flags,
+#: portable flags); see the module docstring for the measurements behind them.
 SMALL = (VECTOR_FLAGS, FLAGS)
+MEDIUM = (tuple("-O2" if f == "-O3" else f for f in VECTOR_FLAGS), FLAGS)
 LARGE = (
-    tuple("-O1" if f == "-O3" else f for f in VECTOR_FLAGS),
-    tuple("-O1" if f == "-O2" else f for f in FLAGS),
+    tuple("-Og" if f == "-O3" else f for f in VECTOR_FLAGS),
+    tuple("-Og" if f == "-O2" else f for f in FLAGS),
 )
+#: Largest units built with ``SMALL`` and ``MEDIUM`` flags.
+SMALL_LINES, MEDIUM_LINES = 300, 1500
+
+
+def recipe_for(lines: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The flags for a unit of ``lines`` lines: ``SMALL``, ``MEDIUM`` or ``LARGE``."""
+    if lines <= SMALL_LINES:
+        return SMALL
+    return MEDIUM if lines <= MEDIUM_LINES else LARGE
 
 
 def find_compiler(compiler: str | None = None) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import builtins
+import functools
 import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from symdiff.backend import c, numpy, python
+from symdiff.backend.generated import ValueAndGradient, from_source, rebuildable
 from symdiff.backend.lower import lower
 from symdiff.backend.matrices import is_rows, matrix_source
 from symdiff.backend.names import check_identifier
@@ -123,25 +124,29 @@ def compile(
     ``stable`` as in ``codegen``.
     """
     if target == "c":
-        from symdiff.backend.extension import available
+        options = functools.partial(compile, compiler=compiler, cache_dir=cache_dir, stable=stable)
+        recipe = (options, (exprs, symbols_of(args), target, name))
+        return rebuildable(_compile_c(exprs, args, name, compiler, cache_dir, stable), recipe)
+    return from_source(codegen(exprs, args, target, name, stable=stable), target, name)
 
-        if not available():  # no Python.h: a ctypes library
-            return compile_many(
-                [(exprs, args, name)], compiler=compiler, cache_dir=cache_dir, stable=stable
-            )[0]
-        from symdiff.backend.native import scalar_function
 
-        check_identifier(name, "function name")
-        roots, symbols, single = prepare(exprs, args)
-        if stable:  # C prints no helper: the stable DAG is made of vocabulary functions only
-            roots = stabilize(roots, c.FUNCTIONS)
-        return scalar_function(roots, symbols, single, name, compiler, cache_dir)
-    source = codegen(exprs, args, target, name, stable=stable)
-    namespace: dict[str, Any] = {}
-    exec(builtins.compile(source, f"<symdiff {target} {name}>", "exec"), namespace)
-    function = namespace[python.function_name(name)]
-    function.source = source
-    return function
+def _compile_c(
+    exprs: Any, args: Any, name: str, compiler: str | None,
+    cache_dir: str | os.PathLike | None, stable: bool,
+) -> Callable[..., Any]:  # fmt: skip
+    from symdiff.backend.extension import available
+
+    if not available():  # no Python.h: a ctypes library
+        return compile_many(
+            [(exprs, args, name)], compiler=compiler, cache_dir=cache_dir, stable=stable
+        )[0]
+    from symdiff.backend.native import scalar_function
+
+    check_identifier(name, "function name")
+    roots, symbols, single = prepare(exprs, args)
+    if stable:  # C prints no helper: the stable DAG is made of vocabulary functions only
+        roots = stabilize(roots, c.FUNCTIONS)
+    return scalar_function(roots, symbols, single, name, compiler, cache_dir)
 
 
 def compile_many(
@@ -185,12 +190,4 @@ def lambdify(
         return compile(expr, args, target, **options)
     symbols = symbols_of(args)
     both = compile([expr, *gradient_of(expr, symbols)], symbols, target, **options)
-
-    def value_and_gradient(*values: Any) -> tuple[Any, tuple[Any, ...]]:
-        value, *gradient = both(*values)
-        return value, tuple(gradient)
-
-    value_and_gradient.__name__ = "value_and_gradient"
-    value_and_gradient.__doc__ = f"({expr}, its gradient) at a point."
-    value_and_gradient.source = both.source  # type: ignore[attr-defined]
-    return value_and_gradient
+    return ValueAndGradient(both, str(expr))

@@ -44,13 +44,30 @@ HELPER_SOURCE = {
     "_softplus": """
 
 def _softplus(_u):
-    return np.logaddexp(0.0, _u)
+    if type(_u) is not np.ndarray:  # scalars, dask and other arrays: no out=
+        return np.logaddexp(0.0, _u)
+    _a = np.abs(_u)  # max(u, 0) + log1p(exp(-|u|)), two arrays, in place
+    _t = np.negative(_a)
+    np.exp(_t, out=_t)
+    np.log1p(_t, out=_t)
+    _a += _u
+    _a *= 0.5
+    _a += _t
+    return _a
 """,
     "_sigmoid": """
 
 def _sigmoid(_u):
-    _e = np.exp(-np.abs(_u))
-    return np.where(_u >= 0, 1.0, _e) / (1.0 + _e)
+    if type(_u) is not np.ndarray:  # scalars, dask and other arrays: no out=
+        _e = np.exp(-np.abs(_u))
+        return np.where(_u >= 0, 1.0, _e) / (1.0 + _e)
+    _e = np.abs(_u)  # exp(-|u|) is e; 1/(1 + e) where u >= 0, else e/(1 + e)
+    np.negative(_e, out=_e)
+    np.exp(_e, out=_e)
+    _r = _e + 1.0
+    np.divide(1.0, _r, out=_r)
+    np.multiply(_r, _e, out=_r, where=_u < 0)
+    return _r
 """,
 }
 

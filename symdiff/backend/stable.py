@@ -14,6 +14,7 @@ functions) is used, and rows whose helper has neither are skipped for that targe
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Collection, Sequence
 from fractions import Fraction
 from typing import NamedTuple
@@ -52,10 +53,17 @@ def _sigmoid_fallback(u: Expr) -> Expr:
     return mul(numerator, power(add(ONE, call("exp", negate(magnitude))), -1))
 
 
+def _sech2_fallback(u: Expr) -> Expr:
+    # sech(u)**2 = 4*e/(1 + e)**2 with e = exp(-2*|u|) <= 1
+    e = call("exp", mul(-2, call("abs", u)))
+    return mul(4, e, power(add(ONE, e), -2))
+
+
 #: helper -> its formula from vocabulary functions, for targets without it (None: no row).
 FALLBACK: dict[str, Callable[..., Expr] | None] = {
     "softplus": _softplus_fallback,
     "sigmoid": _sigmoid_fallback,
+    "sech2": _sech2_fallback,
     "logaddexp": None,
     "hypot": None,
 }
@@ -194,8 +202,8 @@ def _log1p(node: Expr, ctx: Context) -> Plan | None:
     if not (_is_call(node, "log") and isinstance(node.args[0], Add)):
         return None
     rest = _split_constant(node.args[0], ONE)
-    if rest is None:
-        return None
+    if rest is None or (_one_minus_sigmoid_split(node.args[0]) and ctx.has("sigmoid")):
+        return None  # log(1 - sigmoid(u)) becomes log(sigmoid(-u)), then -softplus(u)
     return tuple(rest), lambda new: call("log1p", _sum(new))
 
 
@@ -315,10 +323,11 @@ def _ratio_plan(
                 n = len(others)
 
                 def build(new: list[Expr], m: int = m, n: int = n) -> Expr:
-                    p2, q2 = new[n], new[n + 1]
-                    first = power(ctx.make("sigmoid", add(p2, negate(q2))), m)
-                    second = power(ctx.make("sigmoid", add(q2, negate(p2))), k - m)
-                    return mul(*new[:n], first, second)
+                    d = add(new[n], negate(new[n + 1]))
+                    pairs = min(m, k - m)  # sigmoid(d)*sigmoid(-d) as one helper
+                    first = power(ctx.make("sigmoid", d), m - pairs)
+                    second = power(ctx.make("sigmoid", negate(d)), k - m - pairs)
+                    return mul(*new[:n], first, second, power(_sigmoid_pair(d, ctx), pairs))
 
                 return (*others, p, q), build
     if not ctx.has("logaddexp") and not (len(exponents) == 2 and ZERO in exponents):
@@ -340,6 +349,133 @@ def _ratio_plan(
     return (*others, total, *exponents), build_general
 
 
+def _sigmoid_argument(term: Expr) -> Expr | None:
+    """``u`` if ``term`` is ``sigmoid(u)`` or ``1/(1 + exp(-u))``."""
+    if _is_call(term, "sigmoid"):
+        return term.args[0]
+    if isinstance(term, Pow) and term.args[1] == Num(-1) and isinstance(term.args[0], Add):
+        rest = _split_constant(term.args[0], ONE)
+        if rest is not None and len(rest) == 1 and _is_call(rest[0], "exp"):
+            return negate(rest[0].args[0])
+    return None
+
+
+def _one_minus_sigmoid_split(node: Expr) -> tuple[Expr, list[Expr]] | None:
+    """``(u, others)`` if ``node`` is ``1 - sigmoid(u) + others``."""
+    if not isinstance(node, Add):
+        return None
+    rest = _split_constant(node, ONE)
+    if rest is None:
+        return None
+    for position, term in enumerate(rest):
+        inner = _negated(term)
+        u = None if inner is None else _sigmoid_argument(inner)
+        if u is not None:
+            return u, rest[:position] + rest[position + 1 :]
+    return None
+
+
+def _sigmoid_pair(u: Expr, ctx: Context) -> Expr:
+    """sigmoid(u)*sigmoid(-u) = sech(u/2)**2/4, in one pass."""
+    return mul(Fraction(1, 4), ctx.make("sech2", mul(HALF, u)))
+
+
+def _one_minus_sigmoid(node: Expr, ctx: Context) -> Plan | None:
+    """1 - sigmoid(u) -> sigmoid(-u) (also 1 - 1/(1 + exp(-u)))."""
+    split = _one_minus_sigmoid_split(node)
+    if split is None or not ctx.has("sigmoid"):
+        return None
+    u, others = split
+    return (u, *others), lambda new: add(ctx.make("sigmoid", negate(new[0])), *new[1:])
+
+
+def _sigmoid_complement(node: Expr, ctx: Context) -> Plan | None:
+    """sigmoid(u) - sigmoid(u)**2 -> sigmoid(u)*sigmoid(-u) (no cancellation near 1)."""
+    if not isinstance(node, Add):
+        return None
+    for term in node.args:
+        square = _negated(term)
+        if not (isinstance(square, Pow) and square.args[1] == Num(2)):
+            continue
+        s = square.args[0]
+        if _is_call(s, "sigmoid") and s in node.args:
+            others = [t for t in node.args if t is not term and t is not s]
+            u = s.args[0]
+            return (u, *others), lambda new: add(_sigmoid_pair(new[0], ctx), *new[1:])
+    return None
+
+
+def _one_minus_tanh_squared(node: Expr, ctx: Context) -> Plan | None:
+    """1 - tanh(u)**2 -> sech(u)**2 computed from exp(-2*|u|) (no overflow, no cancellation)."""
+    if not isinstance(node, Add) or len(node.args) != 2:
+        return None
+    rest = _split_constant(node, ONE)
+    square = None if rest is None else _negated(rest[0])
+    if not (isinstance(square, Pow) and square.args[1] == Num(2)):
+        return None
+    if not _is_call(square.args[0], "tanh"):
+        return None
+
+    return (square.args[0].args[0],), lambda new: ctx.make("sech2", new[0])
+
+
+def _log_cosh(node: Expr, ctx: Context) -> Plan | None:
+    """log(cosh(u)) -> logaddexp(u, -u) - log(2) (cosh overflows beyond |u| = 710)."""
+    if _is_call(node, "log") and _is_call(node.args[0], "cosh") and ctx.has("logaddexp"):
+        u = node.args[0].args[0]
+        return (u,), lambda new: add(ctx.make("logaddexp", new[0], negate(new[0])),
+                                     -math.log(2))  # fmt: skip
+    return None
+
+
+def _tanh(node: Expr, ctx: Context) -> Plan | None:
+    """sinh(u)/cosh(u) -> tanh(u) (both overflow beyond |u| = 710, their ratio does not)."""
+    if not isinstance(node, Mul):
+        return None
+    for factor in node.args:
+        if _is_call(factor, "sinh"):
+            u = factor.args[0]
+            denominator = power(call("cosh", u), -1)
+            if denominator in node.args:
+                others = tuple(f for f in node.args if f is not factor and f is not denominator)
+                return (u, *others), lambda new: mul(call("tanh", new[0]), *new[1:])
+    return None
+
+
+def _exp_sum_power(factor: Expr) -> bool:
+    """Whether ``factor`` is ``(exp(a) + exp(b) + …)**-k``."""
+    return (
+        isinstance(factor, Pow)
+        and isinstance(factor.args[0], Add)
+        and isinstance(factor.args[1], Num)
+        and factor.args[1].value in range(-16, 0)
+        and _exponents(factor.args[0].args) is not None
+    )
+
+
+def _factors(term: Expr) -> tuple[Expr, ...]:
+    return term.args if isinstance(term, Mul) else (term,)
+
+
+def _distribute_exp(node: Expr, ctx: Context) -> Plan | None:
+    """exp(a)/S**k*(… + c/S**j) -> … + exp(a)*c/S**(k + j) for sums S of exponentials, so that
+    exp-ratio sees whole ratios (reverse-mode gradients factor them apart)."""
+    if not isinstance(node, Mul):
+        return None
+    movable = [f for f in node.args if _is_call(f, "exp") or _exp_sum_power(f)]
+    if not movable:
+        return None
+    for factor in node.args:
+        if isinstance(factor, Add) and any(
+            any(map(_exp_sum_power, _factors(t))) or _is_call(t, "exp") for t in factor.args
+        ):
+            others = [f for f in node.args if f is not factor and f not in movable]
+            terms = tuple(mul(*movable, t) for t in factor.args)
+            n = len(others)
+            return (*others, *terms), lambda new, n=n: mul(*new[:n], add(*new[n:]))
+    return None
+
+
 #: The table: (name, rule), tried in order on every node; the first that applies wins.
 ROWS: tuple[tuple[str, Callable[[Expr, Context], Plan | None]], ...] = (
     ("softplus", _softplus),
@@ -347,22 +483,31 @@ ROWS: tuple[tuple[str, Callable[[Expr, Context], Plan | None]], ...] = (
     ("logaddexp", _logaddexp),
     ("log-of-power", _log_of_power),
     ("log-one-minus-exp", _log_one_minus_exp),
+    ("log-cosh", _log_cosh),
     ("log1p", _log1p),
+    ("one-minus-sigmoid", _one_minus_sigmoid),
+    ("sigmoid-complement", _sigmoid_complement),
+    ("distribute-exp", _distribute_exp),
+    ("tanh", _tanh),
     ("exp-ratio", _exp_ratio),
     ("expm1", _expm1),
     ("one-minus-cos", _one_minus_cos),
+    ("one-minus-tanh-squared", _one_minus_tanh_squared),
     ("difference-of-squares", _difference_of_squares),
     ("hypot", _hypot),
 )
 
 
-def _symbolic(roots: Sequence[Expr]) -> set[Expr]:
-    """Nodes that contain a symbol (the others are folded to constants by lowering)."""
-    found: set[Expr] = set()
-    for node in postorder(*roots):
-        if isinstance(node, Sym) or any(a in found for a in node.args):
-            found.add(node)
-    return found
+class _Symbolic(dict[Expr, bool]):
+    """Whether a node contains a symbol (the others are folded to constants by lowering);
+    nodes that rows make are looked up on demand."""
+
+    def of(self, node: Expr) -> bool:
+        if node not in self:
+            for n in postorder(node):
+                if n not in self:
+                    self[n] = isinstance(n, Sym) or any(self[a] for a in n.args)
+        return self[node]
 
 
 def _rebuild(node: Expr, args: list[Expr]) -> Expr:
@@ -396,7 +541,7 @@ def expand_helpers(roots: Sequence[Expr], native: Collection[str]) -> list[Expr]
 
 
 def _one_pass(roots: Sequence[Expr], ctx: Context, rows: Collection[str] | None) -> list[Expr]:
-    symbolic = _symbolic(roots)
+    symbolic = _Symbolic()
     done: dict[Expr, Expr] = {}
     plans: dict[Expr, Plan] = {}
     stack = list(roots)
@@ -417,8 +562,8 @@ def _one_pass(roots: Sequence[Expr], ctx: Context, rows: Collection[str] | None)
     return [done[r] for r in roots]
 
 
-def _plan(node: Expr, ctx: Context, symbolic: set[Expr], rows: Collection[str] | None) -> Plan:
-    if node not in symbolic or not node.args:
+def _plan(node: Expr, ctx: Context, symbolic: _Symbolic, rows: Collection[str] | None) -> Plan:
+    if not node.args or not symbolic.of(node):
         return (), lambda new: node
     for name, rule in ROWS:
         if rows is None or name in rows:

@@ -14,12 +14,18 @@ points) and ``c`` (one compiled call, the points loop inside C: ``c_vector.py``,
 
 from __future__ import annotations
 
+import builtins
+import dataclasses
 import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from symdiff.backend.compiling import compile as compile_function
+from symdiff.backend import c
+from symdiff.backend import numpy as numpy_target
+from symdiff.backend import python as python_target
 from symdiff.backend.compiling import prepare, symbols_of
+from symdiff.backend.lower import lower
+from symdiff.backend.stable import stabilize
 from symdiff.core.errors import CodegenError
 from symdiff.core.nodes import Expr, Sym
 
@@ -93,8 +99,12 @@ def _python_kernel(function: Callable[..., Any]) -> Kernel:
 
 def _numpy_kernel(function: Callable[..., Any]) -> Kernel:
     def kernel(x: Any, p: Any, out: Any) -> None:
-        results = function(*x.T, *p)
-        for column, result in enumerate(results):
+        # one point: floats, not arrays of one element (each NumPy operation on an array costs
+        # an allocation and a dispatch, so a long program would cost milliseconds)
+        if len(x) == 1:
+            out[0] = function(*x[0].tolist(), *p.tolist())
+            return
+        for column, result in enumerate(function(*x.T, *p)):
             out[:, column] = result
 
     return kernel
@@ -103,13 +113,14 @@ def _numpy_kernel(function: Callable[..., Any]) -> Kernel:
 def compile_vector(
     outputs: Sequence[Expr | str], inputs: Sequence[Sym | str] | str, *,
     params: Sequence[Sym | str] | str = (), target: str = "numpy",
-    compiler: str | None = None, cache_dir: str | os.PathLike | None = None,
+    compiler: str | None = None, cache_dir: str | os.PathLike | None = None, stable: bool = True,
 ) -> VectorFunction:  # fmt: skip
     """A ``VectorFunction`` computing ``outputs`` (in order) from the vector of ``inputs``.
 
     ``params`` are further symbols passed as the second argument (``p``).  Every free symbol of
     the outputs must be an input or a parameter.  ``compiler`` and ``cache_dir`` are for
-    ``target="c"`` (as in ``compile``).
+    ``target="c"`` (as in ``compile``); ``stable`` as in ``codegen`` (stable equivalents of
+    formulas that overflow or cancel, the default).
 
     >>> f = compile_vector(["x*y", "x + y"], "x y", target="python")
     >>> f([2.0, 3.0]).tolist()
@@ -130,15 +141,31 @@ def compile_vector(
     if target == "c":
         from symdiff.backend.native import c_kernel
 
+        if stable:  # C prints no helper: the stable DAG is made of vocabulary functions
+            roots = stabilize(roots, c.FUNCTIONS)
         kernel, direct, source = c_kernel(roots, symbols, count_in, compiler, cache_dir)
         return VectorFunction(kernel, count_in, count_params, len(roots), target, source, direct)
-    function = compile_function(roots, symbols, target)
+    function, source = _python_function(roots, symbols, target, stable)
     wrap = _python_kernel if target == "python" else _numpy_kernel
-    return VectorFunction(
-        wrap(function),
-        count_in,
-        count_params,
-        len(roots),
-        target,
-        function.source,  # type: ignore[attr-defined]
-    )
+    return VectorFunction(wrap(function), count_in, count_params, len(roots), target, source)
+
+
+def _python_function(
+    roots: list[Expr], symbols: list[Sym], target: str, stable: bool
+) -> tuple[Any, str]:
+    """The ``python`` or ``numpy`` function of all symbols, and its source.
+
+    For NumPy every output is marked as depending on every argument: the kernel stores each
+    output into its column of ``out``, which broadcasts, so the generated code need not
+    (``np.broadcast_to`` per output costs microseconds, and right-hand sides have thousands of
+    outputs that each read a few states)."""
+    printed = numpy_target.FUNCTIONS if target == "numpy" else python_target.FUNCTIONS
+    program = lower(roots, symbols, target == "numpy", frozenset(printed) if stable else None)
+    if target == "numpy":
+        everything = frozenset(range(len(symbols)))
+        program = dataclasses.replace(program, output_symbols=(everything,) * len(roots))
+    printer = numpy_target.source if target == "numpy" else python_target.source
+    source = printer(program, [s.name for s in symbols], "f", False)
+    namespace: dict[str, Any] = {}
+    exec(builtins.compile(source, f"<symdiff vector {target}>", "exec"), namespace)
+    return namespace[python_target.function_name("f")], source

@@ -37,7 +37,7 @@ def partial_factors(node: Expr, wanted: Sequence[bool]) -> list[tuple[Expr, ...]
                 return [by_base, (ZERO,) if wanted[1] else None]
             return [by_base, (node, call("log", base)) if wanted[1] else None]
         case Call(name):
-            rows = partials(name)
+            rows = partials(name, len(args))
             return [(rule(*args),) if w else None for rule, w in zip(rows, wanted, strict=True)]
     return []  # symbols and numbers have no arguments
 

@@ -14,6 +14,7 @@ import sys
 import warnings
 from collections.abc import Callable
 
+import symdiff
 from symdiff import FormulaWarning, SymdiffError, parse_variable
 from symdiff.cli import batch, interactive, output, serve
 from symdiff.cli.arguments import build_parser, choose_mode
@@ -69,6 +70,8 @@ def _main(argv: list[str] | None) -> int:
     run_one = _runner(parser)
     try:
         choose_mode(parser, args)  # a meaningless combination of modes fails before any input
+        if args.define:  # definitions first: the formula and --wrt may use their names
+            symdiff.define_from_file(args.define)
         if args.wrt:  # --wrt sin, --wrt pi, --wrt 2x: an error that says what the name is
             args.wrt = [parse_variable(name).name for name in args.wrt]
         if args.formula is None and sys.stdin.isatty() and sys.stdout.isatty():

@@ -16,11 +16,11 @@ from collections.abc import Callable
 from types import ModuleType
 
 from symdiff import FUNCTIONS, SymdiffError, __version__
-from symdiff.cli import check, derive, emit, grad, options, point, render, steps
+from symdiff.cli import check, derive, emit, grad, implicit, options, point, render, steps
 from symdiff.cli.usage import FriendlyParser
 
 #: Modes by precedence, each selected by the options of its group (titled ``mode.TITLE``).
-MODES: tuple[ModuleType, ...] = (check, emit, point, grad, steps)
+MODES: tuple[ModuleType, ...] = (implicit, check, emit, point, grad, steps)
 #: What runs when no mode's option is given.
 DEFAULT_MODE = derive
 
@@ -36,6 +36,11 @@ examples:
   symdiff -- --x                          one that looks like an option goes after --
   symdiff "x**2*exp(x)" --no-simplify     the raw derivative, before simplification
   echo "exp(-x**2/2)" | symdiff - --wrt x one result per input line
+ unknown and user-defined functions, implicit derivatives
+  symdiff "f(g(x))" --functions f,g --wrt x    chain rule through unknown functions
+  symdiff "softclip(x, 2)" --define defs.txt    defs.txt: softclip(x, k) = log(1 + exp(k*x))/k
+  symdiff "x**2 + y**2 = 25" --implicit y --wrt x            -x/y
+  symdiff "x**2*sin(x)" --check "2*x*sin(x) + x**2*cos(x)"   correct, with a proof
  step by step, and other output formats
   symdiff "x**2*sin(x)/exp(x)" --steps    numbered steps, each naming its rule
   symdiff "x + 1" --steps=all             also the trivial steps (constants, x itself)

@@ -23,7 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
-    result = symdiff.check(formula, args.check, args.wrt, order=args.order)
+    result = symdiff.check(
+        formula, args.check, args.wrt, order=args.order, functions=args.functions
+    )
     if args.format == "json":
         import json  # (only this path needs it: start-up)
 

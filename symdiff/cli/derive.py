@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 
 import symdiff
-from symdiff.cli.options import derivative
+from symdiff.cli.options import derivative, read_formula
 from symdiff.cli.render import shared_form, use_cse
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
-    result = derivative(args, symdiff.parse(formula))
+    result = derivative(args, read_formula(args, formula))
     if use_cse([result], args.cse, args.format):
         return shared_form([result], ["result"], args.format)  # name repeated parts once
-    return symdiff.format_expr(result, args.format)
+    return symdiff.format_expr(result, args.format, args.functions)

@@ -10,7 +10,7 @@ import argparse
 import symdiff
 from symdiff import Expr
 from symdiff.cli import sparse, tables
-from symdiff.cli.options import derivative
+from symdiff.cli.options import derivative, read_formula
 
 TITLE = "code generation"
 TARGETS = ("python", "numpy", "c")
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace, formula: str) -> str:
         rows = [[symdiff.simplify(e, goal="compact") for e in row] for row in found.rows]
         source = symdiff.codegen(rows, found.variables, target=args.emit, name=args.name)
         return source.rstrip("\n")
-    expr = symdiff.parse(formula)
+    expr = read_formula(args, formula)
     wrt = list(args.wrt or [])
     names = [s.name for s in expr.free_symbols]
     arguments = names + [name for name in dict.fromkeys(wrt) if name not in names]

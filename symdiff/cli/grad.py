@@ -15,7 +15,7 @@ from collections.abc import Callable
 import symdiff
 from symdiff import Expr, SymdiffError, tree_size
 from symdiff.cli import sparse, steps, tables
-from symdiff.cli.options import warn_absent
+from symdiff.cli.options import read_formula, warn_absent
 from symdiff.cli.progress import Progress
 from symdiff.cli.render import shared_form, use_cse
 
@@ -51,7 +51,7 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
     variables = _wanted_variables(args)
     if args.wrt:
         parts = symdiff.split_formulas(formula) if args.jacobian else [formula]
-        warn_absent(list(args.wrt), *(symdiff.parse(part) for part in parts))
+        warn_absent(list(args.wrt), *(read_formula(args, part) for part in parts))
     if args.jacobian:
         rows = symdiff.jacobian(formula, variables)
         many = len(rows) > 1
@@ -62,7 +62,7 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
                 entries.append(entry)
         return labels, entries
     if args.hessian:
-        matrix = symdiff.hessian(symdiff.parse(formula), variables)
+        matrix = symdiff.hessian(read_formula(args, formula), variables)
         names = [v.name for v in matrix[0].variables] if matrix else []
         labels, entries = [], []
         for i, a in enumerate(names):
@@ -71,7 +71,7 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
                 labels.append(f"d2/d{a}2" if i == j else f"d2/d{a}d{b}")
                 entries.append(matrix[i][j])
         return labels, entries
-    vector = symdiff.gradient(symdiff.parse(formula), variables)
+    vector = symdiff.gradient(read_formula(args, formula), variables)
     return [f"d/d{v.name}" for v in vector.variables], list(vector)
 
 
@@ -79,7 +79,7 @@ def _shown(entry: Expr, args: argparse.Namespace) -> str:
     """One entry as text: simplified for display when cheap (the API keeps the shared DAG)."""
     if args.simplify and tree_size(entry) <= SIMPLIFY_LIMIT:
         entry = symdiff.simplify(entry)
-    return symdiff.format_expr(entry, args.format)
+    return symdiff.format_expr(entry, args.format, args.functions)
 
 
 def labelled_entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Expr]]:

@@ -24,6 +24,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="differentiate N times with respect to each --wrt variable (default 1)",
     )  # fmt: skip
     group.add_argument(
+        "--functions", metavar="F,G", default=None,
+        help="names of unknown functions the formula uses: f(x), g(x, y)",
+    )  # fmt: skip
+    group.add_argument(
+        "--define", metavar="FILE", default=None,
+        help="define functions from FILE, one a line: softclip(x, k) = log(1 + exp(k*x))/k",
+    )  # fmt: skip
+    group.add_argument(
         "--no-simplify", dest="simplify", action="store_false",
         help="print the raw derivative (by default it is simplified)",
     )  # fmt: skip
@@ -45,6 +53,11 @@ def warn_absent(names: list[str], *exprs: Expr) -> None:
                 ),
                 stacklevel=2,
             )
+
+
+def read_formula(args: argparse.Namespace, formula: str) -> Expr:
+    """The formula parsed with the unknown functions of ``--functions``."""
+    return symdiff.parse(formula, functions=getattr(args, "functions", None))
 
 
 def variables_of(args: argparse.Namespace, expr: Expr) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import symdiff
 from symdiff import SymdiffError
+from symdiff.cli.options import read_formula
 
 TITLE = "values at a point"
 METHOD_CHOICES = ("symbolic", "forward", "reverse", "numeric", "all")
@@ -67,7 +68,7 @@ def parse_point(text: str) -> dict[str, float]:
 def run(args: argparse.Namespace, formula: str) -> str:
     if args.at is not None and (args.jacobian or args.hessian):
         return _matrix_at(args, formula, parse_point(args.at))
-    expr = symdiff.parse(formula)
+    expr = read_formula(args, formula)
     if args.at is None:
         if args.method or args.trace:
             option = "--method" if args.method else "--trace"

@@ -12,7 +12,7 @@ import sys
 
 import symdiff
 from symdiff import Expr, SymdiffError, dag_size, postorder
-from symdiff.cli.options import variables_of
+from symdiff.cli.options import read_formula, variables_of
 from symdiff.cli.render import use_color
 
 TITLE = "step by step"
@@ -84,7 +84,7 @@ def per_variable(args: argparse.Namespace, formula: str) -> str:
 def run(args: argparse.Namespace, formula: str) -> str:
     if args.order != 1:
         raise SymdiffError("--steps explains a first derivative: leave out --order")
-    expr = symdiff.parse(formula)
+    expr = read_formula(args, formula)
     names = variables_of(args, expr)
     if len(names) > 1:
         raise SymdiffError("--steps explains one derivative at a time: give a single --wrt")

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 import symdiff
 from symdiff import Expr, Sym
+from symdiff.cli.options import read_formula
 
 
 class Table(NamedTuple):
@@ -34,7 +35,7 @@ def table(args: argparse.Namespace, formula: str) -> Table:
         names = [v.name for v in vectors[0].variables] if vectors else []
         functions = [part.strip() for part in symdiff.split_formulas(formula)]
         return Table("jacobian", functions, names, [list(r) for r in vectors])
-    expr = symdiff.parse(formula)
+    expr = read_formula(args, formula)
     if args.hessian:
         matrix = symdiff.hessian(expr, variables)
         names = [v.name for v in matrix[0].variables] if matrix else []

@@ -66,3 +66,7 @@ class DivisionByZeroError(SymdiffError, ZeroDivisionError):
 
 class CodegenError(SymdiffError):
     """Code generation or compilation failed (unsafe name, missing compiler, …)."""
+
+
+class MissingDerivativeError(SymdiffError, NotImplementedError):
+    """A user-defined function has no partial derivative by one of its arguments."""

@@ -11,9 +11,11 @@ import keyword
 from collections.abc import Callable
 from typing import Any
 
-from symdiff.core.constructors import divide, power
-from symdiff.core.nodes import HALF, ONE, Expr
-from symdiff.core.vocabulary import ALIASES, FUNCTIONS, call
+from symdiff.core.constructors import as_expr, divide, power
+from symdiff.core.nodes import HALF, ONE, ZERO, Call, Expr, Sym
+from symdiff.core.traverse import free_symbols, substitute
+from symdiff.core.unknown import derivative_name, split_head
+from symdiff.core.vocabulary import ALIASES, DEFINED, FUNCTIONS, call, unknown_head
 
 
 def _constructor(name: str) -> Callable[..., Expr]:
@@ -49,6 +51,42 @@ def sqrt(u: Any) -> Expr:
     return power(u, HALF)
 
 
+def derivative_of_unknown(function: Any, *variables: Any) -> Expr:
+    """``Derivative(f(x, y), x, y)`` as SymPy writes it: a derivative of an unknown function
+    by variables that are its arguments (``Subs`` evaluates one at other points)."""
+    u = as_expr(function)
+    if not (isinstance(u, Call) and unknown_head(u.name)) or not variables:
+        raise ValueError(
+            "Derivative(...) is read for unknown functions, Derivative(f(x), x); "
+            "differentiate other expressions with diff (or --wrt)"
+        )
+    split = split_head(u.name)
+    assert split is not None
+    positions = list(split[1])
+    for variable in map(as_expr, variables):
+        if not isinstance(variable, Sym):
+            raise ValueError(f"Derivative(...) is taken by variables, not by {variable}")
+        places = [i for i, a in enumerate(u.args) if a is variable]
+        inside = [a for a in u.args if a is not variable and variable in free_symbols(a)]
+        if not places and not inside:
+            return ZERO
+        if len(places) != 1 or inside:
+            raise ValueError(
+                f"Derivative by {variable.name}, which is not exactly one argument of "
+                f"{split[0]}: write it with Subs, Subs(Derivative(f(_0), _0), _0, ...)"
+            )
+        positions.append(places[0])
+    return call(derivative_name(split[0], positions), *u.args)
+
+
+def substitution(expr: Any, variable: Any, value: Any) -> Expr:
+    """``Subs(expr, x, value)`` as SymPy writes it: ``expr`` with ``value`` for ``x``."""
+    variable = as_expr(variable)
+    if not isinstance(variable, Sym):
+        raise ValueError(f"Subs(...) replaces a variable, not {variable}")
+    return substitute(as_expr(expr), {variable: as_expr(value)})
+
+
 PI: Expr = call("pi")
 E: Expr = call("exp", ONE)
 detach = CONSTRUCTORS["stop_gradient"]
@@ -59,6 +97,8 @@ SPECIAL_FORMS: dict[str, tuple[Callable[..., Expr], str]] = {
     "log": (log, "1 or 2 arguments"),
     "ln": (log, "1 or 2 arguments"),
     "sqrt": (sqrt, "1 argument"),
+    "Derivative": (derivative_of_unknown, "a function and its variables"),
+    "Subs": (substitution, "3 arguments"),
 }
 
 #: Names a formula reads as constants, not variables.
@@ -76,7 +116,7 @@ def reserved_word(name: str) -> str | None:
     """
     if name in CONSTANTS:
         return "constant"
-    if name in FUNCTIONS or name in ALIASES or name in SPECIAL_FORMS:
+    if name in FUNCTIONS or name in ALIASES or name in SPECIAL_FORMS or name in DEFINED:
         return "function"
     if keyword.iskeyword(name):
         return "keyword"

@@ -235,7 +235,10 @@ class Call(Expr):
 
     @classmethod
     def _raw(cls, name: str, args: tuple[Expr, ...]) -> Call:
-        digest = digests.composite(5, (Sym(name), *args)) if _NAME.match(name) else 0
+        if _NAME.match(name):
+            digest = digests.composite(5, (Sym(name), *args))
+        else:  # a derivative head, D[0](f)
+            digest = hash((5, digests.of_text(name), *(a._key[1] for a in args))) & digests.MASK
         return cls._intern((Call, name, *args), args, digest, name=name)
 
     def rebuild(self, args: Iterable[Expr]) -> Expr:

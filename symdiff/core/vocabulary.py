@@ -21,6 +21,7 @@ from symdiff.core.constructors import as_expr, power
 from symdiff.core.hooks import register
 from symdiff.core.nodes import HALF, ZERO, Call, Expr, Num
 from symdiff.core.numbers import Number
+from symdiff.core.unknown import split_head, unknown_partials, unknown_value
 
 Partial = Callable[..., Expr]
 
@@ -121,18 +122,64 @@ FUNCTIONS: dict[str, Function] = {
 ALIASES: dict[str, str] = {"ln": "log", "detach": "stop_gradient", "arctan": "atan"}
 
 
-def call(name: str, *args: Any) -> Expr:
-    """Canonical function application; raises ``ValueError`` for unknown names or arity."""
-    name = ALIASES.get(name, name)
-    spec = FUNCTIONS.get(name)
-    if spec is None:
+#: Functions the user defined (``symdiff.define``), by name: rows like those of ``FUNCTIONS``,
+#: for the whole process (as Maxima's ``gradef``), so a name means one function everywhere and
+#: the node ``softclip(x, k)`` stays the same interned object.  Only ``symdiff.define`` and
+#: ``symdiff.undefine`` change it.
+DEFINED: dict[str, Function] = {}
+
+#: What each defined function is: its parameters and body (``None`` for a Python callable).
+BODIES: dict[str, tuple[tuple[str, ...], Expr | None]] = {}
+
+
+def known(name: str) -> bool:
+    """Whether ``name`` is a row: of the vocabulary, or defined by the user."""
+    return name in FUNCTIONS or name in DEFINED
+
+
+def unknown_head(name: str) -> bool:
+    """Whether ``name`` is the head of an unknown function or of one of its derivatives."""
+    split = split_head(name)
+    if split is None:
+        return False
+    function = split[0]
+    return not (known(function) or function in ALIASES or function in ("sqrt", "Symbol"))
+
+
+def row(name: str, arity: int | None = None) -> Function:
+    """The row of ``name``: the vocabulary's, a defined function's, or (for an unknown head,
+    given its ``arity``) one whose partials are derivative heads and whose value is an error."""
+    spec = FUNCTIONS.get(name) or DEFINED.get(name)
+    if spec is not None:
+        return spec
+    if arity is None or not unknown_head(name):
         raise ValueError(f"unknown function {name!r}")
+    return Function(arity, unknown_value(name), unknown_partials(name, arity), "unknown function")
+
+
+def call(name: str, *args: Any) -> Expr:
+    """Canonical function application; raises ``ValueError`` for bad names or arity.
+
+    A name that is no row is an unknown function (``call("f", x)`` is ``f(x)``); the parser
+    accepts such names only when declared (``parse(..., functions="f")``).
+    """
+    name = ALIASES.get(name, name)
+    spec = FUNCTIONS.get(name) or DEFINED.get(name)
+    nodes = tuple(as_expr(a) for a in args)
+    if spec is None:
+        split = split_head(name) if unknown_head(name) else None
+        if split is None:
+            raise ValueError(f"unknown function {name!r}")
+        if not nodes:
+            raise ValueError(f"the unknown function {split[0]} needs at least one argument")
+        if split[1] and split[1][-1] >= len(nodes):
+            raise ValueError(f"{name} differentiates an argument {name} does not have")
+        return Call._raw(name, nodes)
     if len(args) != spec.arity:
         raise ValueError(
             f"{name} takes {spec.arity} argument{'s' * (spec.arity != 1)}, got {len(args)}"
         )
-    nodes = tuple(as_expr(a) for a in args)
-    if nodes and all(isinstance(a, Num) for a in nodes):
+    if nodes and all(isinstance(a, Num) for a in nodes) and name in FUNCTIONS:
         values = tuple(a.value for a in nodes if isinstance(a, Num))
         for at, value in spec.exact:
             if len(values) == 1 and values[0] == at:
@@ -151,11 +198,11 @@ def call(name: str, *args: Any) -> Expr:
     return Call._raw(name, nodes)
 
 
-def partials(name: str) -> tuple[Partial, ...]:
-    """The partial derivatives of the row ``name``, with a precise error for unknown names."""
+def partials(name: str, arity: int | None = None) -> tuple[Partial, ...]:
+    """The partial derivatives of the row ``name`` (of an unknown head: given its ``arity``)."""
     try:
-        return FUNCTIONS[name].partials
-    except KeyError:
+        return row(name, arity).partials
+    except ValueError:
         raise NotImplementedError(f"no derivative rule for function {name!r}") from None
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from symdiff.core.errors import FormulaWarning
 from symdiff.core.functions import NON_FINITE_WORDS, reserved_word
-from symdiff.formats.lalr import Token
+from symdiff.formats.lalr import Token, UnexpectedInput
 
 #: Longest formula ``parse`` reads, in characters.
 MAX_LENGTH = 1_000_000
@@ -55,7 +55,9 @@ _CHARACTER_HINTS = {
 
 # Token classes of the grammar's terminals, for the policy checks in ``_read``.
 _ENDS = frozenset({"NAME", "NUMBER", "SYMBOL", "RPAR"})  # an operand can end with these
-_STARTS = frozenset({"NAME", "SYMBOL", "LPAR"})  # an implicit factor starts with these
+_STARTS = frozenset(
+    {"NAME", "SYMBOL", "LPAR", "FUNCTION", "DECLARED"}
+)  # an implicit factor starts with these
 _BARE = frozenset({"NAME", "SYMBOL"})
 _CHAIN_ENDS = frozenset({"MULOP", "ADDOP", "COMMA"})  # end a chain of powers x**y**z
 _KEYWORDS = frozenset(keyword.kwlist)
@@ -151,17 +153,34 @@ def character_hint(character: str) -> str:
     return ""
 
 
-def read(interactive: Any, text: str) -> Any:
+def read(interactive: Any, text: str, declared: frozenset[str] = frozenset()) -> Any:
     """Feed ``text`` to an interactive parser (``symdiff.formats.lalr``) token by token,
     applying the policy on the way; the parser's result (an expression, built by its
-    transformer)."""
+    transformer).
+
+    A name in ``declared`` (unknown functions) is passed on as a ``DECLARED`` token, which the
+    grammar reads only as a call: ``f(x)``; a bare declared ``f`` is an error.
+    """
     multiline = "\n" in text.strip()
     side_by_side: list[tuple[Token, Token]] = []
     runs = [0]  # powers in the open chain x**y**... at each bracket level
     chained = 0  # sum(runs)
     previous: Token | None = None
     pending: tuple[Token, Token] | None = None  # two bare names side by side, unless a call
-    for token in interactive.iter_parse():
+    tokens = interactive.iter_parse()
+    while True:
+        try:
+            token = next(tokens)
+        except StopIteration:
+            break
+        except UnexpectedInput:
+            if previous is not None and previous.type == "DECLARED":
+                raise _bare_function(previous) from None
+            raise
+        if previous is not None and previous.type == "DECLARED" and token.type != "LPAR":
+            raise _bare_function(previous)
+        if token.type == "NAME" and token.value in declared:
+            token.type = "DECLARED"
         kind = token.type
         if pending is not None:
             if kind != "LPAR":
@@ -211,6 +230,8 @@ def read(interactive: Any, text: str) -> Any:
         previous = token
     if pending is not None:
         side_by_side.append(pending)
+    if previous is not None and previous.type == "DECLARED":
+        raise _bare_function(previous)
     result = interactive.feed_eof(previous)
     if side_by_side:
         more = len(side_by_side) - 1
@@ -221,6 +242,11 @@ def read(interactive: Any, text: str) -> Any:
         message = f"the formula spans {lines:,} lines; they were read as one formula"
         warnings.warn(message, FormulaWarning, stacklevel=3)
     return result
+
+
+def _bare_function(token: Token) -> Located:
+    name = token.value
+    return Located(f"{name} is declared a function: write {name}(...)", token)
 
 
 def _side_by_side(first: Token, second: Token) -> str:

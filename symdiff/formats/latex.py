@@ -14,7 +14,9 @@ from typing import NamedTuple
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import ONE, Call, Expr, Num, Pow
 from symdiff.core.numbers import int_text
-from symdiff.core.vocabulary import FUNCTIONS
+from symdiff.core.unknown import split_head
+from symdiff.core.vocabulary import FUNCTIONS, known
+from symdiff.formats.applied import latex_derivative
 from symdiff.formats.printer import E_NODE, Writers, render, split_product, sum_text
 
 # precedence levels, loosest first (as in printing.py)
@@ -95,6 +97,11 @@ def _call(node: Call, pieces: list[Tex]) -> Tex:
         return Tex(False, "e" if node is E_NODE else f"e^{{{pieces[0].text}}}", POW)
     if node.name == "abs":
         return Tex(False, rf"\left|{pieces[0].text}\right|", ATOM)
+    if not known(node.name):  # an unknown function: f(x), \frac{d}{dx} f(x), f'(g(x))
+        name = symbol_latex((split_head(node.name) or (node.name, ()))[0])
+        operator, applied = latex_derivative(node, [p.text for p in pieces], name)
+        body = f"{operator} {applied}" if operator else applied
+        return Tex(False, body, MUL if operator else ATOM)
     macro = MACROS.get(node.name) or r"\operatorname{" + node.name.replace("_", r"\_") + "}"
     argument = parens(", ".join(p.text for p in pieces))
     return Tex(False, macro + argument, ATOM, function=macro, argument=argument)

@@ -18,6 +18,7 @@ from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import ONE, Call, Expr, Num, Pow, Sym
 from symdiff.core.numbers import int_text
 from symdiff.core.traverse import fold_once
+from symdiff.core.unknown import split_head
 from symdiff.formats.latex import GREEK
 from symdiff.formats.printer import E_NODE, degree
 
@@ -122,6 +123,9 @@ def number_mathml(value: int | Fraction | float) -> Markup:
     return Markup(negative, f"<mn>{int_text(magnitude)}</mn>", ATOM)
 
 
+PRIME = "\u2032"  # the prime of f'(u)
+
+
 def _call(node: Call, pieces: list[Markup]) -> Markup:
     if node.name == "pi":
         return Markup(False, "<mi>π</mi>", ATOM)
@@ -134,6 +138,14 @@ def _call(node: Call, pieces: list[Markup]) -> Markup:
     if node.name == "sqrt" and len(pieces) == 1:  # (not built by the parser; kept for safety)
         return Markup(False, f"<msqrt>{pieces[0].markup}</msqrt>", ATOM)
     name = f"<mi>{escape(NAMES.get(node.name, node.name))}</mi>"
+    split = split_head(node.name)
+    if split is not None and split[1]:  # f'(u), or the partial ∂₁∂₂g(u, v)
+        function, positions = split
+        if len(node.args) == 1 and len(positions) <= 3:
+            name = f"<msup><mi>{escape(function)}</mi><mo>{PRIME * len(positions)}</mo></msup>"
+        else:
+            partials = "".join(f"<msub><mo>∂</mo><mn>{i + 1}</mn></msub>" for i in positions)
+            name = f"<mrow>{partials}<mi>{escape(function)}</mi></mrow>"
     argument = fenced(mo(",").join(p.markup for p in pieces))
     return Markup(False, f"<mrow>{name}{mo(APPLY)}{argument}</mrow>", ATOM, False, name, argument)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -21,7 +22,8 @@ from symdiff.core.errors import DivisionByZeroError, NonFiniteError, ParseError
 from symdiff.core.functions import CONSTANTS, SPECIAL_FORMS, reserved_word
 from symdiff.core.nodes import MINUS_ONE, Expr, Num, Sym
 from symdiff.core.numbers import int_from_text
-from symdiff.core.vocabulary import ALIASES, FUNCTIONS, call
+from symdiff.core.unknown import derivative_name
+from symdiff.core.vocabulary import ALIASES, DEFINED, FUNCTIONS, call
 from symdiff.formats.input_policy import (
     MAX_DEPTH,
     MAX_DIGITS,
@@ -53,7 +55,8 @@ __all__ = [
 _READABLE = {
     "PLUS": "'+'", "MINUS": "'-'", "ADDOP": "'+', '-'", "MULOP": "'*', '/'", "POWER": "'**'",
     "LPAR": "'('", "RPAR": "')'", "COMMA": "','", "NAME": "a name", "NUMBER": "a number",
-    "SYMBOL": "a name", "$END": "end of input",
+    "SYMBOL": "a name", "FUNCTION": "a function", "DECLARED": "a function",
+    "PRIMED": "a function", "$END": "end of input",
 }  # fmt: skip
 
 _FUNCTION_NAMES = frozenset(n for n in {*FUNCTIONS, *ALIASES, *SPECIAL_FORMS})
@@ -93,7 +96,7 @@ class _Build:
         constant = CONSTANTS.get(name)
         if constant is not None:
             return constant
-        if name in _FUNCTION_NAMES:
+        if name in _FUNCTION_NAMES or name in DEFINED:
             raise Located(f"{name} is a function: write {name}(...)", token)
         return Sym(name)
 
@@ -108,9 +111,16 @@ class _Build:
                 return constructor(*args)
             except TypeError:
                 raise Located(f"{name} takes {accepted}, got {len(args)}", token) from None
+            except ValueError as error:
+                raise Located(str(error), token) from None
         if reserved_word(name) != "function":
             short = shown(name)
-            hint = f" (for a product write {short}*(...))" if len(args) == 1 else ""
+            hint = (
+                f" (for a product write {short}*(...); for an unknown function declare it, "
+                f"functions='{short}', or write Function('{short}')(...))"
+                if len(args) == 1
+                else f" (declare an unknown function: functions='{short}')"
+            )
             if name == "Symbol":
                 hint = " (a variable with a reserved name is written Symbol('name'))"
             raise Located(f"unknown function {short!r}{hint}", token)
@@ -118,6 +128,37 @@ class _Build:
             return call(name, *args)
         except ValueError as error:
             raise Located(str(error), token) from None
+
+    def function_call(self, token: Token, arguments: list[Expr] | None) -> Expr:
+        """``Function('f')(x)``, or ``f(x)`` for a name declared by ``functions=``."""
+        text = str(token)
+        name = text.split("(", 1)[1].strip(" )")[1:-1] if token.type == "FUNCTION" else text
+        kind = reserved_word(name)
+        if kind is not None:
+            raise Located(f"{name} is a {kind}, not an unknown function", token)
+        try:
+            return call(name, *(arguments or []))
+        except ValueError as error:
+            raise Located(str(error), token) from None
+
+    def primed_call(self, token: Token, arguments: list[Expr] | None) -> Expr:
+        """``f'(x)``, ``f''(g(x))``: derivatives of an unknown function of one argument."""
+        text = str(token)
+        name, primes = text.rstrip("'"), len(text) - len(text.rstrip("'"))
+        kind = reserved_word(name)
+        if kind is not None:
+            raise Located(
+                f"{name}{chr(39) * primes} is read for unknown functions only "
+                f"({name} is a {kind}): differentiate with diff",
+                token,
+            )
+        if len(arguments or []) != 1:
+            raise Located(
+                f"{text}(...) takes one argument: for partial derivatives write "
+                f"Derivative({name}(x, y), x)",
+                token,
+            )
+        return call(derivative_name(name, [0] * primes), *(arguments or []))
 
     def arguments(self, *args: Expr) -> list[Expr]:
         return list(args)
@@ -196,8 +237,27 @@ def _end_of_input(text: str, error: UnexpectedInput) -> ParseError:
     return ParseError(message, text, len(lines), len(lines[-1].rstrip("\r")) + 1)
 
 
-def parse(text: str) -> Expr:
+def declared_functions(functions: str | Iterable[str] | None) -> frozenset[str]:
+    """The names of ``functions="f g"`` (or ``"f,g"``, or a list), checked: each must be a
+    name that formulas do not reserve (``sin`` is a function of the vocabulary already)."""
+    if functions is None:
+        return frozenset()
+    names = functions.replace(",", " ").split() if isinstance(functions, str) else functions
+    for name in names:
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ParseError(f"{name!r} is not a function name: use letters, digits and '_'")
+        kind = reserved_word(name)
+        if kind is not None:
+            raise ParseError(f"{name} cannot be declared an unknown function: it is a {kind}")
+    return frozenset(names)
+
+
+def parse(text: str, functions: str | Iterable[str] | None = None) -> Expr:
     """Parse a formula (``"x**2*y + 3x + sin(y)"``) into a canonical expression.
+
+    ``functions="f g"`` declares unknown functions: ``f(x)``, ``g(x, y)`` (else ``f(x)`` is
+    an error, which suggests ``f*(x)``); ``Function('f')(x)`` declares itself, and is how
+    ``str`` prints one, so ``parse(str(e)) is e`` always.
 
     Raises ``ParseError`` (a ``ValueError``) with line, column and a caret for bad input, and
     warns (``FormulaWarning``) where a legal reading is easy to get wrong (``x y``).  ``pi``,
@@ -207,6 +267,7 @@ def parse(text: str) -> Expr:
     """
     if not isinstance(text, str):
         raise TypeError(f"parse expects a string, got {type(text).__name__}")
+    declared = declared_functions(functions)
     if len(text) > MAX_LENGTH:
         raise ParseError(
             f"formula too long: {len(text):,} characters (the limit is {MAX_LENGTH:,})"
@@ -214,7 +275,7 @@ def parse(text: str) -> Expr:
     if not text.strip():
         raise ParseError("empty formula", text, 1, 1)
     try:
-        return cast(Expr, read(parser().parse_interactive(text), text))
+        return cast(Expr, read(parser().parse_interactive(text), text, declared))
     except Located as error:
         token = error.token
         raise ParseError(error.message, text, token.line or 1, token.column or 1) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from symdiff.core.nodes import Expr
 from symdiff.formats.jsonio import to_json
@@ -19,8 +20,11 @@ FORMATS: dict[str, Callable[[Expr], str]] = {
 }
 
 
-def format_expr(expr: Expr, fmt: str = "text") -> str:
-    """``expr`` written in the format named ``fmt`` (one of ``FORMATS``)."""
+def format_expr(expr: Expr, fmt: str = "text", functions: Any = None) -> str:
+    """``expr`` written in the format named ``fmt`` (one of ``FORMATS``); the text format
+    writes the unknown ``functions`` its reader declares as ``f(x)``, ``f'(x)`` (``to_str``)."""
+    if fmt == "text" and functions:
+        return to_str(expr, functions)
     try:
         writer = FORMATS[fmt]
     except KeyError:

@@ -11,6 +11,8 @@ not see.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
 from fractions import Fraction
 from typing import NamedTuple
 
@@ -19,6 +21,9 @@ from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
 from symdiff.core.numbers import int_text
 from symdiff.core.traverse import fold_once
+from symdiff.core.unknown import split_head
+from symdiff.core.vocabulary import known
+from symdiff.formats.applied import sympy_text
 from symdiff.formats.printer import E_NODE, Writers, render, split_product, sum_text
 
 # precedence levels, loosest first
@@ -121,12 +126,20 @@ def _sum(node: Add, pieces: list[Piece]) -> Piece:
     return Piece(False, sum_text(node.args, pieces), ADD)
 
 
-def _call(node: Call, pieces: list[Piece]) -> Piece:
+def _call(node: Call, pieces: list[Piece], declared: frozenset[str] = frozenset()) -> Piece:
     if node.name == "pi":
         return Piece(False, "pi", ATOM)
     if node is E_NODE:
         return Piece(False, "e", ATOM)
-    return Piece(False, f"{node.name}({', '.join(p.text for p in pieces)})", ATOM)
+    texts = [p.text for p in pieces]
+    if not known(node.name):  # an unknown function, self-declaring: Function('f')(x)
+        function, positions = split_head(node.name) or (node.name, ())
+        if function not in declared:
+            return Piece(False, sympy_text(node, texts, f"Function('{function}')"), ATOM)
+        if positions and len(texts) == 1:  # f'(x), f''(g(x)): the primes declare f
+            return Piece(False, f"{function}{chr(39) * len(positions)}({texts[0]})", ATOM)
+        return Piece(False, sympy_text(node, texts, function), ATOM)
+    return Piece(False, f"{node.name}({', '.join(texts)})", ATOM)
 
 
 #: The text format's writer of each node kind (the walk is ``symdiff.formats.printer``'s).
@@ -140,9 +153,23 @@ TEXT: Writers[Piece] = Writers(
 )
 
 
-def to_str(expr: Expr) -> str:
-    """Python/SymPy syntax with minimal parentheses: ``2*x*y``, ``x**2 + 1``, ``-x/(y + 1)``."""
-    return render(expr, TEXT).text
+@functools.cache
+def _declaring(declared: frozenset[str]) -> Writers[Piece]:
+    """``TEXT`` for formulas whose reader declares ``declared`` unknown functions."""
+    return TEXT._replace(call=functools.partial(_call, declared=declared))
+
+
+def to_str(expr: Expr, functions: Iterable[str] | str | None = None) -> str:
+    """Python/SymPy syntax with minimal parentheses: ``2*x*y``, ``x**2 + 1``, ``-x/(y + 1)``.
+
+    Unknown functions declare themselves (``Function('f')(x)``), unless they are among
+    ``functions``, the names the reader declares (``parse(text, functions=...)``): then
+    ``f(x)``, and ``f'(x)``, ``f''(g(x))`` for the derivatives of one-argument functions.
+    """
+    if not functions:
+        return render(expr, TEXT).text
+    names = functions.replace(",", " ").split() if isinstance(functions, str) else functions
+    return render(expr, _declaring(frozenset(names))).text
 
 
 def formula_repr(expr: Expr) -> str:

@@ -13,7 +13,7 @@ from symdiff.core.errors import EvaluationError
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
 from symdiff.core.traverse import postorder
-from symdiff.core.vocabulary import FUNCTIONS
+from symdiff.core.vocabulary import FUNCTIONS, row
 from symdiff.numeric.extended import fits_float, wide, wide_value
 
 
@@ -50,7 +50,8 @@ def node_value(node: Expr, args: list[float], values: Mapping[str, float]) -> fl
         case Pow():
             return power_value(args[0], args[1])
         case Call(name):
-            return FUNCTIONS[name].evaluate(*args)
+            spec = FUNCTIONS.get(name)
+            return (spec or row(name, len(args))).evaluate(*args)
     raise TypeError(f"cannot evaluate {type(node).__name__}")
 
 

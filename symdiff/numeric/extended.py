@@ -18,6 +18,7 @@ from fractions import Fraction
 
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Call, Expr, Num, Pow
+from symdiff.core.vocabulary import row
 
 #: Past ±10**(10**15) a value is ``Infinity`` (IEEE semantics once more, at a scale where the
 #: limits ``tanh(inf) = 1``, ``1/inf = 0`` are exact to float precision); ``inf - inf`` and
@@ -188,7 +189,10 @@ def wide_value(node: Expr, args: list[Decimal], values: dict[str, Decimal]) -> D
             case Pow():
                 return _power(args[0], args[1])
             case Call(name):
-                return WIDE[name](*args)
+                wide_function = WIDE.get(name)
+                if wide_function is None:  # a defined function (or an unknown one: an error)
+                    wide_function = _in_floats(row(name, len(args)).evaluate)
+                return wide_function(*args)
     except DivisionByZero:
         raise ZeroDivisionError("division by zero") from None
     except InvalidOperation:

@@ -17,7 +17,7 @@ from symdiff.core.errors import EvaluationError
 from symdiff.core.nary import Mul
 from symdiff.core.nodes import ZERO, Call, Expr, Num, Pow, Sym
 from symdiff.core.traverse import postorder
-from symdiff.core.vocabulary import FUNCTIONS
+from symdiff.core.vocabulary import FUNCTIONS, row
 from symdiff.numeric.evaluation import evaluate_all, short_text
 
 
@@ -108,11 +108,11 @@ def live_arguments(roots: Sequence[Expr], variables: Sequence[Sym]) -> dict[Expr
             continue
         flags = [a in live for a in node.args]
         if isinstance(node, Call) and any(flags):
-            row = FUNCTIONS[node.name].partials
+            rules = row(node.name, len(node.args)).partials
             for i, flag in enumerate(flags):
                 if flag and (
                     (node.name, i) in _ALWAYS_ZERO
-                    or (not all(flags) and row[i](*node.args) is ZERO)
+                    or (not all(flags) and rules[i](*node.args) is ZERO)
                 ):
                     flags[i] = False
         if any(flags):

@@ -73,6 +73,30 @@ CASES = [
         {"x": 1000.0, "y": 999.0, "z": 998.0},
         lambda x, y, z: mp.exp(z) / (mp.exp(x) + mp.exp(y) + mp.exp(z)),
     ),
+    ("log-cosh", "log(cosh(x))", {"x": -800.0}, lambda x: mp.log(mp.cosh(x))),
+    ("one-minus-sigmoid", "1 - 1/(1 + exp(-x))", {"x": 710.0}, lambda x: 1 / (1 + mp.exp(x))),
+    (
+        "one-minus-sigmoid",
+        "log(1 - 1/(1 + exp(-x)))",
+        {"x": 800.0},
+        lambda x: mp.log(1 - 1 / (1 + mp.exp(-x))),
+    ),
+    (
+        "sigmoid-complement",
+        "1/(1 + exp(-x)) - 1/(1 + exp(-x))**2",
+        {"x": 40.0},
+        lambda x: 1 / (1 + mp.exp(-x)) - 1 / (1 + mp.exp(-x)) ** 2,
+    ),
+    (
+        "distribute-exp",
+        "exp(x)*(1/(exp(x) + exp(y)) - exp(x)/(exp(x) + exp(y))**2)",
+        {"x": 800.0, "y": 790.0},
+        lambda x, y: (
+            mp.exp(x) * (1 / (mp.exp(x) + mp.exp(y)) - mp.exp(x) / (mp.exp(x) + mp.exp(y)) ** 2)
+        ),
+    ),
+    ("tanh", "sinh(x)/cosh(x)", {"x": 800.0}, lambda x: mp.tanh(x)),
+    ("one-minus-tanh-squared", "1 - tanh(x)**2", {"x": 30.0}, lambda x: 1 - mp.tanh(x) ** 2),
     ("one-minus-cos", "1 - cos(x)", {"x": 1e-10}, lambda x: 1 - mp.cos(x)),
     ("one-minus-cos", "cos(x) - 1", {"x": 3e-9}, lambda x: mp.cos(x) - 1),
     ("difference-of-squares", "1 - x**2", {"x": 1 - 2**-40}, lambda x: 1 - x**2),
@@ -86,8 +110,14 @@ CASES = [
         lambda x, y: 1 / mp.sqrt(x**2 + y**2),
     ),
 ]
-# rows that need a helper C lacks (logaddexp, hypot): the others run in C too
-NEEDS_HELPER = {"logaddexp", "hypot", "log-of-power", "exp(z)/(exp(x) + exp(y) + exp(z))"}
+# cases that need a helper C lacks (logaddexp, hypot): the others run in C too
+NEEDS_HELPER = {
+    "logaddexp",
+    "hypot",
+    "log-cosh",
+    "log-of-power",
+    "exp(z)/(exp(x) + exp(y) + exp(z))",
+}
 TARGETS = ["python", "numpy"]
 
 

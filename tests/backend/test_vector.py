@@ -144,3 +144,19 @@ def test_no_outputs():
     f = compile_vector([], "x y")
     assert f([1.0, 2.0]).shape == (0,)
     assert f(np.ones((4, 2))).shape == (4, 0)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_stable_by_default_literal_on_request(target, cache):
+    # log(1 + exp(x)) overflows in floats at x = 800; its stable form is softplus(x) = 800
+    outputs = ["log(1 + exp(x))", symdiff.diff(parse("log(1 + exp(x))"), "x")]
+    f = build(outputs, "x", target, cache)
+    assert f([800.0]).tolist() == [800.0, 1.0]
+    assert f([-800.0]).tolist() == [0.0, 0.0]
+    literal = build(outputs, "x", target, cache, stable=False)
+    with np.errstate(all="ignore"):
+        try:
+            value = literal([800.0])
+        except OverflowError:  # the python target's math.exp raises
+            return
+    assert not np.isfinite(value).all()

@@ -9,11 +9,10 @@ hang (each example runs under a generous alarm), never a warning other than ``Fo
 from __future__ import annotations
 
 import re
-import signal
 import warnings
-from contextlib import contextmanager
 
 import pytest
+from deadline import time_limit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -81,26 +80,8 @@ INPUTS = st.one_of(
 )
 
 
-class Hang(Exception):
-    """An example ran past its time budget."""
-
-
-@contextmanager
-def time_budget(seconds: float):
-    def expire(signum, frame):
-        raise Hang(f"no answer within {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def check(text: str) -> None:
-    with time_budget(BUDGET), warnings.catch_warnings(record=True) as caught:
+    with time_limit(BUDGET), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             e = parse(text)

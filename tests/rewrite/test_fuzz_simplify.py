@@ -19,17 +19,20 @@ the seed and the formula: ``python tests/rewrite/test_fuzz_simplify.py SEED`` re
 from __future__ import annotations
 
 import random
-import signal
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 import mpmath
 import pytest
 import sympy
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, when run as a script
+
+from deadline import time_limit
 from outside_formulas import (
     SYMBOLS,
     VARIABLES,
@@ -80,33 +83,6 @@ class Case:
     def describe(self, check: str) -> str:
         head = f"seed {self.seed}: d^{self.order}/d{self.variable}^{self.order} of {self.text}"
         return "\n    ".join([head, *self.failures.get(check, [])[:2]])
-
-
-class SympyTimeout(Exception):
-    pass
-
-
-@contextmanager
-def time_limit(seconds: int) -> Iterator[None]:
-    """Interrupt SymPy after ``seconds`` (main thread, POSIX); elsewhere no limit."""
-    if not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise SympyTimeout
-
-    try:
-        previous = signal.signal(signal.SIGALRM, expire)
-    except ValueError:  # not the main thread
-        yield
-        return
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _has_float(expr: Expr) -> bool:

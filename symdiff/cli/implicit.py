@@ -1,0 +1,38 @@
+"""The implicit mode: ``symdiff "x**2 + y**2 = 25" --implicit y --wrt x`` prints ``-x/y``.
+
+``--order N`` gives the N-th derivative, ``--steps`` the derivation (``F``, its partials, and
+each order), ``--format`` writes the expressions as every other mode does.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import symdiff
+from symdiff import SymdiffError
+
+TITLE = "implicit differentiation"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(TITLE)
+    group.add_argument(
+        "--implicit", metavar="Y",
+        help="the formula is an equation (lhs = rhs) defining Y as a function of the --wrt "
+        "variable: print dY/dx (--order N for the N-th derivative, --steps for the derivation)",
+    )  # fmt: skip
+
+
+def run(args: argparse.Namespace, formula: str) -> str:
+    if not args.wrt or len(args.wrt) != 1:
+        raise SymdiffError("--implicit needs the one variable the function depends on: --wrt x")
+    steps = symdiff.implicit_steps(
+        formula, args.implicit, args.wrt[0], args.order, functions=args.functions
+    )
+    if not args.steps:
+        return symdiff.format_expr(steps[-1].expr, args.format, args.functions)
+    lines = [f"{i}. {step.label}:  {symdiff.format_expr(step.expr, args.format, args.functions)}"
+             for i, step in enumerate(steps, 1)]  # fmt: skip
+    return "\n".join(
+        [*lines, f"result: {symdiff.format_expr(steps[-1].expr, args.format, args.functions)}"]
+    )
