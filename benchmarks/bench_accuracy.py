@@ -100,6 +100,7 @@ def speed_ratio(formula: str, domain: dict, n: int, rounds: int) -> float:
     args = [grid[:, i] for i in range(len(names))]
     both = [symdiff.lambdify(formula, names, grad=True, stable=s) for s in (True, False)]
     with np.errstate(all="ignore"):
+        both[0](*args), both[1](*args)  # warm up (imports, first allocations)
         stable = literal = math.inf
         for _ in range(rounds):  # interleaved: load bursts hit both
             stable = min(stable, _time(both[0], args, 1))
@@ -114,7 +115,7 @@ def main() -> int:
     parser.add_argument("--only", help="formulas whose name contains this")
     options = parser.parse_args()
     points = 300 if options.quick else options.points
-    speed_points, rounds = (10**5, 3) if options.quick else (10**6, 5)
+    speed_points, rounds = (10**5, 5) if options.quick else (10**6, 9)
     print(
         f"# accuracy, {datetime.date.today()}, {points} points per formula, "
         f"speed at {speed_points} points: python benchmarks/bench_accuracy.py "

@@ -12,9 +12,12 @@ import re
 from typing import Any, NamedTuple
 
 from symdiff.calculus.forward import diff
+from symdiff.calculus.reverse import count_operations
 from symdiff.core.constructors import add, divide, mul, negate
 from symdiff.core.errors import ParseError
-from symdiff.core.nodes import ZERO, Expr, Sym
+from symdiff.core.nary import Add
+from symdiff.core.nodes import ZERO, Expr, Num, Sym
+from symdiff.core.traverse import substitute
 from symdiff.formats.parser import parse, parse_variable
 from symdiff.rewrite.engine import simplify as simplified
 
@@ -55,9 +58,10 @@ def implicit_steps(
     order: int = 1,
     functions: Any = None,
     budget: int | None = BUDGET,
+    use_relation: bool = False,
 ) -> list[ImplicitStep]:
     """The derivation of ``d^order y/dx^order`` from ``equation``, step by step (the last
-    step's expression is the answer)."""
+    step's expression is the answer; see ``implicit`` for the options)."""
 
     def simplify(expr: Expr) -> Expr:
         return simplified(expr, budget=budget)
@@ -95,7 +99,24 @@ def implicit_steps(
             f"+ d/d{y.name}(previous) * d{y.name}/d{x.name}"
         )
         steps.append(ImplicitStep(label, current))
+    if use_relation:
+        steps.extend(_with_relation(relation, current))
     return steps
+
+
+def _with_relation(relation: Expr, result: Expr) -> list[ImplicitStep]:
+    """The result with the relation used, ``F = P + c = 0`` so ``P = -c``, when it is smaller:
+    ``-(x**2 + y**2)/y**3`` is ``-25/y**3`` on ``x**2 + y**2 = 25``."""
+    constants = (
+        [t for t in relation.args if isinstance(t, Num)] if isinstance(relation, Add) else []
+    )
+    if not constants:
+        return []
+    part = add(relation, negate(constants[0]))
+    reduced = simplified(substitute(result, {part: negate(constants[0])}))
+    if reduced is result or count_operations(reduced) > count_operations(result):
+        return []
+    return [ImplicitStep(f"using the relation {part} = {negate(constants[0])}", reduced)]
 
 
 def implicit(
@@ -104,6 +125,7 @@ def implicit(
     *,
     functions: Any = None,
     budget: int | None = BUDGET,
+    use_relation: bool = False,
     **dependent: Any,
 ) -> Expr:
     """``d^order y / dx^order`` of ``y(x)`` defined by ``equation``: ``implicit(eq, y="x")``.
@@ -111,9 +133,11 @@ def implicit(
     ``equation`` is ``"lhs = rhs"`` (or an expression ``F``, meaning ``F = 0``, or a pair
     ``(lhs, rhs)``); the keyword names the dependent variable and its value the independent
     one.  The answer is in ``x`` and ``y`` (``-x/y`` for a circle), not solved for ``y``;
-    ``budget`` bounds the simplifier's work on each step (``None``: simplify fully).
+    ``budget`` bounds the simplifier's work on each step (``None``: simplify fully), and
+    ``use_relation=True`` puts the equation back in where that shortens the result
+    (``-25/y**3`` for the second derivative on ``x**2 + y**2 = 25``).
     """
     if len(dependent) != 1:
         raise TypeError("name the dependent variable and its variable once: implicit(eq, y='x')")
     ((name, variable),) = dependent.items()
-    return implicit_steps(equation, name, variable, order, functions, budget)[-1].expr
+    return implicit_steps(equation, name, variable, order, functions, budget, use_relation)[-1].expr

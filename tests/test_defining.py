@@ -113,3 +113,11 @@ def test_defined_function_in_every_codegen_target(target: str) -> None:
         raise
     expected = 2 * 0.4 * math.exp(3 * 0.16) / (1 + math.exp(3 * 0.16))
     assert float(compiled(0.4)) == pytest.approx(expected, rel=1e-12)
+
+
+def test_implicit_with_the_relation() -> None:
+    assert str(symdiff.implicit("x**2 + y**2 = 25", 2, y="x", use_relation=True)) == "-25/y**3"
+    assert str(symdiff.implicit("x**2 + y**2 = 25", 3, y="x", use_relation=True)) == "-75*x/y**5"
+    # nothing to put back: the same answer as without
+    plain = symdiff.implicit("x**3 + y**3 = 6*x*y", 2, y="x")
+    assert symdiff.implicit("x**3 + y**3 = 6*x*y", 2, y="x", use_relation=True) is plain

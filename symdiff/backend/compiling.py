@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from symdiff.backend import c, numpy, python
+from symdiff.backend import arrays, c, numpy, python
 from symdiff.backend.generated import ValueAndGradient, from_source, rebuildable
 from symdiff.backend.lower import lower
 from symdiff.backend.matrices import is_rows, matrix_source
@@ -26,11 +26,14 @@ TARGETS: dict[str, Callable[[Program, Sequence[str], str, bool], str]] = {
     "python": python.source,
     "numpy": numpy.source,
     "c": c.source,
+    **{target: arrays.printer(target) for target in arrays.LIBRARIES},
 }
 #: Targets that recompute one-operation shared nodes instead of storing them (see ``lower``).
 RECOMPUTE = {"numpy"}
 #: The functions each target prints (the stable rows use a helper only where it is printed).
-PRINTED = {"python": python.FUNCTIONS, "numpy": numpy.FUNCTIONS, "c": c.FUNCTIONS}
+PRINTED = {"python": python.FUNCTIONS, "numpy": numpy.FUNCTIONS, "c": c.FUNCTIONS} | {
+    target: library.functions for target, library in arrays.LIBRARIES.items()
+}
 
 
 def _stable(target: str, stable: bool) -> frozenset[str] | None:
@@ -175,16 +178,27 @@ def gradient_of(f: Expr, variables: Sequence[Sym]) -> list[Expr]:
     return list(gradient(f, list(variables)))
 
 
+#: SymPy's ``lambdify(modules=...)`` names for symdiff's targets.
+MODULES = {"math": "python", "numpy": "numpy", "jax": "jax", "torch": "torch", "cupy": "cupy",
+           "array_api": "array_api", "c": "c", "python": "python"}  # fmt: skip
+
+
 def lambdify(
-    f: Any, args: Any, grad: bool = False, target: str = "numpy", **options: Any
-) -> Callable[..., Any]:
+    f: Any, args: Any, grad: bool = False, target: str = "numpy", *,
+    modules: str | None = None, **options: Any,
+) -> Callable[..., Any]:  # fmt: skip
     """A function of ``args`` computing ``f``; with ``grad=True`` it returns
-    ``(value, gradient)``, the gradient a tuple with one entry per argument.
+    ``(value, gradient)``, the gradient a tuple with one entry per argument.  ``modules`` is
+    SymPy's name for the target (``"math"``, ``"numpy"``, ``"jax"``, ``"torch"``, ``"cupy"``).
 
     >>> value_and_grad = lambdify("x**2*y", "x y", grad=True, target="python")
     >>> value_and_grad(3.0, 2.0)
     (18.0, (12.0, 9.0))
     """
+    if modules is not None:
+        if modules not in MODULES:
+            raise CodegenError(f"unknown modules {modules!r}: choose one of {', '.join(MODULES)}")
+        target = MODULES[modules]
     expr = parse_any(f)
     if not grad:
         return compile(expr, args, target, **options)

@@ -52,6 +52,7 @@ examples:
   symdiff "x*y + sin(x)" --grad           d/dx = y + cos(x), d/dy = x
   symdiff "x**2*y**3" --hessian           d2/dx2, d2/dxdy, d2/dy2
   symdiff "x*y, x + y**2" --jacobian      df1/dx ... df2/dy
+  symdiff "x*y, sin(z)" --jacobian --sparse        the pattern, then only the nonzeros
  code generation
   symdiff "x**2*sin(x)" --emit python     def f(x): return x*(2.0*math.sin(x) + ...)
   symdiff "x*y + sin(x)" --grad --emit c --name energy     value and gradient in one C function

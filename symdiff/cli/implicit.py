@@ -21,14 +21,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the formula is an equation (lhs = rhs) defining Y as a function of the --wrt "
         "variable: print dY/dx (--order N for the N-th derivative, --steps for the derivation)",
     )  # fmt: skip
+    group.add_argument(
+        "--use-relation", action="store_true",
+        help="with --implicit: put the equation back in where it shortens the result",
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
+    if args.implicit is None:
+        raise SymdiffError("--use-relation goes with --implicit Y")
     if not args.wrt or len(args.wrt) != 1:
         raise SymdiffError("--implicit needs the one variable the function depends on: --wrt x")
     steps = symdiff.implicit_steps(
-        formula, args.implicit, args.wrt[0], args.order, functions=args.functions
-    )
+        formula, args.implicit, args.wrt[0], args.order, functions=args.functions,
+        use_relation=args.use_relation,
+    )  # fmt: skip
     if not args.steps:
         return symdiff.format_expr(steps[-1].expr, args.format, args.functions)
     lines = [f"{i}. {step.label}:  {symdiff.format_expr(step.expr, args.format, args.functions)}"

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Self
 
 from symdiff.core import digests
 from symdiff.core.hooks import HOOKS
-from symdiff.core.nodes import Expr, Num
+from symdiff.core.nodes import TABLE, Expr, Num, enter, lookup
 from symdiff.core.numbers import Number
 
 
@@ -61,9 +61,9 @@ class _Collection(Expr):
         parent: _Collection | None,
         terms: tuple[Expr, ...],
     ) -> Self:
-        table = Expr._table
         key: tuple[Any, ...] = (cls, digest)
-        found = table.get(key)
+        ref = TABLE.get(key)
+        found = None if ref is None else ref()
         if found is not None and _same(found, count, constant, args, parent, terms):  # type: ignore[arg-type]
             return found  # type: ignore[return-value]
         if found is not None or key in _COLLIDED:  # a true 64-bit collision: key by arguments
@@ -71,7 +71,7 @@ class _Collection(Expr):
             if args is None:
                 args = _pending_args(parent, terms, constant)  # type: ignore[arg-type]
             key = (cls, digest, *args)
-            found = table.get(key)
+            found = lookup(key)
             if found is not None:
                 return found  # type: ignore[return-value]
         node = object.__new__(cls)
@@ -82,7 +82,7 @@ class _Collection(Expr):
         object.__setattr__(node, "_constant", constant)
         object.__setattr__(node, "_parent", parent)
         object.__setattr__(node, "_terms", terms)
-        table[key] = node
+        enter(key, node)
         return node
 
 

@@ -21,10 +21,11 @@ node classes import nothing above themselves.
 from __future__ import annotations
 
 import re
+from _weakref import _remove_dead_weakref  # type: ignore[attr-defined]
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import Any, ClassVar, Self
-from weakref import WeakValueDictionary
+from weakref import KeyedRef
 
 from symdiff.core import digests, numbers
 from symdiff.core.conversions import Conversions
@@ -33,12 +34,36 @@ from symdiff.core.numbers import Number
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
+#: Every live node by its structural key, held weakly (a node that nothing else holds is freed
+#: and its entry removed).  What ``WeakValueDictionary`` does, with the lookup left to the
+#: dict and the weak reference (both C), not to Python methods: interning is the inner loop of
+#: parsing and of building derivatives.  Look up with ``lookup``; enter with ``enter``.
+TABLE: dict[tuple[Any, ...], KeyedRef[tuple[Any, ...], Expr]] = {}
+
+
+def _forget(
+    ref: KeyedRef[tuple[Any, ...], Expr],
+    table: dict[tuple[Any, ...], KeyedRef[tuple[Any, ...], Expr]] = TABLE,
+    remove: Any = _remove_dead_weakref,  # bound now: module globals are gone at exit
+) -> None:
+    remove(table, ref.key)  # only if the entry is still this dead reference
+
+
+def lookup(key: tuple[Any, ...]) -> Expr | None:
+    """The live node interned under ``key``, or None."""
+    ref = TABLE.get(key)
+    return None if ref is None else ref()
+
+
+def enter(key: tuple[Any, ...], node: Expr) -> None:
+    """Intern ``node`` under ``key``."""
+    TABLE[key] = KeyedRef(node, _forget, key)
+
 
 class Expr(Conversions):
     """Base of all nodes: immutable, interned, with ``.args`` and a deterministic sort key."""
 
     __slots__ = ("__weakref__", "_key", "args")
-    _table: ClassVar[WeakValueDictionary[tuple[Any, ...], Expr]] = WeakValueDictionary()
     RANK: ClassVar[int] = 0
 
     args: tuple[Expr, ...]
@@ -48,14 +73,15 @@ class Expr(Conversions):
     def _intern(
         cls, key: tuple[Any, ...], args: tuple[Expr, ...], digest: int, **fields: Any
     ) -> Self:
-        node = Expr._table.get(key)
+        ref = TABLE.get(key)
+        node = None if ref is None else ref()
         if node is None:
             node = object.__new__(cls)
             object.__setattr__(node, "args", args)
             object.__setattr__(node, "_key", (cls.RANK, digest))
             for name, value in fields.items():
                 object.__setattr__(node, name, value)
-            Expr._table[key] = node
+            TABLE[key] = KeyedRef(node, _forget, key)
         return node  # type: ignore[return-value]
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -166,7 +192,8 @@ class Num(Expr):
     def __new__(cls, value: Number) -> Num:
         value = numbers.normalize(value)
         key = (Num, type(value), value)
-        existing = Expr._table.get(key)  # skip the digest for numbers that already exist
+        ref = TABLE.get(key)  # skip the digest for numbers that already exist
+        existing = None if ref is None else ref()
         if existing is not None:
             return existing  # type: ignore[return-value]
         return cls._intern(key, (), digests.of_text(numbers.digest_text(value)), value=value)
@@ -184,7 +211,8 @@ class Sym(Expr):
     name: str
 
     def __new__(cls, name: str) -> Sym:
-        existing = Expr._table.get((Sym, name))
+        ref = TABLE.get((Sym, name))
+        existing = None if ref is None else ref()
         if existing is not None:
             return existing  # type: ignore[return-value]
         if not isinstance(name, str) or not _NAME.match(name):

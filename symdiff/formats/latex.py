@@ -101,7 +101,8 @@ def _call(node: Call, pieces: list[Tex]) -> Tex:
         name = symbol_latex((split_head(node.name) or (node.name, ()))[0])
         operator, applied = latex_derivative(node, [p.text for p in pieces], name)
         body = f"{operator} {applied}" if operator else applied
-        return Tex(False, body, MUL if operator else ATOM)
+        # \frac{d}{dx} f(x) is parenthesised in products and powers: it would take in the rest
+        return Tex(False, body, ADD if operator else ATOM)
     macro = MACROS.get(node.name) or r"\operatorname{" + node.name.replace("_", r"\_") + "}"
     argument = parens(", ".join(p.text for p in pieces))
     return Tex(False, macro + argument, ATOM, function=macro, argument=argument)
