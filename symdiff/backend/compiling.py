@@ -185,10 +185,11 @@ MODULES = {"math": "python", "numpy": "numpy", "jax": "jax", "torch": "torch", "
 
 def lambdify(
     f: Any, args: Any, grad: bool = False, target: str = "numpy", *,
-    modules: str | None = None, **options: Any,
+    modules: str | None = None, wrt: Any = None, **options: Any,
 ) -> Callable[..., Any]:  # fmt: skip
     """A function of ``args`` computing ``f``; with ``grad=True`` it returns
-    ``(value, gradient)``, the gradient a tuple with one entry per argument.  ``modules`` is
+    ``(value, gradient)``, the gradient a tuple with one entry per argument, or per name of
+    ``wrt`` (``wrt="w b"``: the parameters only, the data arguments held fixed).  ``modules`` is
     SymPy's name for the target (``"math"``, ``"numpy"``, ``"jax"``, ``"torch"``, ``"cupy"``).
 
     >>> value_and_grad = lambdify("x**2*y", "x y", grad=True, target="python")
@@ -203,5 +204,9 @@ def lambdify(
     if not grad:
         return compile(expr, args, target, **options)
     symbols = symbols_of(args)
-    both = compile([expr, *gradient_of(expr, symbols)], symbols, target, **options)
+    by = symbols if wrt is None else symbols_of(wrt)
+    outside = [s.name for s in by if s not in symbols]
+    if outside:
+        raise CodegenError(f"wrt names {', '.join(outside)}, which are not among the arguments")
+    both = compile([expr, *gradient_of(expr, by)], symbols, target, **options)
     return ValueAndGradient(both, str(expr))
