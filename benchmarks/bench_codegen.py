@@ -8,9 +8,9 @@ the gradient are computed at 10**6 random points by
 - SymPy ``lambdify`` (NumPy/SciPy modules) of ``[f, *[diff(f, v) for v in vars]]``, without and
   with ``cse=True``;
 - a hand-written NumPy implementation (the reference; its values are checked against SymPy);
-- jax: the column says whether jax is importable; it is not installed on the machine this was
-  written on, so no jax timing code exists yet (``jax.jit(jax.vmap(jax.value_and_grad(f)))``
-  would be the contender).
+- when jax is installed (float64): JAX's own AD, ``jax.jit(jax.vmap(jax.value_and_grad(f)))``
+  of the formula (written with ``symdiff.compile(f, target="jax")``), and symdiff's gradient
+  compiled for the jax target under ``jax.jit`` (arguments are JAX arrays made before timing).
 
 Every timing is the minimum over interleaved rounds (the machine is shared: the minimum is the
 least noisy estimate, and interleaving spreads bursts of load over all contenders).  Ratios
@@ -217,7 +217,36 @@ def contenders(problem: Problem) -> dict[str, tuple[Callable[..., Any], float]]:
         start = time.perf_counter()
         function = sympy.lambdify(arguments, exprs, modules=["scipy", "numpy"], cse=cse)
         built[label] = (function, sympy_seconds + time.perf_counter() - start)
+    if JAX == "installed":
+        built.update(jax_contenders(expr, roots, problem))
     return built
+
+
+def jax_contenders(expr: Any, roots: list[Any], problem: Problem) -> dict[str, tuple]:
+    """JAX's AD of the formula and symdiff's gradient on the jax target, both jitted; they take
+    NumPy arrays and convert them (outside the timed call: see ``JaxCall``)."""
+    import jax
+
+    value = symdiff.compile(expr, problem.args, target="jax")
+    positions = tuple(problem.args.index(v) for v in problem.variables)
+    theirs = jax.jit(jax.vmap(jax.value_and_grad(value, argnums=positions)))
+    ours = jax.jit(symdiff.compile(roots, problem.args, target="jax"))
+    return {"jax jit(vmap(grad))": (JaxCall(theirs), 0.0), "symdiff jax": (JaxCall(ours), 0.0)}
+
+
+class JaxCall:
+    """Calls a jitted function on JAX copies of the arguments (made once, before timing)."""
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function, self.cache = function, None
+
+    def __call__(self, *arrays: Any) -> Any:
+        import jax
+
+        if self.cache is None or self.cache[0] is not arrays[0]:
+            self.cache = (arrays[0], [jax.numpy.asarray(a) for a in arrays])
+            jax.block_until_ready(self.function(*self.cache[1]))  # compile outside the timing
+        return jax.block_until_ready(self.function(*self.cache[1]))
 
 
 def run(points: int, repeats: int) -> list[dict[str, Any]]:
@@ -252,25 +281,28 @@ def run(points: int, repeats: int) -> list[dict[str, Any]]:
 
 def _jax_status() -> str:
     try:
-        import jax  # noqa: F401
+        import jax
     except ImportError:
         return "not installed"
-    return "installed, not measured"
+    jax.config.update("jax_enable_x64", True)
+    return "installed"
 
 
 JAX = _jax_status()
-COLUMNS = ["symdiff numpy", "symdiff c", "SymPy lambdify", "SymPy lambdify cse"]
+COLUMNS = ["symdiff numpy", "symdiff c", "SymPy lambdify", "SymPy lambdify cse"] + (
+    ["jax jit(vmap(grad))", "symdiff jax"] if JAX == "installed" else []
+)
 
 
 def table(rows: list[dict[str, Any]], points: int) -> str:
-    head = ["problem", "outputs", "hand-written NumPy", *COLUMNS, "jax"]
+    head = ["problem", "outputs", "hand-written NumPy", *COLUMNS] + ["jax"] * (JAX != "installed")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         hand = row["hand-written NumPy"]
         cells = [row["problem"], str(row["outputs"]), f"{hand * 1e3:.1f} ms"]
         for column in COLUMNS:
             cells.append(f"{row[column] * 1e3:.1f} ms ({row[column] / hand:.2f}x)")
-        cells.append(JAX)
+        cells += [JAX] * (JAX != "installed")
         lines.append("| " + " | ".join(cells) + " |")
     checks = []
     for row in rows:
