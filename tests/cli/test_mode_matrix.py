@@ -142,3 +142,27 @@ def test_grad_steps_explains_each_component(capsys: pytest.CaptureFixture[str]) 
     assert status == 0 and set(json.loads(out)) == {"x", "y"}
     status, _, err = _run(capsys, [F, "--hessian", "--steps"])
     assert status == 2 and "--steps" in err and "Hessian" in err
+
+
+def test_matrix_latex_compiles_with_pdflatex(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed")
+    blocks = []
+    for argv in ([F, "--grad"], [J, "--jacobian"], [F, "--hessian"], [F, "--at", "x=1,y=2"]):
+        status, out, _ = _run(capsys, [*argv, "--format", "latex"])
+        assert status == 0
+        blocks.append(f"\\[\n{out}\\]")
+    status, steps, _ = _run(capsys, [F, "--grad", "--steps", "--format", "latex"])
+    assert status == 0
+    document = "\n".join([
+        r"\documentclass{article}\usepackage{amsmath}\begin{document}", *blocks, steps,
+        r"\end{document}",
+    ])  # fmt: skip
+    (tmp_path / "m.tex").write_text(document)
+    result = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "m.tex"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-2000:]
