@@ -28,7 +28,17 @@ from symdiff.core.errors import (
     SymdiffError,
 )
 from symdiff.core.functions import *  # noqa: F403  (one constructor per vocabulary row)
-from symdiff.core.functions import CONSTRUCTORS, PI, E, detach, log, sqrt
+from symdiff.core.functions import (
+    CONSTRUCTORS,
+    PI,
+    E,
+    detach,
+    log,
+    maximum,
+    minimum,
+    piecewise,
+    sqrt,
+)
 from symdiff.core.hooks import register
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
@@ -185,8 +195,9 @@ __all__ = [
     "EvaluationError", "Expr", "FormulaWarning", "Mul", "NotConstantError", "Num", "ParseError",
     "Pow", "Sym",
     "SymdiffError",
-    "__version__", "dag_size", "detach", "free_symbols", "log", "postorder", "sqrt",
+    "__version__", "dag_size", "detach", "free_symbols", "log", "maximum", "minimum",
+    "piecewise", "postorder", "sqrt",
     "substitute", "symbols", "tree_size",
     *_DEFINED_IN,
-    *CONSTRUCTORS,  # sin, cos, ..., Abs: one per row of FUNCTIONS
+    *CONSTRUCTORS,  # sin, cos, ..., Abs, Max, Min, where: one per row of FUNCTIONS
 ]  # fmt: skip

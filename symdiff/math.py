@@ -18,6 +18,7 @@ from typing import Any
 
 from symdiff.core import functions as _functions
 from symdiff.core import vocabulary as _vocabulary
+from symdiff.core.conditions import CONDITIONS
 from symdiff.core.nodes import Sym
 
 pi = _math.pi
@@ -47,9 +48,34 @@ def _dual(name: str) -> Callable[..., Any]:
 DUALS: dict[str, Callable[..., Any]] = {
     name: _dual(name)
     for name, row in _vocabulary.FUNCTIONS.items()
-    if row.arity and name not in ("log", "stop_gradient")
+    if row.arity and name not in ("log", "stop_gradient", "where", "max", "min", *CONDITIONS)
 }
 globals().update(DUALS)
+
+
+def where(condition: Any, a: Any, b: Any) -> Any:
+    """``a if condition else b`` for a condition that is a Python truth value; for a symbolic
+    condition (``x > 0`` of an expression ``x``), the node ``where(x > 0, a, b)``, which is how
+    traced code branches on a symbolic value."""
+    if isinstance(condition, bool | int | float):
+        return a if condition else b
+    return _functions.where(condition, a, b)
+
+
+def maximum(*args: Any) -> Any:
+    """The largest argument (a float for numbers, ``max(...)`` of expressions); at a tie the
+    first, which is also whose derivative symdiff takes (README, "Kinks")."""
+    if all(_is_number(a) for a in args):
+        return float(max(args))
+    return _functions.maximum(*args)
+
+
+def minimum(*args: Any) -> Any:
+    """The smallest argument (a float for numbers, ``min(...)`` of expressions); at a tie the
+    first."""
+    if all(_is_number(a) for a in args):
+        return float(min(args))
+    return _functions.minimum(*args)
 
 
 def stop_gradient(u: Any) -> Any:
@@ -72,7 +98,10 @@ def sqrt(u: Any) -> Any:
     return _math.sqrt(u) if _is_number(u) else _functions.sqrt(u)
 
 
-__all__ = ["DUALS", "Sym", "detach", "e", "log", "pi", "sqrt", "stop_gradient", *DUALS]
+__all__ = [
+    "DUALS", "Sym", "detach", "e", "log", "maximum", "minimum", "pi", "sqrt", "stop_gradient",
+    "where", *DUALS,
+]  # fmt: skip
 
 
 def __getattr__(name: str) -> Callable[..., Any]:

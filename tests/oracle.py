@@ -25,7 +25,34 @@ class stop_gradient(sympy.Function):
         return sympy.S.Zero
 
 
+class floor(sympy.floor):
+    """``floor`` with symdiff's derivative: 0 (almost everywhere)."""
+
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        return sympy.S.Zero
+
+
+class ceiling(sympy.ceiling):
+    """``ceil`` with symdiff's derivative: 0 (almost everywhere)."""
+
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        return sympy.S.Zero
+
+
+def _max(*args: Any) -> sympy.Expr:
+    return sympy.Max(*args)
+
+
 SYMPY_NAMES: dict[str, Any] = {
+    "max": _max,
+    "min": lambda *args: sympy.Min(*args),
+    "relu": lambda u: sympy.Max(u, 0),
+    "heaviside": lambda u: sympy.Heaviside(u, sympy.S.Half),
+    "floor": floor,
+    "ceil": ceiling,
+    "clip": lambda u, lo, hi: sympy.Piecewise((lo, u < lo), (hi, u > hi), (u, True)),
+    "hypot": lambda a, b: sympy.sqrt(a**2 + b**2),
+    "where": lambda c, a, b: sympy.Piecewise((a, c), (b, True)),
     "abs": sympy.Abs,
     "sign": sympy.sign,
     "stop_gradient": stop_gradient,
@@ -41,8 +68,51 @@ for _name in ("x", "y", "z", "a", "b", "c", "w0", "w1", "w2", "x1", "x2", "lam")
     SYMPY_NAMES[_name] = sympy.Symbol(_name, real=True)
 
 
+_LOGIC = {"and": sympy.And, "or": sympy.Or, "not": sympy.Not}
+_RELATIONS = {"lt": sympy.Lt, "le": sympy.Le, "gt": sympy.Gt, "ge": sympy.Ge, "eq": sympy.Eq,
+              "ne": sympy.Ne}  # fmt: skip
+
+
+def _has_logic(expr: Expr) -> bool:
+    from symdiff import postorder
+
+    return any(
+        getattr(n, "name", None) in ("and", "or", "not", "eq", "ne") for n in postorder(expr)
+    )
+
+
+def _structural(expr: Expr) -> sympy.Expr:
+    """SymPy's expression built node by node (Python's ``and``/``or`` cannot be sympified)."""
+    from symdiff.core.traverse import fold_once
+
+    def visit(node: Expr, args: list) -> Any:
+        name = getattr(node, "name", None)
+        if name in _LOGIC:
+            return _LOGIC[name](*args)
+        if name in _RELATIONS:
+            return _RELATIONS[name](*args)
+        if type(node).__name__ in ("Num", "Sym", "Call") and name not in _LOGIC:
+            if type(node).__name__ == "Call":
+                return (
+                    SYMPY_NAMES.get(name, getattr(sympy, name, None))(*args)
+                    if name != "pi"
+                    else sympy.pi
+                )
+            return to_sympy(node)
+        if type(node).__name__ == "Add":
+            return sympy.Add(*args)
+        if type(node).__name__ == "Mul":
+            return sympy.Mul(*args)
+        return sympy.Pow(*args)
+
+    return fold_once(expr, visit)
+
+
 def to_sympy(expr: Expr | str) -> sympy.Expr:
-    """SymPy's reading of symdiff's string form (symbols are real)."""
+    """SymPy's reading of symdiff's string form (symbols are real); expressions with logical
+    operators are built structurally."""
+    if isinstance(expr, Expr) and _has_logic(expr):
+        return _structural(expr)
     text = str(expr)
     names = dict(SYMPY_NAMES)
     for token in set(_identifiers(text)):
@@ -65,6 +135,9 @@ def sympy_value(expr: sympy.Expr, point: dict[str, float]) -> float | None:
     if expr.has(sympy.Derivative, sympy.Subs):
         return None  # SymPy left a derivative unevaluated: nothing numeric to compare with
     symbols = sorted(expr.free_symbols, key=lambda s: s.name)
+    if expr.has(sympy.Piecewise, sympy.Heaviside, sympy.Max, sympy.Min, sympy.floor,
+                sympy.ceiling):  # fmt: skip
+        return _substituted_value(expr, symbols, point)  # lambdify rewrites these slowly
     try:
         function = sympy.lambdify(symbols, expr, modules="mpmath")
     except (KeyError, ValueError, TypeError):
@@ -83,6 +156,18 @@ def sympy_value(expr: sympy.Expr, point: dict[str, float]) -> float | None:
         except (TypeError, ValueError, OverflowError):
             return None
     return result if math.isfinite(result) else None
+
+
+def _substituted_value(expr: sympy.Expr, symbols: list, point: dict[str, float]) -> float | None:
+    """The value by exact substitution of the point, then 50 digits (for non-smooth functions)."""
+    exact = {s: sympy.Rational(point[s.name]) for s in symbols}
+    try:
+        value = complex(expr.xreplace(exact).evalf(50))
+    except (TypeError, ValueError, ZeroDivisionError, AttributeError):
+        return None
+    if abs(value.imag) > 1e-30 * max(1, abs(value.real)):
+        return None
+    return value.real if math.isfinite(value.real) else None
 
 
 def symdiff_value(expr: Expr, point: dict[str, float]) -> float | None:

@@ -8,11 +8,20 @@ from fractions import Fraction
 from hypothesis import strategies as st
 
 from symdiff import DivisionByZeroError, Expr, Num, Sym
-from symdiff.core.functions import sqrt
+from symdiff.core.conditions import COMPARISONS, CONDITIONS, KINDS
+from symdiff.core.functions import maximum, minimum, piecewise, sqrt, where
 from symdiff.core.vocabulary import FUNCTIONS, call
 
 VARIABLES = ("x", "y", "z")
-UNARY = tuple(sorted(n for n, f in FUNCTIONS.items() if f.arity == 1))
+#: The non-smooth and conditional rows (issue 13), drawn by ``nonsmooth_expressions``.
+NONSMOOTH = ("relu", "heaviside", "floor", "ceil")
+UNARY = tuple(
+    sorted(
+        n
+        for n, f in FUNCTIONS.items()
+        if f.arity == 1 and n not in CONDITIONS and n not in NONSMOOTH
+    )
+)
 
 
 def _safe(build: Callable[..., Expr]) -> Callable[[tuple], Expr]:
@@ -74,6 +83,64 @@ def expressions(
         return _safe(binary[kind])((left, right))
 
     return build(8, max_leaves)
+
+
+def nonsmooth_expressions(
+    variables: tuple[str, ...] = VARIABLES, depth: int = 3
+) -> st.SearchStrategy[Expr]:
+    """Random expressions mixing smooth ones with every non-smooth and conditional function:
+    max/min (2 or 3 arguments), relu, heaviside, floor, ceil, clip, hypot, where (conditions:
+    comparisons combined with and/or/not) and piecewise, nested up to ``depth`` deep."""
+    smooth = expressions(variables, max_leaves=3)
+
+    @st.composite
+    def condition(draw: st.DrawFn, depth: int) -> Expr:
+        kind = draw(st.sampled_from(["compare", "compare", "and", "or", "not"]))
+        if kind == "compare" or depth == 0:
+            op = draw(st.sampled_from(sorted(COMPARISONS)))
+            return call(op, draw(build(depth - 1)), draw(build(depth - 1)))
+        if kind == "not":
+            return call("not", draw(condition(depth - 1)))
+        return call(kind, draw(condition(depth - 1)), draw(condition(depth - 1)))
+
+    @st.composite
+    def build(draw: st.DrawFn, depth: int) -> Expr:
+        if depth <= 0 or draw(st.integers(0, 9)) < 2:
+            return draw(smooth)
+        kind = draw(st.sampled_from(
+            ["unary", "max", "min", "clip", "hypot", "where", "piecewise", "add", "mul"]
+        ))  # fmt: skip
+        inner = build(depth - 1)
+        if kind == "unary":
+            return call(draw(st.sampled_from(NONSMOOTH)), draw(inner))
+        if kind in ("max", "min"):
+            args = [draw(inner) for _ in range(draw(st.integers(2, 3)))]
+            return (maximum if kind == "max" else minimum)(*args)
+        if kind in ("clip", "hypot"):
+            return call(kind, *(draw(inner) for _ in range(3 if kind == "clip" else 2)))
+        if kind == "where":
+            return where(draw(condition(depth - 1)), draw(inner), draw(inner))
+        if kind == "piecewise":
+            first = (draw(inner), draw(condition(depth - 1)))
+            return piecewise(first, (draw(inner), draw(condition(depth - 1))), (draw(inner), True))
+        a, b = draw(inner), draw(inner)
+        return _safe(lambda u, v: u + v if kind == "add" else u * v)((a, b))
+
+    return build(depth)
+
+
+def sample_call(name: str, x: Expr) -> Expr:
+    """The row ``name`` applied to sample arguments in ``x`` (conditions where it takes them);
+    a constant row times ``x``."""
+    arity = FUNCTIONS[name].arity
+    if arity == 0:
+        return call(name) * x
+    kinds = KINDS.get(name, "")
+    args = [
+        call("gt", x, 0.5) if i < len(kinds) and kinds[i] == "c" else x + Fraction(i, -2)
+        for i in range(arity)
+    ]
+    return call(name, *args)
 
 
 #: Unknown functions the strategies use, with their arities.

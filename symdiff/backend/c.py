@@ -27,9 +27,19 @@ from symdiff.backend.names import C_MACRO_PREFIX, C_RESERVED, assign_names, chec
 from symdiff.backend.program import FUNCTION_NAMES, Program
 from symdiff.backend.render import Dialect
 from symdiff.backend.trees import Tree
+from symdiff.core.conditions import COMPARISONS
 from symdiff.core.errors import CodegenError
 
-FUNCTIONS = {name: name for name in FUNCTION_NAMES} | {"abs": "fabs", "sign": "symdiff_sign"}
+FUNCTIONS = {name: name for name in FUNCTION_NAMES} | {
+    "abs": "fabs", "sign": "symdiff_sign",
+    # the selecting rows, branch-free (ternaries), with symdiff.evaluate's values (README "Kinks")
+    "max": "fmax", "min": "fmin", "relu": "fmax({0}, 0.0)",
+    "heaviside": "(({0}) > 0.0 ? 1.0 : ({0}) < 0.0 ? 0.0 : 0.5)",
+    "clip": "(({0}) < ({1}) ? ({1}) : ({0}) > ({2}) ? ({2}) : ({0}))",
+    "where": "(({0}) ? ({1}) : ({2}))", "and": "(({0}) && ({1}))", "or": "(({0}) || ({1}))",
+    "not": "(!({0}))",
+    **{name: f"(({{0}}) {op} ({{1}}))" for name, op in COMPARISONS.items()},
+}  # fmt: skip
 
 DIALECT = Dialect(FUNCTIONS, infinity="HUGE_VAL", nan="NAN", square="pow({}, 2.0)")
 

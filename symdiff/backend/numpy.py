@@ -22,6 +22,15 @@ FUNCTIONS = {name: f"np.{name}" for name in FUNCTION_NAMES} | {
     # the stable-evaluation helpers (backend/stable.py)
     "hypot": "np.hypot", "logaddexp": "np.logaddexp", "softplus": "_softplus",
     "sigmoid": "_sigmoid",
+    # the selecting rows, branch-free, with symdiff.evaluate's values (README "Kinks")
+    "max": "np.maximum", "min": "np.minimum", "relu": "np.maximum({0}, 0.0)",
+    "heaviside": "np.heaviside({0}, 0.5)",
+    "clip": "np.where({0} < {1}, {1}, np.where({0} > {2}, {2}, {0}))",
+    "where": "np.where({0}, {1}, {2})", "and": "np.logical_and({0}, {1})",
+    "or": "np.logical_or({0}, {1})", "not": "np.logical_not({0})",
+    "lt": "np.less({0}, {1})", "le": "np.less_equal({0}, {1})", "gt": "np.greater({0}, {1})",
+    "ge": "np.greater_equal({0}, {1})", "eq": "np.equal({0}, {1})",
+    "ne": "np.not_equal({0}, {1})",
 }  # fmt: skip
 
 DIALECT = Dialect(FUNCTIONS, infinity="np.inf", nan="np.nan", temporaries_first=True)

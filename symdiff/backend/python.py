@@ -8,16 +8,24 @@ from symdiff.backend.names import PYTHON_RESERVED, assign_names, check_identifie
 from symdiff.backend.program import FUNCTION_NAMES, Program
 from symdiff.backend.render import Dialect
 from symdiff.backend.trees import Tree
+from symdiff.core.conditions import COMPARISONS
 
 FUNCTIONS = {name: f"math.{name}" for name in FUNCTION_NAMES} | {
     "abs": "math.fabs",
     "sign": "_sign",
+    # the selecting rows, with symdiff.evaluate's values (conditions.py, README "Kinks")
+    "max": "max", "min": "min", "relu": "max({0}, 0.0)",
+    "heaviside": "(1.0 if {0} > 0 else 0.0 if {0} < 0 else 0.5)",
+    "clip": "({1} if {0} < {1} else {2} if {0} > {2} else {0})",
+    "floor": "float(math.floor({0}))", "ceil": "float(math.ceil({0}))",
+    "where": "({1} if {0} else {2})", "and": "({0} and {1})", "or": "({0} or {1})",
+    "not": "(not {0})",
+    **{name: f"({{0}} {op} {{1}})" for name, op in COMPARISONS.items()},
     # the stable-evaluation helpers (backend/stable.py)
-    "hypot": "math.hypot",
     "softplus": "_softplus",
     "sigmoid": "_sigmoid",
     "logaddexp": "_logaddexp",
-}
+}  # fmt: skip
 
 DIALECT = Dialect(FUNCTIONS, infinity="math.inf", nan="math.nan")
 

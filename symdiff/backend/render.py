@@ -20,7 +20,8 @@ SUM, PRODUCT, UNARY, ATOM = 1, 2, 3, 4
 class Dialect:
     """What differs between targets when printing an expression."""
 
-    functions: Mapping[str, str]  # lowered function name -> the target's callable
+    functions: Mapping[str, str]  # lowered function name -> the target's callable, or a
+    # template over the argument texts {0}, {1}... (parenthesised: it prints as an atom)
     infinity: str
     nan: str
     square: str = "{}**2"  # u**2 of a non-atomic u (one pass over a temporary in NumPy)
@@ -71,8 +72,11 @@ class Dialect:
                 text, precedence = self._print(tree[2][0], name)
                 return self.square.format(text if precedence == ATOM else f"({text})"), ATOM
             case "call":
-                arguments = ", ".join(self._print(a, name)[0] for a in tree[2])
-                return f"{self.functions[tree[1]]}({arguments})", ATOM
+                texts = [self._print(a, name)[0] for a in tree[2]]
+                function = self.functions[tree[1]]
+                if "{0}" in function:  # a template: an operator or a branch-free selection
+                    return function.format(*texts), ATOM
+                return f"{function}({', '.join(texts)})", ATOM
         raise ValueError(f"unknown tree {tree[0]!r}")
 
     def _operand(self, tree: Tree, name: Callable[[Tree], str], level: int, first: bool) -> str:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from symdiff.core.conditions import SELECTING
 from symdiff.core.constructors import add, mul, power
 from symdiff.core.nary import Add, Mul
-from symdiff.core.nodes import ONE, ZERO, Call, Expr, Pow
+from symdiff.core.nodes import ONE, ZERO, Call, Expr, Num, Pow
 from symdiff.core.vocabulary import call, partials
 
 
@@ -60,4 +61,37 @@ def chain_rule(node: Expr, dargs: Sequence[Expr]) -> Expr:
         inner = add(mul(dexp, call("log", base)), mul(exponent, dbase, power(base, -1)))
         return mul(node, inner)
     factors = partial_factors(node, wanted)
+    if isinstance(node, Call) and node.name in SELECTING:
+        branched = _branches([(f[0], d) for f, d in zip(factors, dargs, strict=True) if f])
+        if branched is not None:
+            return branched
     return add(*(mul(*f, d) for f, d in zip(factors, dargs, strict=True) if f is not None))
+
+
+def _branches(terms: list[tuple[Expr, Expr]]) -> Expr | None:
+    """``sum(p_i * d_i)`` as one ``where`` when every partial ``p_i`` is a tree of ``where`` over
+    the same conditions with numbers at its leaves: ``d max(x, x**2) = where(x >= x**2, 1, 2*x)``
+    rather than ``where(x >= x**2, 1, 0) + 2*x*where(x >= x**2, 0, 1)``.  None otherwise."""
+    wheres = [p for p, _ in terms if isinstance(p, Call) and p.name == "where"]
+    if not wheres:
+        return (
+            add(*(mul(p, d) for p, d in terms))
+            if all(isinstance(p, Num) for p, _ in terms)
+            else None
+        )
+    condition = wheres[0].args[0]
+    sides = []
+    for side in (1, 2):
+        picked: list[tuple[Expr, Expr]] = []
+        for p, d in terms:
+            if isinstance(p, Num):
+                picked.append((p, d))
+            elif isinstance(p, Call) and p.name == "where" and p.args[0] is condition:
+                picked.append((p.args[side], d))
+            else:
+                return None
+        branch = _branches(picked)
+        if branch is None:
+            return None
+        sides.append(branch)
+    return call("where", condition, *sides)

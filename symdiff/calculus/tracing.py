@@ -5,8 +5,9 @@ functions build nodes, so Python control flow that does not look at symbolic val
 loops unroll, branches on numbers and lengths are taken.  Hash-consing shares every repeated
 value, so a 1,000-step loop gives a DAG of O(1,000) nodes even when its tree would not fit in the
 universe.  Branching on a symbolic value (``if z > 0``, ``if z:``) raises ``TracingError``, with
-the line of ``fn`` that did it.  ``==`` cannot be refused: it is identity for expressions
-(``z == 0`` is simply False for a symbolic ``z``), so compare numbers, not expressions.
+the line of ``fn`` that did it and the advice to write ``symdiff.where(z > 0, a, b)``.  ``==``
+cannot be refused: it is identity for expressions (``z == 0`` is simply False for a symbolic
+``z``), so compare numbers, not expressions.
 
 >>> from symdiff.math import cos
 >>> def step(a, b):
@@ -28,7 +29,7 @@ from typing import Any
 
 from symdiff.calculus.reverse import variables_of
 from symdiff.core.constructors import as_expr
-from symdiff.core.conversions import NotConstantError, SymbolicComparisonError
+from symdiff.core.conversions import NotConstantError, SymbolicComparisonError, refuse_condition
 from symdiff.core.errors import SymdiffError
 from symdiff.core.nodes import Expr
 
@@ -40,7 +41,9 @@ class TracingError(SymdiffError, TypeError):
 
 
 def _truth_while_tracing(self: Expr) -> bool:
-    """``bool(expr)``: refused while tracing (a branch would silently pick one path)."""
+    """``bool(expr)``: refused while tracing (a branch would silently pick one path), and
+    always for a condition (``x > 0``)."""
+    refuse_condition(self)
     if _tracing.get():
         raise SymbolicComparisonError(
             f"the truth value of the symbolic expression {self} is unknown while tracing"
@@ -56,8 +59,9 @@ def _install_truth_guard() -> None:
 
 
 _BRANCH_HINT = (
-    "trace works when control flow depends only on numbers: pass such values as constants "
-    "(trace(fn, vars, n=3)), or write both branches arithmetically"
+    "write the branch as a value: symdiff.where(x > 0, a, b) (or symdiff.math.where, "
+    "maximum, minimum) instead of if/else; control flow that depends only on numbers is "
+    "fine (pass such values as constants: trace(fn, vars, n=3))"
 )
 
 

@@ -1,5 +1,6 @@
-"""Numbers from constant expressions (``float(sqrt(2))``, ``int(parse("7/2"))``, ``round``) and
-the refusal to order symbolic ones (``x < 1``): a mixin of ``nodes.Expr``."""
+"""Numbers from constant expressions (``float(sqrt(2))``, ``int(parse("7/2"))``, ``round``),
+comparisons that build conditions (``x < 1`` is the node ``lt(x, 1)``, for ``where``) and the
+refusal to decide one (``if x < 1:``): a mixin of ``nodes.Expr``."""
 
 from __future__ import annotations
 
@@ -84,10 +85,40 @@ class Conversions:
         exact = Fraction(value)
         return round(exact) if ndigits is None else numbers.normalize(round(exact, ndigits))
 
-    def _no_order(self, other: object) -> bool:
-        raise SymbolicComparisonError(
-            f"cannot compare the symbolic expression {_short(self)} with {_short(other)}: "
-            "the result depends on symbolic values (branch on numbers, not on expressions)"
-        )
+    def _compare(self, other: object, name: str) -> Expr:
+        operand = HOOKS.coerce(other)
+        if operand is None:
+            return NotImplemented  # type: ignore[no-any-return]
+        return HOOKS.call(name, self, operand)
 
-    __lt__ = __le__ = __gt__ = __ge__ = _no_order
+    def __lt__(self, other: object) -> Expr:
+        return self._compare(other, "lt")
+
+    def __le__(self, other: object) -> Expr:
+        return self._compare(other, "le")
+
+    def __gt__(self, other: object) -> Expr:
+        return self._compare(other, "gt")
+
+    def __ge__(self, other: object) -> Expr:
+        return self._compare(other, "ge")
+
+    def __bool__(self) -> bool:
+        """True, like any object; a condition (``x > 0``) cannot be decided and raises."""
+        refuse_condition(self)
+        return True
+
+
+#: The logical rows (kept in step with ``conditions.CONDITIONS``, which a test checks).
+_CONDITIONS = frozenset({"lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not"})
+
+
+def refuse_condition(node: object) -> None:
+    """Raise ``SymbolicComparisonError`` if ``node`` is a condition: ``if x > 0:`` on an
+    expression cannot be decided, and the way to branch is ``symdiff.where``."""
+    if getattr(node, "name", None) in _CONDITIONS and len(getattr(node, "args", ())) > 0:
+        raise SymbolicComparisonError(
+            f"the condition {_short(node)} has no truth value: it depends on symbolic values; "
+            f"write symdiff.where({_short(node, 40)}, a, b) (symdiff.math.where in traced "
+            "code) for a value that depends on it"
+        )

@@ -11,6 +11,7 @@ import keyword
 from collections.abc import Callable
 from typing import Any
 
+from symdiff.core.conditions import CONDITIONS
 from symdiff.core.constructors import as_expr, divide, power
 from symdiff.core.nodes import HALF, ONE, ZERO, Call, Expr, Sym
 from symdiff.core.traverse import free_symbols, substitute
@@ -30,12 +31,62 @@ def _constructor(name: str) -> Callable[..., Expr]:
     return constructor
 
 
+#: Rows exported under another name: ``abs``, ``max`` and ``min`` would shadow builtins.
+EXPORTED_AS = {"abs": "Abs", "max": "Max", "min": "Min"}
+
+
+def _truth_value(value: Any) -> Any:
+    """``True``/``False`` as the conditions ``1``/``0``; anything else unchanged."""
+    return (ONE if value else ZERO) if isinstance(value, bool) else value
+
+
+def where(condition: Any, a: Any, b: Any) -> Expr:
+    """``a`` where ``condition`` holds, else ``b`` (``where(x > 0, x, 0)``); a condition is a
+    comparison of expressions, ``and``/``or``/``not`` of comparisons, or ``True``/``False``."""
+    return call("where", _truth_value(condition), a, b)
+
+
+def _fold_right(name: str, args: tuple[Any, ...]) -> Expr:
+    if not args:
+        raise TypeError(f"{name} takes 1 or more arguments, got 0")
+    result = args[-1]
+    for arg in reversed(args[:-1]):
+        result = call(name, arg, result)
+    return call(name, result, result) if len(args) == 1 else result  # max(a) is a (checked)
+
+
+def maximum(*args: Any) -> Expr:
+    """``max(a, b, ...)``: the first argument that is not less than every other one."""
+    return _fold_right("max", args)
+
+
+def minimum(*args: Any) -> Expr:
+    """``min(a, b, ...)``: the first argument that is not greater than every other one."""
+    return _fold_right("min", args)
+
+
+def piecewise(*pieces: Any) -> Expr:
+    """``piecewise((a, cond1), (b, cond2), ..., (c, True))``: the value of the first piece whose
+    condition holds, as nested ``where``; the last condition must be ``True``."""
+    if not pieces or any(not isinstance(p, tuple) or len(p) != 2 for p in pieces):
+        raise TypeError("piecewise takes (value, condition) pairs, the last (value, True)")
+    last_value, last_condition = pieces[-1]
+    if _truth_value(last_condition) is not ONE:
+        raise TypeError(
+            "the last piece of piecewise must be (value, True): every point needs a value"
+        )
+    result = last_value
+    for value, condition in reversed(pieces[:-1]):
+        result = where(condition, value, result)
+    return call("where", ONE, result, result)  # a plain value is checked to be one
+
+
 #: The constructor of each row, by the name it is exported under.
 CONSTRUCTORS: dict[str, Callable[..., Expr]] = {
-    ("Abs" if name == "abs" else name): _constructor(name)
+    EXPORTED_AS.get(name, name): _constructor(name)
     for name, row in FUNCTIONS.items()
-    if row.arity and name != "log"
-}
+    if row.arity and name != "log" and name not in CONDITIONS
+} | {"where": where, "Max": maximum, "Min": minimum}
 globals().update(CONSTRUCTORS)
 
 
@@ -97,6 +148,9 @@ SPECIAL_FORMS: dict[str, tuple[Callable[..., Expr], str]] = {
     "log": (log, "1 or 2 arguments"),
     "ln": (log, "1 or 2 arguments"),
     "sqrt": (sqrt, "1 argument"),
+    "max": (maximum, "1 or more arguments"),
+    "min": (minimum, "1 or more arguments"),
+    "piecewise": (piecewise, "(value, condition) pairs"),
     "Derivative": (derivative_of_unknown, "a function and its variables"),
     "Subs": (substitution, "3 arguments"),
 }
@@ -116,7 +170,12 @@ def reserved_word(name: str) -> str | None:
     """
     if name in CONSTANTS:
         return "constant"
-    if name in FUNCTIONS or name in ALIASES or name in SPECIAL_FORMS or name in DEFINED:
+    if (
+        (name in FUNCTIONS and name not in CONDITIONS)
+        or name in ALIASES
+        or name in SPECIAL_FORMS
+        or name in DEFINED
+    ):
         return "function"
     if keyword.iskeyword(name):
         return "keyword"
@@ -125,7 +184,10 @@ def reserved_word(name: str) -> str | None:
     return None
 
 
-__all__ = ["CONSTRUCTORS", "PI", "SPECIAL_FORMS", "E", "detach", "log", "sqrt", *CONSTRUCTORS]
+__all__ = [
+    "CONSTRUCTORS", "PI", "SPECIAL_FORMS", "E", "detach", "log", "maximum", "minimum", "piecewise",
+    "sqrt", *CONSTRUCTORS,
+]  # fmt: skip
 
 
 def __getattr__(name: str) -> Callable[..., Expr]:

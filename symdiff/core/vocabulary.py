@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from symdiff.core import conditions
 from symdiff.core.constructors import as_expr, power
 from symdiff.core.hooks import register
 from symdiff.core.nodes import HALF, ZERO, Call, Expr, Num
@@ -54,6 +55,28 @@ def _acot(x: float) -> float:
 
 def _sqrt(u: Expr) -> Expr:
     return power(u, HALF)
+
+
+def _zero(*args: Expr) -> Expr:
+    return ZERO
+
+
+def _pick(condition: Expr, a: Any = 1, b: Any = 0) -> Expr:
+    """``where(condition, a, b)``: the partials of the selecting rows (see ``conditions``)."""
+    return call("where", condition, a, b)
+
+
+def _select(condition: bool, a: float, b: float) -> float:
+    return a if condition else b
+
+
+def _heaviside(x: float) -> float:
+    return 1.0 if x > 0 else 0.0 if x < 0 else 0.5
+
+
+def _clip_partials(u: Expr, lo: Expr, hi: Expr) -> tuple[Expr, Expr, Expr]:
+    below, above = call("lt", u, lo), call("gt", u, hi)
+    return _pick(below, 0, _pick(above, 0, 1)), _pick(below), _pick(below, 0, _pick(above))
 
 
 TRIG, INV_TRIG = "trigonometric", "inverse trigonometric"
@@ -115,6 +138,33 @@ FUNCTIONS: dict[str, Function] = {
     "stop_gradient": Function(1, lambda x: x, (lambda u: ZERO,), "stop gradient",
                               code="identity"),
     "pi": Function(0, lambda: math.pi, (), "constant"),
+    # non-smooth and conditional rows; the kink convention is conditions.py's (README, "Kinks")
+    "max": Function(2, lambda a, b: _select(a >= b, a, b),
+                    (lambda a, b: _pick(call("ge", a, b)),
+                     lambda a, b: _pick(call("ge", a, b), 0, 1)),
+                    "maximum", r"\max"),
+    "min": Function(2, lambda a, b: _select(a <= b, a, b),
+                    (lambda a, b: _pick(call("le", a, b)),
+                     lambda a, b: _pick(call("le", a, b), 0, 1)),
+                    "minimum", r"\min"),
+    "relu": Function(1, lambda x: _select(x > 0, x, 0.0), (lambda u: _pick(call("gt", u, 0)),),
+                     "rectifier", r"\operatorname{relu}"),
+    "heaviside": Function(1, _heaviside, (_zero,), "step function", r"\operatorname{H}"),
+    "clip": Function(3, lambda u, lo, hi: _select(u < lo, lo, _select(u > hi, hi, u)),
+                     (lambda *a: _clip_partials(*a)[0], lambda *a: _clip_partials(*a)[1],
+                      lambda *a: _clip_partials(*a)[2]), "clipping", r"\operatorname{clip}"),
+    "floor": Function(1, lambda x: float(math.floor(x)), (_zero,), "step function"),
+    "ceil": Function(1, lambda x: float(math.ceil(x)), (_zero,), "step function"),
+    "hypot": Function(2, math.hypot, (lambda a, b: a / call("hypot", a, b),
+                                      lambda a, b: b / call("hypot", a, b)), "algebraic"),
+    "where": Function(3, lambda c, a, b: _select(c != 0, a, b),
+                      (_zero, lambda c, a, b: _pick(c), lambda c, a, b: _pick(c, 0, 1)),
+                      "conditional"),
+    **{name: Function(2, lambda a, b, test=test: float(test(a, b)), (_zero, _zero), "comparison")
+       for name, test in conditions.TESTS.items()},
+    "and": Function(2, lambda a, b: float(a != 0 and b != 0), (_zero, _zero), "logic"),
+    "or": Function(2, lambda a, b: float(a != 0 or b != 0), (_zero, _zero), "logic"),
+    "not": Function(1, lambda a: float(a == 0), (_zero,), "logic"),
 }
 # fmt: on
 
@@ -179,6 +229,11 @@ def call(name: str, *args: Any) -> Expr:
         raise ValueError(
             f"{name} takes {spec.arity} argument{'s' * (spec.arity != 1)}, got {len(args)}"
         )
+    if name in conditions.SELECTING or any(conditions.is_condition(a) for a in nodes):
+        conditions.check_kinds(name, nodes)
+        folded = conditions.fold(name, nodes)
+        if folded is not None:
+            return folded
     if nodes and all(isinstance(a, Num) for a in nodes) and name in FUNCTIONS:
         values = tuple(a.value for a in nodes if isinstance(a, Num))
         for at, value in spec.exact:

@@ -30,15 +30,19 @@ MAX_DEPTH = 20_000
 _KEYWORD_HINTS = {
     "import": "symdiff reads formulas, not Python statements: give the formula itself",
     "from": "symdiff reads formulas, not Python statements: give the formula itself",
-    "if": "a formula has no conditional expressions: differentiate each branch on its own",
-    "else": "a formula has no conditional expressions: differentiate each branch on its own",
+    "if": "a conditional value is written where(condition, a, b) (or piecewise((a, cond), "
+    "(b, True)))",
+    "else": "a conditional value is written where(condition, a, b) (or piecewise((a, cond), "
+    "(b, True)))",
     "lambda": "give the formula itself (x**2, not lambda x: x**2); a variable named lambda is "
     "written Symbol('lambda'), or call it lam",
-    "and": "a formula has no logical operators",
-    "or": "a formula has no logical operators",
-    "not": "a formula has no logical operators",
-    "True": "a formula has no truth values: write 1 or 0",
-    "False": "a formula has no truth values: write 1 or 0",
+    "and": "and, or, not combine conditions (x > 0 and y < 1), inside where(...)",
+    "or": "and, or, not combine conditions (x > 0 and y < 1), inside where(...)",
+    "not": "and, or, not combine conditions (x > 0 and y < 1), inside where(...)",
+    "True": "True and False are conditions (piecewise((a, x > 0), (b, True))), not numbers: "
+    "write 1 or 0",
+    "False": "True and False are conditions (piecewise((a, x > 0), (b, True))), not numbers: "
+    "write 1 or 0",
     "None": "a formula has no None",
 }
 

@@ -43,6 +43,7 @@ class Tex(NamedTuple):
     function: str = ""  # ``\sin`` for ``sin(u)``: its powers read ``\sin^{2}\left(u\right)``
     argument: str = ""
     inverse: Tex | None = None  # for ``b**(-k)``: the piece of ``b**k``, used in fractions
+    cases: tuple[tuple[str, str], ...] = ()  # for ``where``: (value, condition) rows of cases
 
     @property
     def text(self) -> str:
@@ -90,7 +91,50 @@ def number_latex(value: int | Fraction | float) -> Tex:
     return Tex(negative, int_text(magnitude), ATOM)
 
 
+#: LaTeX of the comparisons and logical operators (conditions of ``where``).
+RELATIONS = {"lt": "<", "le": r"\leq", "gt": ">", "ge": r"\geq", "eq": "=", "ne": r"\neq"}
+OR_, AND_, NOT_, COMPARE_ = 2, 3, 4, 5
+
+
+def _condition(node: Call, pieces: list[Tex]) -> Tex:
+    """``x > 0``, ``x \leq 1 \land y > 0``, ``\lnot \left(...\right)``."""
+    if node.name in RELATIONS:
+        return Tex(False, f"{pieces[0].text} {RELATIONS[node.name]} {pieces[1].text}", COMPARE_)
+    if node.name == "not":
+        return Tex(False, rf"\lnot {_wrap(pieces[0], NOT_ - 1)}", NOT_)
+    level, macro = (AND_, r" \land ") if node.name == "and" else (OR_, r" \lor ")
+    return Tex(False, macro.join(_wrap(p, level - 1) for p in pieces), level)
+
+
+def _cases(pieces: list[Tex]) -> Tex:
+    """``where(c, a, where(d, b, e))`` as one cases environment of three rows."""
+    condition, a, b = pieces
+    rows = (
+        (a.text, rf"\text{{if }} {condition.text}"),
+        *(b.cases or ((b.text, r"\text{otherwise}"),)),
+    )
+    body = r" \\ ".join(f"{value} & {when}" for value, when in rows)
+    return Tex(False, rf"\begin{{cases}} {body} \end{{cases}}", ATOM, cases=rows)
+
+
 def _call(node: Call, pieces: list[Tex]) -> Tex:
+    if node.name in RELATIONS or node.name in ("and", "or", "not"):
+        return _condition(node, pieces)
+    if node.name == "where":
+        return _cases(pieces)
+    if node.name in ("floor", "ceil"):
+        left, right = (r"\lfloor", r"\rfloor") if node.name == "floor" else (r"\lceil", r"\rceil")
+        return Tex(False, rf"\left{left} {pieces[0].text} \right{right}", ATOM)
+    if (
+        node.name in ("max", "min")
+        and isinstance(node.args[1], Call)
+        and node.args[1].name == node.name
+    ):
+        inner = pieces[1].argument[len(r"\left(") : -len(r"\right)")]
+        argument = parens(f"{pieces[0].text}, {inner}")
+        return Tex(
+            False, MACROS[node.name] + argument, ATOM, function=MACROS[node.name], argument=argument
+        )
     if node.name == "pi":
         return Tex(False, r"\pi", ATOM)
     if node.name == "exp":

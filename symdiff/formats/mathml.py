@@ -123,10 +123,40 @@ def number_mathml(value: int | Fraction | float) -> Markup:
     return Markup(negative, f"<mn>{int_text(magnitude)}</mn>", ATOM)
 
 
+#: The operators of the conditions of ``where`` (precedence as in ``text``).
+OPERATORS = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥", "eq": "=", "ne": "≠", "and": "∧",
+             "or": "\u2228"}  # fmt: skip
+
+
+def _condition(node: Call, pieces: list[Markup]) -> Markup:
+    """A comparison or a logical combination, infix; ``¬`` in front of its operand."""
+    if node.name == "not":
+        return Markup(False, f"<mrow>{mo('¬')}{_wrap(pieces[0], 3)}</mrow>", 4)
+    level = {"and": 3, "or": 2}.get(node.name, 5)
+    parts = [p.markup if level == 5 else _wrap(p, level - 1) for p in pieces]
+    return Markup(False, f"<mrow>{mo(OPERATORS[node.name]).join(parts)}</mrow>", level)
+
+
+def _cases(pieces: list[Markup]) -> Markup:
+    """``where(c, a, b)`` as a brace and a table of (value, condition) rows."""
+    condition, a, b = pieces
+    rows = (
+        f"<mtr><mtd>{a.markup}</mtd><mtd><mtext>if </mtext>{condition.markup}</mtd></mtr>"
+        f"<mtr><mtd>{b.markup}</mtd><mtd><mtext>otherwise</mtext></mtd></mtr>"
+    )
+    return Markup(
+        False, f'<mrow><mo>{{</mo><mtable columnalign="left">{rows}</mtable></mrow>', ATOM
+    )
+
+
 PRIME = "\u2032"  # the prime of f'(u)
 
 
 def _call(node: Call, pieces: list[Markup]) -> Markup:
+    if node.name in OPERATORS or node.name == "not":
+        return _condition(node, pieces)
+    if node.name == "where":
+        return _cases(pieces)
     if node.name == "pi":
         return Markup(False, "<mi>π</mi>", ATOM)
     if node.name == "exp":

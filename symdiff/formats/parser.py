@@ -17,10 +17,11 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any, cast
 
+from symdiff.core.conditions import COMPARISONS, CONDITIONS, is_condition
 from symdiff.core.constructors import add, as_expr, mul, negate, power
 from symdiff.core.errors import DivisionByZeroError, NonFiniteError, ParseError
 from symdiff.core.functions import CONSTANTS, SPECIAL_FORMS, reserved_word
-from symdiff.core.nodes import MINUS_ONE, Expr, Num, Sym
+from symdiff.core.nodes import MINUS_ONE, ONE, ZERO, Expr, Num, Sym
 from symdiff.core.numbers import int_from_text
 from symdiff.core.unknown import derivative_name
 from symdiff.core.vocabulary import ALIASES, DEFINED, FUNCTIONS, call
@@ -57,9 +58,35 @@ _READABLE = {
     "LPAR": "'('", "RPAR": "')'", "COMMA": "','", "NAME": "a name", "NUMBER": "a number",
     "SYMBOL": "a name", "FUNCTION": "a function", "DECLARED": "a function",
     "PRIMED": "a function", "$END": "end of input",
+    "COMPARE": "a comparison", "TRUTH": "True", "OR": "'or'", "AND": "'and'", "NOT": "'not'",
 }  # fmt: skip
 
-_FUNCTION_NAMES = frozenset(n for n in {*FUNCTIONS, *ALIASES, *SPECIAL_FORMS})
+_FUNCTION_NAMES = frozenset(n for n in {*FUNCTIONS, *ALIASES, *SPECIAL_FORMS} - CONDITIONS)
+_COMPARISON_NAMES = {operator: name for name, operator in COMPARISONS.items()}
+
+
+def _number_operand(value: Any, token: Token | None = None) -> Any:
+    """``value`` if it may take part in arithmetic; a condition or a pair is an error."""
+    if type(value) is tuple:
+        raise _located(
+            "a parenthesised list (a, b) is only a piece of piecewise((a, cond), ...)", token, value
+        )
+    if is_condition(value):
+        raise _located(
+            f"the condition {value} is not a number: a condition is the first argument of "
+            f"where(...) (where({value}, 1, 0) is its indicator)",
+            token,
+            value,
+        )
+    return value
+
+
+def _located(message: str, token: Token | None, value: Any) -> Exception:
+    return Located(message, token) if token is not None else _Unlocated(message)
+
+
+class _Unlocated(ValueError):
+    """An error without a token to point at (``parse`` reports it at the formula's start)."""
 
 
 class _Factors(list):
@@ -105,12 +132,17 @@ class _Build:
 
     def call(self, token: Token, arguments: list[Expr] | None) -> Expr:
         name, args = str(token), arguments or []
+        if name != "piecewise":
+            for arg in args:
+                if type(arg) is tuple:
+                    _number_operand(arg, token)
         if name in SPECIAL_FORMS:
             constructor, accepted = SPECIAL_FORMS[name]
             try:
                 return constructor(*args)
-            except TypeError:
-                raise Located(f"{name} takes {accepted}, got {len(args)}", token) from None
+            except TypeError as error:
+                message = f"{name} takes {accepted}, got {len(args)}"
+                raise Located(str(error) if name == "piecewise" else message, token) from None
             except ValueError as error:
                 raise Located(str(error), token) from None
         if reserved_word(name) != "function":
@@ -163,22 +195,63 @@ class _Build:
     def arguments(self, *args: Expr) -> list[Expr]:
         return list(args)
 
+    def pair(self, *items: Expr) -> tuple[Expr, ...]:
+        return tuple(items)
+
+    def truth(self, token: Token) -> Expr:
+        return ONE if token == "True" else ZERO
+
+    def comparison(self, first: Expr, *rest: Any) -> Expr:
+        if not rest:
+            return first
+        pairs, left = [], _number_operand(first)
+        for op, right in zip(rest[::2], rest[1::2], strict=True):
+            pairs.append(call(_COMPARISON_NAMES[str(op)], left, _number_operand(right, op)))
+            left = right
+        result = pairs[-1]
+        for condition in reversed(pairs[:-1]):
+            result = call("and", condition, result)
+        return result
+
+    def negation(self, c: Expr) -> Expr:
+        return self._logic("not", c)
+
+    def conjunction(self, *cs: Expr) -> Expr:
+        return self._logic("and", *cs)
+
+    def disjunction(self, *cs: Expr) -> Expr:
+        return self._logic("or", *cs)
+
+    @staticmethod
+    def _logic(name: str, *cs: Expr) -> Expr:
+        if len(cs) == 1 and name != "not":
+            return cs[0]
+        try:
+            result = cs[-1]
+            for c in reversed(cs[:-1]):
+                result = call(name, c, result)
+            return call(name, result) if name == "not" else result
+        except ValueError as error:
+            raise _Unlocated(str(error)) from None
+
     def sum(self, first: Any, *rest: Any) -> Expr:
         if not rest:
             return _product_value(first)
-        terms = [_product_value(first)]
+        terms = [_product_value(_number_operand(first, rest[0]))]
         for op, term in zip(rest[::2], rest[1::2], strict=True):
-            terms.append(_product_value(term, op == "-"))
+            terms.append(_product_value(_number_operand(term, op), op == "-"))
         return add(*terms)
 
     def product(self, first: Expr, *rest: Expr | Token) -> Expr | _Factors:
         if not rest:
             return first
-        factors, op = _Factors([first]), None
+        at = rest[0] if type(rest[0]) is Token else None
+        factors, op = _Factors([_number_operand(first, at)]), None
         for item in rest:
             if type(item) is Token:
                 op = item
                 continue
+            _number_operand(item, op)
             if op is not None and op == "/":
                 try:
                     item = power(item, -1)
@@ -189,15 +262,18 @@ class _Build:
         return factors
 
     def signed(self, product: Expr | _Factors) -> Expr | _Factors:
+        _number_operand(product)
         if type(product) is _Factors:
             product.append(MINUS_ONE)
             return product
         return negate(product)
 
     def neg(self, a: Expr) -> Expr:
-        return negate(a)
+        return negate(_number_operand(a))
 
     def pow(self, base: Expr, op: Token, exp: Expr) -> Expr:
+        _number_operand(base, op)
+        _number_operand(exp, op)
         try:
             return power(base, exp)
         except DivisionByZeroError:
@@ -275,7 +351,10 @@ def parse(text: str, functions: str | Iterable[str] | None = None) -> Expr:
     if not text.strip():
         raise ParseError("empty formula", text, 1, 1)
     try:
-        return cast(Expr, read(parser().parse_interactive(text), text, declared))
+        result = read(parser().parse_interactive(text), text, declared)
+        if type(result) is tuple:
+            _number_operand(result)
+        return cast(Expr, result)
     except Located as error:
         token = error.token
         raise ParseError(error.message, text, token.line or 1, token.column or 1) from None
@@ -289,7 +368,7 @@ def parse(text: str, functions: str | Iterable[str] | None = None) -> Expr:
             raise _end_of_input(text, error) from None
         message = f"unexpected {shown(str(token))!r}" + _expected(error)
         raise ParseError(message, text, token.line, token.column) from None
-    except DivisionByZeroError as error:
+    except (DivisionByZeroError, _Unlocated) as error:
         raise ParseError(str(error), text, 1, 1) from None
     except NonFiniteError as error:
         raise ParseError(str(error), text) from None

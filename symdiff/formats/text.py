@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import NamedTuple
 
+from symdiff.core.conditions import COMPARISONS, CONDITIONS
 from symdiff.core.functions import reserved_word
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
@@ -26,8 +27,8 @@ from symdiff.core.vocabulary import known
 from symdiff.formats.applied import sympy_text
 from symdiff.formats.printer import E_NODE, Writers, render, split_product, sum_text
 
-# precedence levels, loosest first
-ADD, MUL, NEG, POW, ATOM = 10, 20, 25, 30, 40
+# precedence levels, loosest first (conditions bind looser than any arithmetic)
+OR, AND, NOT, COMPARE, ADD, MUL, NEG, POW, ATOM = 2, 3, 4, 5, 10, 20, 25, 30, 40
 
 
 class Piece(NamedTuple):
@@ -126,7 +127,26 @@ def _sum(node: Add, pieces: list[Piece]) -> Piece:
     return Piece(False, sum_text(node.args, pieces), ADD)
 
 
+def _condition(node: Call, pieces: list[Piece]) -> Piece | None:
+    """``x > 0``, ``a and b``, ``not (a or b)``; None for a node that is not a condition."""
+    name = node.name
+    if name in COMPARISONS:
+        return Piece(False, f"{pieces[0].text} {COMPARISONS[name]} {pieces[1].text}", COMPARE)
+    if name == "not":
+        return Piece(False, f"not {_wrap(pieces[0], NOT - 1)}", NOT)
+    if name in ("and", "or"):
+        level = AND if name == "and" else OR
+        return Piece(False, f" {name} ".join(_wrap(p, level - 1) for p in pieces), level)
+    return None
+
+
 def _call(node: Call, pieces: list[Piece], declared: frozenset[str] = frozenset()) -> Piece:
+    if node.name in CONDITIONS:
+        return _condition(node, pieces)  # type: ignore[return-value]
+    nested = node.args[1] if node.name in ("max", "min") else None
+    if isinstance(nested, Call) and nested.name == node.name:  # max(a, max(b, c)): max(a, b, c)
+        rest = pieces[1].text[len(node.name) + 1 : -1]
+        return Piece(False, f"{node.name}({pieces[0].text}, {rest})", ATOM)
     if node.name == "pi":
         return Piece(False, "pi", ATOM)
     if node is E_NODE:

@@ -16,6 +16,7 @@ defined at negative ``x``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -130,13 +131,20 @@ def forward_sweep(f: Any, point: Point, direction: Mapping[Any, float]) -> Forwa
         value = values[node]
         if node not in live:
             tangents[node] = 0.0
+        elif value != value:  # nan: a failed node in a branch no where takes (evaluate_all)
+            tangents[node] = math.nan
         elif isinstance(node, Sym):
             tangents[node] = seeds[node.name]
         else:
             wanted = live[node]
             partials = numeric_partials(node, args, value, wanted)
-            tangents[node] = sum(
-                p * tangents[a] for p, a, w in zip(partials, node.args, wanted, strict=True) if w
+            tangents[node] = (
+                sum(
+                    p * tangents[a]
+                    for p, a, w in zip(partials, node.args, wanted, strict=True)
+                    if w and p != 0  # 0 times the tangent of a branch not taken (nan) is 0
+                )
+                + 0.0
             )
     return ForwardSweep(root, order, values, tangents, seeds)
 
@@ -177,7 +185,7 @@ def reverse_sweep(
         if node not in live:
             continue
         adjoint = adjoints.setdefault(node, 0.0)
-        if not node.args:
+        if not node.args or values[node] != values[node]:  # nan: in a branch not taken
             continue
         args = [values[a] for a in node.args]
         wanted = live[node]

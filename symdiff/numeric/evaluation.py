@@ -77,8 +77,37 @@ def evaluate_all(
         for node in order:
             memo[node] = _float_value(node, [memo[a] for a in node.args], values)
     except _OutOfFloats:
+        if _has_branches(order):
+            return _evaluate_branches(roots, order, values)
         return _evaluate_wide(roots, order, values)
     return memo
+
+
+def _has_branches(order: list[Expr]) -> bool:
+    return any(type(node) is Call and node.name == "where" for node in order)  # type: ignore[attr-defined]
+
+
+def _evaluate_branches(
+    roots: list[Expr], order: list[Expr], values: Mapping[str, float]
+) -> dict[Expr, float]:
+    """Like ``evaluate_all``, for a DAG with ``where``: a node that fails only matters if a
+    ``where`` takes its branch, so ``where(x > 0, sqrt(x), 0)`` is 0 at ``x = -1``.  The value of
+    a failed node in a branch not taken is ``nan`` in the table."""
+    memo: dict[Expr, float] = {}
+    for node in order:
+        args = [memo[a] for a in node.args]
+        if type(node) is Call and node.name == "where" and args[0] == args[0]:  # type: ignore[attr-defined]
+            memo[node] = args[1] if args[0] != 0 else args[2]
+        elif any(a != a for a in args):
+            memo[node] = math.nan
+        else:
+            try:
+                memo[node] = _float_value(node, args, values)
+            except _OutOfFloats:
+                memo[node] = math.nan
+    if all(memo[root] == memo[root] for root in roots):
+        return memo
+    return _evaluate_wide(roots, order, values, branches=True)
 
 
 def _float_value(node: Expr, args: list[float], values: Mapping[str, float]) -> float:
@@ -94,7 +123,7 @@ def _float_value(node: Expr, args: list[float], values: Mapping[str, float]) -> 
 
 
 def _evaluate_wide(
-    roots: list[Expr], order: list[Expr], values: Mapping[str, float]
+    roots: list[Expr], order: list[Expr], values: Mapping[str, float], branches: bool = False
 ) -> dict[Expr, float]:
     """Every node again: a float value that is trustworthy (``_trusted``) is kept, every other
     node is computed in extended range from its arguments' values."""
@@ -108,22 +137,48 @@ def _evaluate_wide(
         floats[node] = value
     point = {name: wide(float(value)) for name, value in values.items()}
     memo: dict[Expr, Decimal] = {}
+    failed: dict[Expr, EvaluationError] = {}  # with branches: nodes that failed, by node
     for node in order:
         value = floats[node]
         if value is not None and _trusted(node, value, [floats[a] for a in node.args]):
             memo[node] = Decimal(value)
             continue
+        if branches and (culprit := _dead(node, failed, memo)) is not None:
+            failed[node] = culprit
+            memo[node] = Decimal("NaN")
+            continue
         try:
             memo[node] = wide_value(node, [memo[a] for a in node.args], point)
         except Exception as error:  # the same messages as in floats
-            raise _explained(node, error) from None
+            if not branches:
+                raise _explained(node, error) from None
+            failed[node], memo[node] = _explained(node, error), Decimal("NaN")
     for root in roots:
+        if root in failed:
+            raise failed[root]
         if not fits_float(memo[root]):
             raise EvaluationError(
                 f"overflow: {short_text(root)} is about {memo[root]:.6e} here, beyond the "
                 "float range"
             )
     return {node: float(value) for node, value in memo.items()}
+
+
+def _dead(
+    node: Expr, failed: dict[Expr, EvaluationError], memo: dict[Expr, Decimal]
+) -> EvaluationError | None:
+    """The error a node inherits from a failed argument (a ``where`` only from the condition or
+    the branch it takes; then its value is that branch's, set here), or None."""
+    if type(node) is Call and node.name == "where":  # type: ignore[attr-defined]
+        condition, a, b = node.args
+        if condition in failed:
+            return failed[condition]
+        taken = a if memo[condition] != 0 else b
+        if taken in failed:
+            return failed[taken]
+        memo[node] = memo[taken]
+        return None
+    return next((failed[a] for a in node.args if a in failed), None)
 
 
 #: Functions that are exactly 0 at 1 (``log(1.0)`` is an exact 0.0, not an underflow).

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from decimal import Context, Decimal, DivisionByZero, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal, DivisionByZero, InvalidOperation
 from fractions import Fraction
 
+from symdiff.core.conditions import TESTS
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Call, Expr, Num, Pow
 from symdiff.core.vocabulary import row
@@ -156,6 +157,20 @@ WIDE: dict[str, Callable[..., Decimal]] = {
     "atan2": _atan2,
     "stop_gradient": lambda u: u,
     "pi": lambda: Decimal(math.pi),
+    # the selecting rows and conditions: exact on decimals, as on floats (vocabulary.py)
+    "max": lambda a, b: a if a >= b else b,
+    "min": lambda a, b: a if a <= b else b,
+    "relu": lambda u: u if u > 0 else Decimal(0),
+    "heaviside": lambda u: Decimal(1 if u > 0 else 0) if u != 0 else Decimal("0.5"),
+    "clip": lambda u, lo, hi: lo if u < lo else hi if u > hi else u,
+    "floor": lambda u: u.to_integral_value(rounding=ROUND_FLOOR),
+    "ceil": lambda u: u.to_integral_value(rounding=ROUND_CEILING),
+    "hypot": lambda a, b: CONTEXT.sqrt(CONTEXT.add(CONTEXT.multiply(a, a), CONTEXT.multiply(b, b))),
+    "where": lambda c, a, b: a if c != 0 else b,
+    **{name: (lambda a, b, t=test: Decimal(int(t(a, b)))) for name, test in TESTS.items()},
+    "and": lambda a, b: Decimal(int(a != 0 and b != 0)),
+    "or": lambda a, b: Decimal(int(a != 0 or b != 0)),
+    "not": lambda a: Decimal(int(a == 0)),
 }
 
 

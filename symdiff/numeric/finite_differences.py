@@ -3,7 +3,9 @@
 The default steps balance truncation against rounding error: ``sqrt(eps)*max(1, |x|)`` for
 forward differences (error O(h)) and ``eps**(1/3)*max(1, |x|)`` for central differences (error
 O(h**2)), as in Numerical Recipes 5.7.  ``check_gradient`` is the oracle for the other methods
-(autograd's ``check_grads``): it compares the symbolic gradient with central differences::
+(autograd's ``check_grads``): it compares the symbolic gradient with central differences.  At a
+kink, the differences are those of the branch each selection takes (``frozen``): symdiff's kink
+convention, the one every other method follows::
 
     >>> numeric_gradient("x**2*y + y + 2", {"x": 3, "y": 4})   # doctest: +SKIP
     {'x': 24.00000000007..., 'y': 10.0000000000...}
@@ -21,6 +23,7 @@ from symdiff.core.nodes import Expr
 from symdiff.core.traverse import postorder
 from symdiff.numeric.ad import Point, as_point
 from symdiff.numeric.evaluation import evaluate_all
+from symdiff.numeric.frozen import frozen
 
 EPS = sys.float_info.epsilon
 METHODS = ("central", "forward")
@@ -111,8 +114,8 @@ def finite_difference_gradient(
     from symdiff.formats.parser import parse_any
 
     _check_method(method, richardson)
-    value_at = _function_of_point(parse_any(f))
     base = as_point(point)
+    value_at = _function_of_point(frozen(parse_any(f), base))  # the kink convention
     names = list(base) if wrt is None else [str(name) for name in wrt]
     calls = 0
 

@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 
 from symdiff.calculus.partials import local_partials
+from symdiff.core.conditions import CONDITIONS
 from symdiff.core.errors import EvaluationError
 from symdiff.core.nary import Mul
 from symdiff.core.nodes import ZERO, Call, Expr, Num, Pow, Sym
@@ -52,6 +53,11 @@ def _partials(node: Expr, args: list[float], value: float, wanted: list[bool]) -
     if isinstance(node, Mul):  # the product of the other factors, in O(n) for long products
         others = _products_of_others(args)
         return [o if w else 0.0 for o, w in zip(others, wanted, strict=True)]
+    if isinstance(node, Call) and node.name in CONDITIONS:
+        return [0.0] * len(args)  # a condition only selects
+    if isinstance(node, Call) and node.name == "where":  # the branch taken, exactly
+        taken = 1 if args[0] != 0 else 2
+        return [1.0 if i == taken and w else 0.0 for i, w in enumerate(wanted)]
     if isinstance(node, Pow) and wanted[1] and value == 0:
         wanted = [wanted[0], False]  # 0**v is 0 for every v > 0: its slope in v is 0
     template, slots = _template_of(node)
@@ -86,7 +92,10 @@ def _always_zero(name: str, index: int) -> bool:
     """Whether the row's partial is identically zero (``sign``, ``stop_gradient``)."""
     arity = FUNCTIONS[name].arity
     symbols = [Sym(f"_u{i}") for i in range(arity)]
-    return FUNCTIONS[name].partials[index](*symbols) is ZERO
+    try:
+        return FUNCTIONS[name].partials[index](*symbols) is ZERO
+    except ValueError:  # where(_u0, ...): its condition must be a condition, so not zero
+        return False
 
 
 _ALWAYS_ZERO: frozenset[tuple[str, int]] = frozenset(

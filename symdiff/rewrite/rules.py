@@ -19,7 +19,7 @@ from symdiff.core.functions import Abs, cos, cosh, cot, exp, log, sign, sin, sin
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import ZERO, Call, Expr, Num, Pow, Sym
 from symdiff.core.numbers import normalize
-from symdiff.rewrite import algebra, exponentials, polynomial
+from symdiff.rewrite import algebra, branches, exponentials, polynomial
 from symdiff.rewrite.pattern import (
     Bindings,
     Wild,
@@ -56,7 +56,7 @@ class Rule:
     replacement: Replacement | None
     when: Condition | None
     match: Callable[..., Iterable[Expr]] | None
-    heads: tuple[type, ...]
+    heads: tuple[type | tuple[type, str], ...]  # (Call, "where"): calls of one name
     needs_facts: bool  # ``match(node, facts)`` instead of ``match(node)``
     _names: frozenset[str] | None
 
@@ -67,7 +67,7 @@ class Rule:
         replacement: Replacement | None = None,
         when: Condition | None = None,
         match: Callable[..., Iterable[Expr]] | None = None,
-        heads: tuple[type, ...] = (),
+        heads: tuple[type | tuple[type, str], ...] = (),
         needs_facts: bool = False,
     ) -> None:
         fields: dict[str, Any] = {"name": name, "pattern": pattern, "replacement": replacement}
@@ -95,7 +95,7 @@ class Rule:
         """The node kinds (and function names) this rule can apply to."""
         if self.pattern is not None:
             return [head_of(self.pattern)]
-        return [(head, None) for head in self.heads]
+        return [head if isinstance(head, tuple) else (head, None) for head in self.heads]
 
     def candidates(self, node: Expr, facts: Facts) -> Iterable[Expr]:
         """Rewrites of ``node`` proposed by this rule (the caller weighs them)."""
@@ -291,6 +291,11 @@ RULES: tuple[Rule, ...] = (
     Rule("positive-exp-sum", match=exponentials.positive_exp_sum_candidates, heads=(Add,)),
     Rule("factor-partial", match=algebra.partial_factor_candidates, heads=(Add,)),
     Rule("expand", match=algebra.expand_candidates, heads=(Add, Mul, Pow)),
+    # where and the selecting functions (rewrite/branches.py)
+    Rule("branch-product", match=branches.product_candidates, heads=(Mul,)),
+    Rule("branch-sum", match=branches.sum_candidates, heads=(Add,)),
+    Rule("merge-branches", match=branches.merge_candidates, heads=((Call, "where"),)),
+    Rule("readable-selection", match=branches.readable_candidates, heads=((Call, "where"),)),
 )
 
 

@@ -129,9 +129,13 @@ def test_symbols_helper() -> None:
     assert symbols("a, b") == (Sym("a"), Sym("b"))
 
 
-def test_comparison_of_expressions_is_an_error() -> None:
+def test_comparison_of_expressions_is_a_condition_without_a_truth_value() -> None:
+    condition = Sym("x") < 0
+    assert condition is parse("x < 0") and (Sym("x") > 0) is parse("x > 0")
+    with pytest.raises(SymbolicComparisonError, match=r"symdiff\.where"):
+        bool(condition)
     with pytest.raises(SymbolicComparisonError):
-        _ = Sym("x") < 0
+        sorted([Sym("x"), Sym("y")])
 
 
 def test_pickle_round_trip_of_deep_expressions() -> None:

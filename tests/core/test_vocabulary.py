@@ -15,9 +15,10 @@ from oracle import close, to_sympy
 
 import symdiff
 from symdiff import EvaluationError, diff, evaluate, explain, grad_at, lambdify, parse, to_latex
+from symdiff.core.conditions import CONDITIONS
 from symdiff.core.vocabulary import FUNCTIONS
 
-UNARY = sorted(n for n, r in FUNCTIONS.items() if r.arity == 1)
+UNARY = sorted(n for n, r in FUNCTIONS.items() if r.arity == 1 and n not in CONDITIONS)
 #: An argument inside each function's real domain, away from its singular points.
 INSIDE = {"acosh": 1.7, "acoth": 1.9, "asec": 1.6, "acsc": 1.6, "log": 0.8, "log1p": 0.3}
 

@@ -35,6 +35,7 @@ from symdiff import (
     parse,
     to_str,
 )
+from symdiff.core.conditions import CONDITIONS
 from symdiff.formats.parser import MAX_DIGITS
 
 NAMES = [
@@ -73,7 +74,7 @@ def leaves() -> st.SearchStrategy[Expr]:
     )
 
 
-UNARY = sorted(name for name, row in FUNCTIONS.items() if row.arity == 1)
+UNARY = sorted(name for name, row in FUNCTIONS.items() if row.arity == 1 and name not in CONDITIONS)
 
 
 def _apply(build, *parts: Expr) -> Expr:

@@ -22,6 +22,7 @@ from symdiff import (
     reverse_sweep,
     vjp,
 )
+from symdiff.core.conditions import CONDITIONS
 from symdiff.core.vocabulary import FUNCTIONS, call
 from symdiff.numeric.finite_differences import symbolic_gradient
 
@@ -153,17 +154,20 @@ SAMPLES = (0.3, 0.7, 1.6, 2.5, -0.45, -1.3, 3.2, 1.1, -2.7)
 
 
 #: stop_gradient's value has slope 1 but its derivative is 0 by definition.
-DIFFERENTIABLE = sorted(n for n, r in FUNCTIONS.items() if r.arity and n != "stop_gradient")
+#: Conditions and where (whose first argument is a condition) are checked in test_kinks.py.
+DIFFERENTIABLE = sorted(
+    n for n, r in FUNCTIONS.items() if r.arity and n not in ("stop_gradient", "where", *CONDITIONS)
+)
 
 
 @pytest.mark.parametrize("name", DIFFERENTIABLE)
 def test_partials_at_a_point_agree_with_differences_of_the_value(name: str) -> None:
     row = FUNCTIONS[name]
-    symbols = [Sym(n) for n in ("u", "v")[: row.arity]]
+    symbols = [Sym(n) for n in ("u", "v", "w")[: row.arity]]
     node = call(name, *symbols)
     checked = 0
     for i, u in enumerate(SAMPLES):
-        args = [u, SAMPLES[(i + 2) % len(SAMPLES)]][: row.arity]
+        args = [u, SAMPLES[(i + 2) % len(SAMPLES)], SAMPLES[(i + 4) % len(SAMPLES)]][: row.arity]
         point = {s.name: a for s, a in zip(symbols, args, strict=True)}
         try:
             slopes = grad_at(node, point)

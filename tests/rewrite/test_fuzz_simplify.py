@@ -52,6 +52,7 @@ from outside_formulas import (
 
 import symdiff
 from symdiff import DivisionByZeroError, Expr, Num, ParseError, diff, parse, simplify
+from symdiff.core.conditions import SELECTING
 from symdiff.core.vocabulary import FUNCTIONS
 from symdiff.rewrite.readable import tidy
 
@@ -336,7 +337,9 @@ def test_the_generator_draws_the_shapes_that_went_wrong() -> None:
         "(pi - x))**(x)" in t or "(3 - x))**(x)" in t or "(1 - x))**(x)" in t for t in texts
     )
     assert any("**(2.5))**(" in t for t in texts)
-    functions = set(FUNCTIONS) - {"pi"}
+    # the non-smooth and conditional rows (issue 13) have their own generator and oracle tests:
+    # strategies.nonsmooth_expressions, tests/numeric/test_kinks.py
+    functions = set(FUNCTIONS) - {"pi", "where", "hypot", *SELECTING}
     assert all(any(f"{name}(" in t for t in texts) for name in functions)
 
 

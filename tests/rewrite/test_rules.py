@@ -40,6 +40,18 @@ def test_a_lone_wildcard_in_a_nested_product_takes_the_other_factors() -> None:
 
 # (rule, input, a candidate it must propose, symbols assumed positive)
 EXAMPLES: list[tuple[str, str, str, tuple[str, ...]]] = [
+    ("branch-product", "where(x > 0, 1, 0)*sin(x)", "where(x > 0, sin(x), 0)", ()),
+    (
+        "branch-sum",
+        "where(x > y, x, 0) + where(x > y, 0, y**2) + 1",
+        "where(x > y, x, y**2) + 1",
+        (),
+    ),
+    ("merge-branches", "where(x > 0, x, where(y > 1, x, y))", "where(x > 0 or y > 1, x, y)", ()),
+    ("readable-selection", "where(x >= y**2, x, y**2)", "max(x, y**2)", ()),
+    ("readable-selection", "where(x > y, x, y)", "max(y, x)", ()),
+    ("readable-selection", "where(x - 1 > 0, x - 1, 0)", "relu(x - 1)", ()),
+    ("readable-selection", "where(x <= y, x, y)", "min(x, y)", ()),
     ("exp-log", "exp(log(x + 1))", "x + 1", ()),
     ("log-exp", "log(exp(x*y))", "x*y", ()),
     ("exp-times-log", "exp(2*y*log(x))", "x**(2*y)", ()),
