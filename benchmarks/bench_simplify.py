@@ -80,7 +80,9 @@ def measure(case: Case, cap: float, repeat: int) -> Row:
     """All columns for one case."""
 
     def ours() -> Any:
-        return symdiff.simplify(symdiff.diff(symdiff.parse(case.text), case.variable))
+        return symdiff.simplify(
+            symdiff.diff(symdiff.parse(case.text), case.variable), goal="compact"
+        )
 
     names = sympy_names(case.text)
     variable = names.get(case.variable, sympy.Symbol(case.variable, real=True))

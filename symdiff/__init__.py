@@ -60,6 +60,7 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
         jacobian_sparsity,
         jvp_expr,
         simplify,
+        split_formulas,
         vjp_expr,
     )
     from symdiff.backend.accuracy import AccuracyReport, error_report
@@ -85,7 +86,7 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
     from symdiff.formats.mathml import to_mathml
     from symdiff.formats.parser import parse, parse_variable
     from symdiff.formats.registry import FORMATS, format_expr
-    from symdiff.formats.text import to_repr, to_str
+    from symdiff.formats.text import formula_repr, to_repr, to_str
     from symdiff.formats.treeview import to_tree
     from symdiff.implicit_diff import implicit, implicit_steps
     from symdiff.numeric.ad import forward_gradient, forward_sweep, grad_at, jvp, reverse_sweep, vjp
@@ -109,7 +110,7 @@ EXPORTS: dict[str, tuple[str, ...]] = {
     "symdiff.api": (
         "adjoint_of", "derivative", "diff", "grad_of", "gradient", "hessian",
         "hessian_sparsity", "hvp", "jacobian", "jacobian_sparsity", "jvp_expr", "simplify",
-        "vjp_expr",
+        "split_formulas", "vjp_expr",
     ),
     "symdiff.backend.accuracy": ("AccuracyReport", "error_report"),
     "symdiff.backend.compiling": ("codegen", "compile", "lambdify"),
@@ -131,7 +132,7 @@ EXPORTS: dict[str, tuple[str, ...]] = {
     "symdiff.formats.mathml": ("to_mathml",),
     "symdiff.formats.parser": ("parse", "parse_variable"),
     "symdiff.formats.registry": ("FORMATS", "format_expr"),
-    "symdiff.formats.text": ("to_repr", "to_str"),
+    "symdiff.formats.text": ("formula_repr", "to_repr", "to_str"),
     "symdiff.formats.treeview": ("to_tree",),
     "symdiff.math": ("math",),
     "symdiff.numeric.ad": (
@@ -183,7 +184,10 @@ def _on_first_use(name: str) -> Any:
 
 #: ``str(x)``, ``x.diff("x")``, ``x.evaluate(x=1)`` work right after ``import symdiff``.
 register(
-    **{hook: _on_first_use(hook) for hook in ("to_str", "to_repr", "to_latex", "diff", "evaluate")}
+    **{
+        hook: _on_first_use(hook)
+        for hook in ("to_str", "to_repr", "formula_repr", "to_latex", "diff", "evaluate")
+    }
 )
 
 __all__ = [

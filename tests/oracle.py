@@ -57,6 +57,7 @@ SYMPY_NAMES: dict[str, Any] = {
     "sign": sympy.sign,
     "stop_gradient": stop_gradient,
     "E": sympy.E,
+    "e": sympy.E,  # symdiff prints Euler's number as e (a symbol named e prints Symbol('e'))
     "pi": sympy.pi,
     "erf": sympy.erf,
     "atan2": sympy.atan2,

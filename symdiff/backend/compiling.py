@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from symdiff.backend import arrays, c, numpy, python
 from symdiff.backend.generated import ValueAndGradient, from_source, rebuildable
 from symdiff.backend.lower import lower
+from symdiff.backend.matrices import is_rows, matrix_source
 from symdiff.backend.names import check_identifier
 from symdiff.backend.program import Program
 from symdiff.backend.stable import stabilize
@@ -93,10 +94,20 @@ def codegen(
     (``log(1 + exp(x))`` as ``softplus(x)``, see ``backend/stable.py``); ``stable=False``
     gives the literal formula.
 
+    A list of rows (``[[a, b], [c, d]]``: a Jacobian or Hessian) gives a function returning a
+    2-D array (``symdiff.backend.matrices``).
+
     >>> print(codegen(parse("x*y + sin(x*y)"), "x y"))  # doctest: +SKIP
     """
     printer = _target(target)
     check_identifier(name, "function name")
+    if is_rows(exprs):
+        return matrix_source(
+            exprs,
+            target,
+            name,
+            lambda flat, inner: codegen(flat, args, target, inner, stable=stable),
+        )
     roots, symbols, single = prepare(exprs, args)
     program = lower(roots, symbols, target in RECOMPUTE, _stable(target, stable))
     return printer(program, [s.name for s in symbols], name, single)
@@ -174,10 +185,11 @@ MODULES = {"math": "python", "numpy": "numpy", "jax": "jax", "torch": "torch", "
 
 def lambdify(
     f: Any, args: Any, grad: bool = False, target: str = "numpy", *,
-    modules: str | None = None, **options: Any,
+    modules: str | None = None, wrt: Any = None, **options: Any,
 ) -> Callable[..., Any]:  # fmt: skip
     """A function of ``args`` computing ``f``; with ``grad=True`` it returns
-    ``(value, gradient)``, the gradient a tuple with one entry per argument.  ``modules`` is
+    ``(value, gradient)``, the gradient a tuple with one entry per argument, or per name of
+    ``wrt`` (``wrt="w b"``: the parameters only, the data arguments held fixed).  ``modules`` is
     SymPy's name for the target (``"math"``, ``"numpy"``, ``"jax"``, ``"torch"``, ``"cupy"``).
 
     >>> value_and_grad = lambdify("x**2*y", "x y", grad=True, target="python")
@@ -192,5 +204,9 @@ def lambdify(
     if not grad:
         return compile(expr, args, target, **options)
     symbols = symbols_of(args)
-    both = compile([expr, *gradient_of(expr, symbols)], symbols, target, **options)
+    by = symbols if wrt is None else symbols_of(wrt)
+    outside = [s.name for s in by if s not in symbols]
+    if outside:
+        raise CodegenError(f"wrt names {', '.join(outside)}, which are not among the arguments")
+    both = compile([expr, *gradient_of(expr, by)], symbols, target, **options)
     return ValueAndGradient(both, str(expr))

@@ -21,6 +21,7 @@ from symdiff.calculus.occurrences import replace_occurrences
 from symdiff.calculus.partials import local_partials
 from symdiff.core.constructors import add, mul
 from symdiff.core.errors import SymdiffError
+from symdiff.core.hooks import HOOKS
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import ONE, ZERO, Call, Expr, Num, Pow, Sym
 from symdiff.core.traverse import free_symbols, postorder, substitute
@@ -46,6 +47,29 @@ class Vector(tuple[Expr, ...]):
     def as_dict(self) -> dict[str, Expr]:
         """``{"x": df/dx, ...}`` in variable order."""
         return {v.name: e for v, e in zip(self.variables, self, strict=True)}
+
+    def __repr__(self) -> str:
+        entries = ", ".join(f"{v.name}: {e}" for v, e in zip(self.variables, self, strict=True))
+        return f"Vector({entries})"
+
+    def _repr_latex_(self) -> str:
+        """A column (``pmatrix``) for Jupyter."""
+        rows = " \\\\ ".join(HOOKS.to_latex(e) for e in self)
+        return f"$\\displaystyle \\begin{{pmatrix}} {rows} \\end{{pmatrix}}$"
+
+
+class Matrix(tuple[Vector, ...]):
+    """The rows of a Jacobian or Hessian (each a ``Vector``), displayed as a matrix."""
+
+    def __repr__(self) -> str:
+        rows = ",\n ".join("[" + ", ".join(str(e) for e in row) + "]" for row in self)
+        variables = ", ".join(v.name for v in self[0].variables) if self else ""
+        return f"Matrix([{rows}], variables=({variables}))"
+
+    def _repr_latex_(self) -> str:
+        """A ``pmatrix`` for Jupyter."""
+        rows = " \\\\ ".join(" & ".join(HOOKS.to_latex(e) for e in row) for row in self)
+        return f"$\\displaystyle \\begin{{pmatrix}} {rows} \\end{{pmatrix}}$"
 
 
 def variables_of(vars: Any, *roots: Expr) -> tuple[Sym, ...]:
@@ -140,13 +164,13 @@ def gradient(f: Expr, vars: Any = None) -> Vector:
     return Vector((table.get(v, ZERO) for v in variables), variables)
 
 
-def jacobian(fs: Sequence[Expr], vars: Any = None) -> tuple[Vector, ...]:
+def jacobian(fs: Sequence[Expr], vars: Any = None) -> Matrix:
     """Rows ``gradient(f_k, vars)``; ``vars`` defaults to the free symbols of all ``fs``."""
     variables = variables_of(vars, *fs)
-    return tuple(gradient(f, variables) for f in fs)
+    return Matrix(gradient(f, variables) for f in fs)
 
 
-def hessian(f: Expr, vars: Any = None) -> tuple[Vector, ...]:
+def hessian(f: Expr, vars: Any = None) -> Matrix:
     """The symmetric matrix of second derivatives; each distinct entry is built once.
 
     Row ``i`` of the upper triangle is one reverse sweep over ``df/dv_i`` with respect to
@@ -160,7 +184,7 @@ def hessian(f: Expr, vars: Any = None) -> tuple[Vector, ...]:
         table = adjoints(g, variables[i:])
         for j in range(i, n):
             matrix[i][j] = matrix[j][i] = table.get(variables[j], ZERO)
-    return tuple(Vector(row, variables) for row in matrix)
+    return Matrix(Vector(row, variables) for row in matrix)
 
 
 def fresh_symbol(*roots: Expr, stem: str = "adjoint") -> Sym:

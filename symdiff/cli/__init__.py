@@ -16,9 +16,9 @@ from collections.abc import Callable
 
 import symdiff
 from symdiff import FormulaWarning, SymdiffError, parse_variable
-from symdiff.cli import interactive, output, serve
+from symdiff.cli import batch, interactive, output, serve
 from symdiff.cli.arguments import build_parser, choose_mode
-from symdiff.cli.progress import Progress, Working
+from symdiff.cli.progress import Working
 from symdiff.cli.usage import formulas_last
 
 __all__ = ["build_parser", "main"]
@@ -76,28 +76,16 @@ def _main(argv: list[str] | None) -> int:
             args.wrt = [parse_variable(name).name for name in args.wrt]
         if args.formula is None and sys.stdin.isatty() and sys.stdout.isatty():
             return interactive.run(args, run_one)
-        if args.formula is None:
+        if args.formula is None and sys.stdin.isatty():
             parser.print_usage(sys.stderr)
             output.error("give a formula, or - to read formulas from standard input")
             return 2
-        if args.formula != "-":
+        if args.formula is not None and args.formula != "-":
             with Working("symdiff: working"):
                 text = run_one(args, args.formula)
             output.write(text)
             return 0
-        status = 0
-        with Progress("formulas done", interleaved=True) as progress:
-            for number, line in enumerate(sys.stdin, start=1):
-                progress.update(number - 1)
-                if not line.strip():
-                    continue
-                try:
-                    output.write(run_one(args, line.rstrip("\n")))
-                except SymdiffError as error:
-                    progress.close()
-                    output.error(f"line {number}: {error}")
-                    status = 2
-        return status
+        return batch.run(args, sys.stdin, run_one)  # "-", or no formula and piped input
     except SymdiffError as error:
         output.error(str(error))
         return 2

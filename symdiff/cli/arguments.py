@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import textwrap
+from collections.abc import Callable
 from types import ModuleType
 
 from symdiff import FUNCTIONS, SymdiffError, __version__
@@ -121,8 +122,39 @@ def choose_mode(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Mo
     """The mode these arguments ask for: the first of ``MODES`` whose group was given."""
     given = given_groups(parser, args)
     mode = next((mode for mode in MODES if mode.TITLE in given), DEFAULT_MODE)
-    if mode is point and (args.hessian or args.jacobian):
-        raise SymdiffError(
-            "--hessian and --jacobian print formulas: drop --at (or use --grad --at)"
-        )
+    for clash, message in CLASHES:
+        if clash(args):
+            raise SymdiffError(message(args))
     return mode
+
+
+def _steps_with_matrix(args: argparse.Namespace) -> bool:
+    return bool(args.steps and (args.jacobian or args.hessian))
+
+
+Test = Callable[[argparse.Namespace], bool]
+Message = Callable[[argparse.Namespace], str]
+
+#: Combinations of modes and formats that mean nothing: (test, message naming both).
+CLASHES: tuple[tuple[Test, Message], ...] = (
+    (lambda a: bool(a.emit and a.at is not None),
+     lambda a: f"--emit {a.emit} writes code and --at computes values at a point: "
+     "use one at a time"),
+    (lambda a: bool(a.emit and a.steps),
+     lambda a: f"--emit {a.emit} writes code and --steps explains the derivative: "
+     "use one at a time"),
+    (lambda a: bool(a.emit and a.format != "text"),
+     lambda a: f"--emit {a.emit} writes {a.emit} source; --format {a.format} is for "
+     "formulas: drop one"),
+    (lambda a: bool(a.steps and a.at is not None),
+     lambda _: "--steps explains the derivative and --at computes values at a point: use one "
+     "at a time"),
+    (_steps_with_matrix,
+     lambda a: f"--steps explains one derivative (or each --grad entry), not a "
+     f"{'Jacobian' if a.jacobian else 'Hessian'}: use --steps --wrt VAR for one entry"),
+    (lambda a: bool(a.steps and a.format == "tree"),
+     lambda _: "--steps writes text, latex or json; --format tree draws one formula: "
+     "drop --steps"),
+    (lambda a: bool(a.at is not None and a.format == "tree"),
+     lambda _: "--at prints numbers; --format tree draws formulas: use text, latex or json"),
+)  # fmt: skip

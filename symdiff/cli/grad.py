@@ -10,11 +10,12 @@ Small entries are simplified for display, as in the derivative mode (``--no-simp
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 import symdiff
 from symdiff import Expr, SymdiffError, tree_size
-from symdiff.cli import sparse
-from symdiff.cli.options import read_formula
+from symdiff.cli import sparse, steps, tables
+from symdiff.cli.options import read_formula, warn_absent
 from symdiff.cli.progress import Progress
 from symdiff.cli.render import shared_form, use_cse
 
@@ -48,6 +49,9 @@ def _wanted_variables(args: argparse.Namespace) -> str | None:
 def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Expr]]:
     """Labels and derivative expressions for the requested mode."""
     variables = _wanted_variables(args)
+    if args.wrt:
+        parts = symdiff.split_formulas(formula) if args.jacobian else [formula]
+        warn_absent(list(args.wrt), *(read_formula(args, part) for part in parts))
     if args.jacobian:
         rows = symdiff.jacobian(formula, variables)
         many = len(rows) > 1
@@ -78,7 +82,35 @@ def _shown(entry: Expr, args: argparse.Namespace) -> str:
     return symdiff.format_expr(entry, args.format, args.functions)
 
 
+def labelled_entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Expr]]:
+    """``(labels, entries)`` as the text output lists them (``d2/dxdy``, ``df1/dx``)."""
+    return _entries(args, formula)
+
+
+def _display(args: argparse.Namespace) -> Callable[[Expr], Expr]:
+    """How an entry is shown: simplified for display when cheap (``--no-simplify``: raw)."""
+
+    def shown(entry: Expr) -> Expr:
+        if args.simplify and tree_size(entry) <= SIMPLIFY_LIMIT:
+            return symdiff.simplify(entry)
+        return entry
+
+    return shown
+
+
 def run(args: argparse.Namespace, formula: str) -> str:
+    if args.steps:  # --grad --steps: the steps of each component in turn
+        return steps.per_variable(args, formula)
+    if args.format in ("json", "latex") and not args.sparse:
+        found = tables.table(args, formula)
+        if not found.variables:
+            raise SymdiffError(
+                "the formula has no variables to differentiate by (name some with --wrt)"
+            )
+        entries = [e for row in found.rows for e in row]
+        if args.format == "json" or not use_cse(entries, args.cse, args.format):
+            write = tables.as_json if args.format == "json" else tables.as_latex
+            return write(found, _display(args))
     head = ""
     if args.sparse:
         head, labels, entries = sparse.entries(args, formula)

@@ -101,7 +101,7 @@ def run(args: argparse.Namespace, run_one: Callable[[argparse.Namespace, str], s
                 continue
             try:
                 print(run_one(args, line))
-            except SymdiffError as error:
-                print(f"error: {error}", file=sys.stderr)
+            except SymdiffError as error:  # at the prompt the option is the :wrt command
+                print(f"error: {error}".replace("--wrt", ":wrt"), file=sys.stderr)
     finally:
         save_history()

@@ -4,9 +4,10 @@ and the derivative they ask for (the derivative mode prints it, ``--emit`` compi
 from __future__ import annotations
 
 import argparse
+import warnings
 
 import symdiff
-from symdiff import Expr, SymdiffError
+from symdiff import Expr, FormulaWarning, SymdiffError
 
 TITLE = "derivative"
 
@@ -36,6 +37,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def warn_absent(names: list[str], *exprs: Expr) -> None:
+    """A warning for each ``--wrt`` name that is not a variable of the formula (a typo like
+    ``--wrt X`` for ``x`` would otherwise print a silent 0), naming the formula's variables."""
+    present = list(dict.fromkeys(s.name for e in exprs for s in e.free_symbols))
+    for name in dict.fromkeys(names):
+        if name not in present:
+            variables = (
+                f"the formula's variables: {', '.join(present)}" if present else "it has none"
+            )
+            warnings.warn(
+                FormulaWarning(
+                    f"{name} does not occur in the formula, so its derivative by {name} is 0 "
+                    f"({variables})"
+                ),
+                stacklevel=2,
+            )
+
+
 def read_formula(args: argparse.Namespace, formula: str) -> Expr:
     """The formula parsed with the unknown functions of ``--functions``."""
     return symdiff.parse(formula, functions=getattr(args, "functions", None))
@@ -44,6 +63,7 @@ def read_formula(args: argparse.Namespace, formula: str) -> Expr:
 def variables_of(args: argparse.Namespace, expr: Expr) -> list[str]:
     """The ``--wrt`` names, or the single free variable; a clear error otherwise."""
     if args.wrt:
+        warn_absent(list(args.wrt), expr)
         return list(args.wrt)
     free = [s.name for s in expr.free_symbols]
     if len(free) > 1:
@@ -53,11 +73,13 @@ def variables_of(args: argparse.Namespace, expr: Expr) -> list[str]:
     return free
 
 
-def derivative(args: argparse.Namespace, expr: Expr) -> Expr:
-    """The derivative ``--wrt`` / ``--order`` / ``--no-simplify`` ask for (order 0: ``expr``)."""
+def derivative(args: argparse.Namespace, expr: Expr, goal: str = "readable") -> Expr:
+    """The derivative ``--wrt`` / ``--order`` / ``--no-simplify`` ask for (order 0: ``expr``),
+    simplified for ``goal``: ``readable`` to print, ``compact`` to compile."""
     if args.order < 0:
         raise SymdiffError("--order must be 0 or more")
     names = variables_of(args, expr)
+    simplify: bool | str = goal if args.simplify else False
     if not names:  # a constant: its derivatives with respect to anything are 0
-        return symdiff.diff(expr, ("x", args.order), simplify=args.simplify) if args.order else expr
-    return symdiff.diff(expr, *((name, args.order) for name in names), simplify=args.simplify)
+        return symdiff.diff(expr, ("x", args.order), simplify=simplify) if args.order else expr
+    return symdiff.diff(expr, *((name, args.order) for name in names), simplify=simplify)

@@ -66,6 +66,8 @@ def parse_point(text: str) -> dict[str, float]:
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
+    if args.at is not None and (args.jacobian or args.hessian):
+        return _matrix_at(args, formula, parse_point(args.at))
     expr = read_formula(args, formula)
     if args.at is None:
         if args.method or args.trace:
@@ -82,6 +84,15 @@ def run(args: argparse.Namespace, formula: str) -> str:
     if unknown:
         raise SymdiffError(f"--wrt {unknown[0]} needs a value in --at")
     parts = []
+    if args.format in ("json", "latex") and (args.method == "all" or args.trace or args.graph):
+        raise SymdiffError(
+            f"--format {args.format} writes the value and partials at --at; --method all, "
+            "--trace and --graph print text: drop one"
+        )
+    if args.format == "json":
+        return _json_at(symdiff.partials_at(expr, point, args.method or "symbolic", wrt), point)
+    if args.format == "latex":
+        return _latex_at(symdiff.partials_at(expr, point, args.method or "symbolic", wrt))
     if args.method == "all":
         parts.append(symdiff.methods_table(symdiff.compare_methods(expr, point, wrt)))
     else:
@@ -96,3 +107,51 @@ def run(args: argparse.Namespace, formula: str) -> str:
         symdiff.write_graph(expr, args.graph, point)
         parts.append(f"wrote {args.graph}")
     return "\n\n".join(parts)
+
+
+def _json_at(result: Any, point: dict[str, float]) -> str:
+    """The value and partials at the point as one JSON document."""
+    import json  # (only this path needs it: start-up)
+
+    document = {"point": point, "method": result.method, "value": result.value,
+                "gradient": result.gradient}  # fmt: skip
+    return json.dumps(document)
+
+
+def _latex_at(result: Any) -> str:
+    r"""``f &= 42 \ rac{\partial f}{\partial x} &= 24`` in an ``aligned`` block."""
+    rows = [f"f &= {symdiff.to_latex(symdiff.Num(result.value))}"]
+    rows += [
+        rf"\frac{{\partial f}}{{\partial {symdiff.to_latex(symdiff.Sym(name))}}} &= "
+        + symdiff.to_latex(symdiff.Num(value))
+        for name, value in result.gradient.items()
+    ]
+    return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+
+def _matrix_at(args: argparse.Namespace, formula: str, point: dict[str, float]) -> str:
+    """``--jacobian --at`` / ``--hessian --at``: every entry's value at the point."""
+    from symdiff.cli import tables
+
+    if args.method not in (None, "symbolic") or args.trace or args.graph:
+        raise SymdiffError(
+            "--jacobian/--hessian --at evaluate the symbolic entries: drop --method, --trace "
+            "and --graph"
+        )
+    found = tables.table(args, formula)
+    needed = {s.name for row in found.rows for e in row for s in e.free_symbols}
+    missing = sorted(needed - set(point))
+    if missing:
+        raise SymdiffError(f"--at gives no value for {', '.join(missing)}")
+    found = tables.values_at(found, point)
+    if args.format == "json":
+        return tables.as_json(found, lambda entry: entry)
+    if args.format == "latex":
+        return tables.as_latex(found, lambda entry: entry)
+    from symdiff.cli import grad
+
+    labels, entries = grad.labelled_entries(args, formula)
+    return "\n".join(
+        f"{label} = {symdiff.evaluate(entry, point)!r}"
+        for label, entry in zip(labels, entries, strict=True)
+    )

@@ -62,6 +62,25 @@ def printed_size(derivation: symdiff.Derivation) -> int:
     return sum(sizes[root] for root in roots)
 
 
+def per_variable(args: argparse.Namespace, formula: str) -> str:
+    """``--grad --steps``: the steps of each partial derivative, one variable after another
+    (text: one numbered list each; LaTeX: one block each; JSON: ``{"x": [steps], ...}``)."""
+    expr = symdiff.parse(formula)
+    names = list(args.wrt) if args.wrt else [s.name for s in expr.free_symbols]
+    if not names:
+        raise SymdiffError(
+            "the formula has no variables to differentiate by (name some with --wrt)"
+        )
+    parts = {
+        name: run(argparse.Namespace(**{**vars(args), "wrt": [name]}), formula) for name in names
+    }
+    if args.format == "json":
+        return "{\n" + ",\n".join(f'"{name}": {text}' for name, text in parts.items()) + "\n}"
+    if args.format == "latex":
+        return "\n\n".join(parts.values())
+    return "\n\n".join(parts.values())  # each starts with its own d/dx line
+
+
 def run(args: argparse.Namespace, formula: str) -> str:
     if args.order != 1:
         raise SymdiffError("--steps explains a first derivative: leave out --order")

@@ -35,6 +35,7 @@ class Hooks:
     call: Callable[..., Expr] = _missing
     to_str: Callable[[Expr], str] = _missing
     to_repr: Callable[[Expr], str] = _missing
+    formula_repr: Callable[[Expr], str] = _missing
     to_latex: Callable[[Expr], str] = _missing
     diff: Callable[..., Expr] = _missing
     evaluate: Callable[..., float] = _missing

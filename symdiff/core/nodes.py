@@ -158,7 +158,7 @@ class Expr(Conversions):
         return HOOKS.to_str(self)
 
     def __repr__(self) -> str:
-        return HOOKS.to_repr(self)
+        return HOOKS.formula_repr(self)
 
     def _repr_latex_(self) -> str:
         return f"$\\displaystyle {HOOKS.to_latex(self)}$"

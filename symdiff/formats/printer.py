@@ -7,13 +7,14 @@ also theirs in common, and lives here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
 from symdiff.core.numbers import Number
-from symdiff.core.traverse import fold_once
+from symdiff.core.traverse import dag_size, fold_once
 
 E_NODE = Call._raw("exp", (Num(1),))
 
@@ -64,8 +65,8 @@ def factor_order(node: Expr, piece: Printed) -> tuple[int, str]:
     """Display order of a factor: constants, then symbols, then calls and powers, then the rest."""
     base = node.base if isinstance(node, Pow) else node
     if (isinstance(base, Call) and base.name == "pi") or node is E_NODE:
-        return -1, piece.text  # constants first: pi*x, E*x
-    group = 0 if isinstance(base, Sym) else 1 if isinstance(base, Call | Pow) else 2
+        return -1, piece.text  # constants first: pi*x, e*x
+    group = 0 if isinstance(base, Sym) else 1 if isinstance(base, Call | Pow | Num) else 2
     return group, piece.text
 
 
@@ -119,20 +120,52 @@ def _clamped(value: Number) -> float:
     return 1e300 if value > 0 else -1e300
 
 
+def _natural(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort key of a text in which digit runs compare as numbers: ``cos(2*x)`` < ``cos(10*x)``
+    (by length, then digits: no conversion of huge integers)."""
+    key = []
+    for chunk in _CHUNKS.findall(text):
+        digits = chunk.lstrip("0")
+        key.append((1, len(digits), digits) if chunk.isdigit() else (0, 0, chunk))
+    return tuple(key)
+
+
+_CHUNKS = re.compile(r"\d+|\D+")
+
+
+def _shape(term: Expr) -> int:
+    """How much there is to read in a term besides its number: simpler terms come first."""
+    factors = term.args if isinstance(term, Mul) else (term,)
+    return sum(dag_size(f) for f in factors if not isinstance(f, Num))
+
+
+def _functions(term: Expr) -> int:
+    """How many factors of a term are not powers of symbols or numbers (``2*x*log(x)``: 1)."""
+    factors = term.args if isinstance(term, Mul) else (term,)
+    plain = (Num, Sym)
+    return sum(
+        not isinstance(f, plain) and not (isinstance(f, Pow) and isinstance(f.base, plain))
+        for f in factors
+    )
+
+
+def _reading_key(term: Expr, piece: Printed) -> tuple[object, ...]:
+    body = piece.body  # type: ignore[attr-defined]
+    shape = (-_functions(term), _shape(term), _natural(body), body)
+    return (isinstance(term, Num), -degree(term), *shape)
+
+
 def sum_text(terms: tuple[Expr, ...], pieces: list) -> str:
-    """Terms in reading order (higher degree first, constants last) joined with ``+``/``-``.
+    """Terms in reading order joined with ``+``/``-``: higher degree first, then terms with
+    more function factors (``2*x*log(x) + x``), then simpler terms (``cos(x) + 2*cos(2*x) +
+    10*cos(10*x)``), constants last; a sum that would start with a
+    minus starts with its positive terms instead (``3 - x``, ``1 - x**2``, not ``-x + 3``).
 
     ``pieces`` have ``negative``, ``body`` and ``text``; the LaTeX printer shares this.
     """
-    order = sorted(
-        zip(terms, pieces, strict=True),
-        key=lambda item: (
-            isinstance(item[0], Num),
-            -degree(item[0]),
-            item[1].body,
-            item[1].negative,
-        ),
-    )
+    order = sorted(zip(terms, pieces, strict=True), key=lambda item: _reading_key(item[0], item[1]))
+    if order[0][1].negative:
+        order = [i for i in order if not i[1].negative] + [i for i in order if i[1].negative]
     text = order[0][1].text
     for _, piece in order[1:]:
         text += (" - " if piece.negative else " + ") + piece.body

@@ -1,5 +1,5 @@
 """Text forms of expressions: ``to_str`` (Python/SymPy syntax, minimal parentheses) and
-``to_repr`` (unambiguous constructor form).
+``to_repr`` (unambiguous constructor form) and ``formula_repr`` (``repr``: ``parse('x + 1')``).
 
 ``parse(to_str(e)) is e`` for every expression (within parse's input limits): a symbol whose
 name a formula reserves (``e``, ``pi``, ``sin``, ``lambda``, ``inf``) prints as ``Symbol('e')``,
@@ -150,7 +150,7 @@ def _call(node: Call, pieces: list[Piece], declared: frozenset[str] = frozenset(
     if node.name == "pi":
         return Piece(False, "pi", ATOM)
     if node is E_NODE:
-        return Piece(False, "E", ATOM)
+        return Piece(False, "e", ATOM)
     texts = [p.text for p in pieces]
     if not known(node.name):  # an unknown function, self-declaring: Function('f')(x)
         function, positions = split_head(node.name) or (node.name, ())
@@ -190,6 +190,12 @@ def to_str(expr: Expr, functions: Iterable[str] | str | None = None) -> str:
         return render(expr, TEXT).text
     names = functions.replace(",", " ").split() if isinstance(functions, str) else functions
     return render(expr, _declaring(frozenset(names))).text
+
+
+def formula_repr(expr: Expr) -> str:
+    """``repr(expr)``: the call that reads it back, ``parse('x**2 + 1')`` (``to_repr`` gives
+    the constructor form)."""
+    return f"parse({to_str(expr)!r})"
 
 
 def to_repr(expr: Expr) -> str:

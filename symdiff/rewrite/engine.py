@@ -19,6 +19,7 @@ from symdiff.core.errors import SymdiffError
 from symdiff.core.nodes import Expr
 from symdiff.core.traverse import dag_size, postorder
 from symdiff.rewrite.cost import CostModel, postorder_missing
+from symdiff.rewrite.readable import tidy
 from symdiff.rewrite.rules import Facts, rules_for
 
 MAX_PASSES = 6
@@ -184,25 +185,44 @@ def _run(expr: Expr, assume_positive: Iterable[str], budget: int | None) -> tupl
     return current, engine
 
 
-def simplify(expr: Expr, *, assume_positive: Iterable[str] = (), budget: int | None = None) -> Expr:
+#: What ``simplify`` aims for: a form for people, or the fewest operations (for code).
+GOALS = ("readable", "compact")
+
+
+def simplify(
+    expr: Expr,
+    *,
+    assume_positive: Iterable[str] = (),
+    budget: int | None = None,
+    goal: str = "readable",
+) -> Expr:
     """A smaller equivalent of ``expr`` (never costlier; sound on the real domain).
 
     ``assume_positive=("x", "y")`` (or ``"x y"``) also allows rewrites valid only for positive
     symbols, e.g. ``sqrt(x**2) -> x`` and ``log(x*y) -> log(x) + log(y)``.  ``budget`` caps the rule
-    attempts (default proportional to the size of ``expr``).
+    attempts (default proportional to the size of ``expr``).  ``goal="compact"`` returns the form
+    with the fewest operations (``count_ops``; Horner nesting, what code generation wants);
+    ``goal="readable"`` (the default) then expands nested polynomials and signs squared bases as
+    a textbook does (``symdiff.rewrite.readable``), at the price of a few operations.
 
     >>> str(simplify(parse("sin(x)**2 + cos(x)**2")))
     '1'
     """
-    return _run(expr, assume_positive, budget)[0]
+    if goal not in GOALS:
+        raise ValueError(f"goal must be one of {', '.join(GOALS)}, not {goal!r}")
+    result = _run(expr, assume_positive, budget)[0]
+    return tidy(result) if goal == "readable" else result
 
 
 def simplify_trace(
     expr: Expr, *, assume_positive: Iterable[str] = (), budget: int | None = None
 ) -> list[tuple[str, Expr, Expr]]:
     """``[(rules, expr, simplify(expr))]``: the names of the rules whose rewrites were kept (in
-    order, each once), with the expression before and after; empty when nothing changes."""
+    order, each once; ``readable.READABLE_RULES`` for the readable goal's identities), with the
+    expression before and after; empty when nothing changes."""
     result, engine = _run(expr, assume_positive, budget)
-    if result is expr:
+    used = list(engine.used)
+    readable = tidy(result, used)  # the readable goal: its identities are named too
+    if readable is expr:
         return []
-    return [(", ".join(dict.fromkeys(engine.used)) or "canonical form", expr, result)]
+    return [(", ".join(dict.fromkeys(used)) or "canonical form", expr, readable)]

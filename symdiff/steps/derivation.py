@@ -53,6 +53,16 @@ class Derivation:
         """The derivation as a LaTeX ``align*`` block."""
         return derivation_latex(self)
 
+    def __repr__(self) -> str:
+        return (
+            f"Derivation(d/d{self.variable.name} {self.expr}: {len(self.steps)} steps, "
+            f"result {self.result})"
+        )
+
+    def _repr_latex_(self) -> str:
+        """The ``align*`` block, for Jupyter."""
+        return self.to_latex()
+
 
 BOLD, CYAN, RESET = "\x1b[1m", "\x1b[36m", "\x1b[0m"
 

@@ -45,9 +45,18 @@ def test_stdin_one_result_per_line_and_errors_keep_going() -> None:
     result = run("-", "--wrt", "x", stdin="exp(-x**2/2)\nx+\nx**3\n")
     assert result.returncode == 2
     lines = result.stdout.splitlines()
-    assert lines == ["-x*exp(-x**2/2)", "3*x**2"]
+    assert lines == ["-x*exp(-x**2/2)", "# error", "3*x**2"]  # lines up with the input
     assert "line 2" in result.stderr and "^" in result.stderr
+    assert "at line 1" not in result.stderr and "at column 3" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_batch_output_lines_up_with_blank_and_comment_lines() -> None:
+    text = "x**2\n\n# a comment\nx**3  # cube\nsin(\nlog(x)\n"
+    result = run("--wrt", "x", stdin=text)  # no "-": piped input is read anyway
+    assert result.returncode == 2
+    assert result.stdout.split("\n")[:-1] == ["2*x", "", "", "3*x**2", "# error", "1/x"]
+    assert len(result.stdout.split("\n")) - 1 == len(text.split("\n")) - 1
 
 
 def test_several_variables_without_wrt_names_them() -> None:

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import pytest
 
-from symdiff import Add, Mul, Num, Pow, Sym, parse, symbols
+from symdiff import Add, Mul, Num, Pow, Sym, parse, symbols, to_repr
 from symdiff.core.constructors import add, mul, power
 from symdiff.core.conversions import SymbolicComparisonError
 from symdiff.core.errors import DivisionByZeroError
@@ -67,7 +67,15 @@ def test_invalid_numbers_and_names() -> None:
     ],
 )
 def test_canonical_forms(text: str, expected_repr: str) -> None:
-    assert repr(parse(text)) == expected_repr
+    assert to_repr(parse(text)) == expected_repr
+
+
+def test_repr_is_the_formula_that_reads_it_back() -> None:
+    for text in ("x**2 + 1", "-x/(y + 1)", "Symbol('e')*e", "sin(x)**2/3"):
+        e = parse(text)
+        shown = repr(e)
+        assert shown.startswith("parse(") and "Sym(" not in shown
+        assert eval(shown, {"parse": parse}) is e
 
 
 def test_unsound_foldings_are_not_done() -> None:
@@ -80,7 +88,7 @@ def test_unsound_foldings_are_not_done() -> None:
 def test_exact_arithmetic() -> None:
     assert parse("1/3 + 1/6") is Num(Fraction(1, 2))
     assert parse("x**2/2").diff("x") is Sym("x")
-    assert repr(parse("0.1*3")) == "Num(0.30000000000000004)"
+    assert to_repr(parse("0.1*3")) == "Num(0.30000000000000004)"
 
 
 @pytest.mark.parametrize("text", ["2**10**10**10", "10**100000", "(3/7)**(10**9)", "7**(-10**6)"])

@@ -34,7 +34,7 @@ from symdiff import Num, Sym, parse, to_repr, to_str
         ("x**y**z", "x**(y**z)"),
         ("x - y", "x - y"),
         ("2**(-x)", "2**(-x)"),
-        ("exp(1)*pi*x", "E*pi*x"),
+        ("exp(1)*pi*x", "e*pi*x"),
         ("atan2(y, x)", "atan2(y, x)"),
         ("1.5e-10*x", "1.5e-10*x"),
         ("-(x + y)**2", "-(x + y)**2"),

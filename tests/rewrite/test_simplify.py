@@ -15,8 +15,15 @@ from oracle import agree_numerically, to_sympy
 from strategies import expressions
 
 import symdiff
-from symdiff import EvaluationError, Expr, diff, evaluate, parse, simplify
+from symdiff import EvaluationError, Expr, diff, evaluate, parse
 from symdiff.rewrite.cost import cost, count_ops
+
+
+def simplify(expr: object, **options: object) -> Expr:
+    """The simplifier's own goal, fewest operations (never costlier); the readable goal is
+    ``tests/formats/test_textbook_forms.py``'s."""
+    return symdiff.simplify(expr, goal="compact", **options)  # type: ignore[arg-type]
+
 
 EXAMPLES: list[tuple[str, str]] = [
     ("sin(x)**2 + cos(x)**2", "1"),
@@ -55,7 +62,7 @@ def test_examples(before: str, after: str) -> None:
     ],
 )
 def test_simplified_derivatives(formula: str, variable: str, expected: str) -> None:
-    assert diff(parse(formula), variable, simplify=True) is parse(expected)
+    assert diff(parse(formula), variable, simplify="compact") is parse(expected)
 
 
 #: Issue 10, item 1: the simplified derivative dropped a factor (``--no-simplify`` was right).
@@ -134,8 +141,14 @@ def test_a_division_by_an_exact_zero_stays_undefined(text: str) -> None:
 
 
 def test_public_api_and_strings() -> None:
-    assert symdiff.simplify is simplify
+    from symdiff.rewrite import engine
+
+    assert symdiff.simplify(parse("x*y + x*z"), goal="compact") is engine.simplify(
+        parse("x*y + x*z"), goal="compact"
+    )
     assert simplify("x*y + x*z") is parse("x*(y + z)")
+    # the default goal is the readable face: a nested polynomial comes out expanded
+    assert symdiff.simplify("x*(x*(5*x + 4) + 3) + 1") is parse("5*x**3 + 4*x**2 + 3*x + 1")
 
 
 def test_assume_positive_accepts_a_string() -> None:
