@@ -39,6 +39,38 @@ class ceiling(sympy.ceiling):
         return sympy.S.Zero
 
 
+class clip(sympy.Function):
+    """``clip(u, lo, hi)`` by its definition: ``lo`` below ``lo``, ``hi`` above ``hi``, else
+    ``u``; a function of all three arguments (a ``Piecewise`` would not need ``hi`` defined
+    where ``u < lo``), with the textbook partial derivatives away from the kinks."""
+
+    @classmethod
+    def eval(cls, u: sympy.Expr, lo: sympy.Expr, hi: sympy.Expr) -> sympy.Expr | None:
+        if u.is_number and lo.is_number and hi.is_number:
+            return sympy.Piecewise((lo, u < lo), (hi, u > hi), (u, True))
+        return None
+
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        u, lo, hi = self.args
+        slope = [sympy.S.Zero] * 3
+        slope[argindex - 1] = sympy.S.One
+        return sympy.Piecewise((slope[1], u < lo), (slope[2], u > hi), (slope[0], True))
+
+
+class hypot(sympy.Function):
+    """``hypot(a, b) = sqrt(a**2 + b**2)`` for real ``a``, ``b`` (as a plain formula SymPy
+    would turn ``sqrt(x)**2`` into ``x`` and find ``hypot(1, sqrt(x))`` real for ``x < 0``)."""
+
+    @classmethod
+    def eval(cls, a: sympy.Expr, b: sympy.Expr) -> sympy.Expr | None:
+        if a.is_number and b.is_number:
+            return sympy.sqrt(a**2 + b**2)
+        return None
+
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        return self.args[argindex - 1] / self
+
+
 def _max(*args: Any) -> sympy.Expr:
     return sympy.Max(*args)
 
@@ -50,8 +82,8 @@ SYMPY_NAMES: dict[str, Any] = {
     "heaviside": lambda u: sympy.Heaviside(u, sympy.S.Half),
     "floor": floor,
     "ceil": ceiling,
-    "clip": lambda u, lo, hi: sympy.Piecewise((lo, u < lo), (hi, u > hi), (u, True)),
-    "hypot": lambda a, b: sympy.sqrt(a**2 + b**2),
+    "clip": clip,
+    "hypot": hypot,
     "where": lambda c, a, b: sympy.Piecewise((a, c), (b, True)),
     "abs": sympy.Abs,
     "sign": sympy.sign,
@@ -81,6 +113,17 @@ def _has_logic(expr: Expr) -> bool:
     )
 
 
+def _nonreal_number(value: sympy.Expr) -> bool:
+    """True for a constant that is not a real number (``(-4/3)**(3/2)``, ``log(-1)``)."""
+    if not value.is_number:
+        return False
+    try:
+        number = sympy.N(value.replace(stop_gradient, lambda u: u), 30)
+        return bool(number.as_real_imag()[1] != 0) or not number.is_finite
+    except (TypeError, ValueError):
+        return True
+
+
 def _structural(expr: Expr) -> sympy.Expr:
     """SymPy's expression built node by node (Python's ``and``/``or`` cannot be sympified)."""
     from symdiff.core.traverse import fold_once
@@ -90,6 +133,8 @@ def _structural(expr: Expr) -> sympy.Expr:
         if name in _LOGIC:
             return _LOGIC[name](*args)
         if name in _RELATIONS:
+            if any(_nonreal_number(a) for a in args):
+                raise ValueError(f"{node}: SymPy decides a comparison of a non-real number")
             return _RELATIONS[name](*args)
         if type(node).__name__ in ("Num", "Sym", "Call") and name not in _LOGIC:
             if type(node).__name__ == "Call":
@@ -130,13 +175,16 @@ def _identifiers(text: str) -> list[str]:
 def sympy_value(expr: sympy.Expr, point: dict[str, float]) -> float | None:
     """The real value at ``point`` with mpmath (50 digits), or None if undefined or complex."""
     # derivatives of abs/sign bring DiracDelta, which is zero away from the (measure-zero) jump
-    expr = expr.replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
-    expr = expr.replace(stop_gradient, lambda u: u)  # the identity, for values
+    try:
+        expr = expr.replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
+        expr = expr.replace(stop_gradient, lambda u: u)  # the identity, for values
+    except (TypeError, ValueError):  # rebuilt, SymPy compares a non-real number (Max(I, 1))
+        return None
     if expr.has(sympy.Derivative, sympy.Subs):
         return None  # SymPy left a derivative unevaluated: nothing numeric to compare with
     symbols = sorted(expr.free_symbols, key=lambda s: s.name)
     if expr.has(sympy.Piecewise, sympy.Heaviside, sympy.Max, sympy.Min, sympy.floor,
-                sympy.ceiling):  # fmt: skip
+                sympy.ceiling, clip, hypot):  # fmt: skip
         return _substituted_value(expr, symbols, point)  # lambdify rewrites these slowly
     try:
         function = sympy.lambdify(symbols, expr, modules="mpmath")
@@ -159,15 +207,50 @@ def sympy_value(expr: sympy.Expr, point: dict[str, float]) -> float | None:
 
 
 def _substituted_value(expr: sympy.Expr, symbols: list, point: dict[str, float]) -> float | None:
-    """The value by exact substitution of the point, then 50 digits (for non-smooth functions)."""
+    """The value at ``point`` for non-smooth functions, node by node at 50 digits: undefined
+    (None) when any subexpression on the way is non-real, as in symdiff's real domain
+    (SymPy would carry ``sqrt(-1)`` on, and call ``Eq(I, 1)`` false or ``floor(0.9*I)`` 0);
+    a ``Piecewise`` evaluates its conditions in order and only the branch it takes."""
     exact = {s: sympy.Rational(point[s.name]) for s in symbols}
+    value = _real_node(expr, exact)
+    if value is None or isinstance(value, bool):
+        return None
+    result = float(value)
+    return result if math.isfinite(result) else None
+
+
+def _real_node(node: Any, exact: dict) -> Any:
+    """``node``'s value at ``exact``: a real SymPy number, a bool for a condition, or None."""
+    if isinstance(node, sympy.Piecewise):
+        for branch, condition in node.args:
+            truth = _real_node(condition, exact)
+            if truth is None:
+                return None
+            if truth:
+                return _real_node(branch, exact)
+        return None  # no piece applies
+    if node in (sympy.true, sympy.false):
+        return bool(node)
+    if isinstance(node, sympy.Symbol):
+        return exact[node]
+    if node.is_Atom:
+        return node if node.is_extended_real and node.is_finite else None
+    args = [_real_node(arg, exact) for arg in node.args]
+    if any(arg is None for arg in args):
+        return None
     try:
-        value = complex(expr.xreplace(exact).evalf(50))
-    except (TypeError, ValueError, ZeroDivisionError, AttributeError):
+        value = node.func(*args)
+        if isinstance(value, sympy.logic.boolalg.Boolean):
+            return bool(value) if value in (sympy.true, sympy.false) else None
+        number = complex(value.evalf(50))
+    except (TypeError, ValueError, ZeroDivisionError, AttributeError, OverflowError):
         return None
-    if abs(value.imag) > 1e-30 * max(1, abs(value.real)):
+    if not (math.isfinite(number.real) and math.isfinite(number.imag)):
         return None
-    return value.real if math.isfinite(value.real) else None
+    real, imag = value.evalf(50).as_real_imag()
+    if imag != 0 and abs(imag) > 1e-30 * abs(real):  # (-0.98)**(2e9): tiny, still not real
+        return None
+    return sympy.Float(real, 50)
 
 
 def symdiff_value(expr: Expr, point: dict[str, float]) -> float | None:

@@ -17,14 +17,13 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any, cast
 
-from symdiff.core.conditions import COMPARISONS, CONDITIONS, is_condition
+from symdiff.core.conditions import CONDITIONS
 from symdiff.core.constructors import add, as_expr, mul, negate, power
 from symdiff.core.errors import DivisionByZeroError, NonFiniteError, ParseError
 from symdiff.core.functions import CONSTANTS, SPECIAL_FORMS, reserved_word
-from symdiff.core.nodes import MINUS_ONE, ONE, ZERO, Expr, Num, Sym
+from symdiff.core.nodes import MINUS_ONE, Expr, Num, Sym
 from symdiff.core.numbers import int_from_text
-from symdiff.core.unknown import derivative_name
-from symdiff.core.vocabulary import ALIASES, DEFINED, FUNCTIONS, call
+from symdiff.core.vocabulary import ALIASES, DEFINED, FUNCTIONS
 from symdiff.formats.input_policy import (
     MAX_DEPTH,
     MAX_DIGITS,
@@ -42,6 +41,8 @@ from symdiff.formats.lalr import (
     UnexpectedToken,
     grammar_text,
 )
+from symdiff.formats.parse_calls import CallRules, declared_functions
+from symdiff.formats.parse_conditions import ConditionRules, Unlocated, number_operand
 
 __all__ = [
     "MAX_DEPTH",
@@ -62,31 +63,6 @@ _READABLE = {
 }  # fmt: skip
 
 _FUNCTION_NAMES = frozenset(n for n in {*FUNCTIONS, *ALIASES, *SPECIAL_FORMS} - CONDITIONS)
-_COMPARISON_NAMES = {operator: name for name, operator in COMPARISONS.items()}
-
-
-def _number_operand(value: Any, token: Token | None = None) -> Any:
-    """``value`` if it may take part in arithmetic; a condition or a pair is an error."""
-    if type(value) is tuple:
-        raise _located(
-            "a parenthesised list (a, b) is only a piece of piecewise((a, cond), ...)", token, value
-        )
-    if is_condition(value):
-        raise _located(
-            f"the condition {value} is not a number: a condition is the first argument of "
-            f"where(...) (where({value}, 1, 0) is its indicator)",
-            token,
-            value,
-        )
-    return value
-
-
-def _located(message: str, token: Token | None, value: Any) -> Exception:
-    return Located(message, token) if token is not None else _Unlocated(message)
-
-
-class _Unlocated(ValueError):
-    """An error without a token to point at (``parse`` reports it at the formula's start)."""
 
 
 class _Factors(list):
@@ -100,8 +76,9 @@ def _product_value(item: Any, negative: bool = False) -> Expr:
     return negate(item) if negative else item
 
 
-class _Build:
-    """Stateless inline transformer: one method per grammar alias."""
+class _Build(CallRules, ConditionRules):
+    """Stateless inline transformer: one method per grammar alias (calls and conditions
+    come from ``parse_calls`` and ``parse_conditions``)."""
 
     def number(self, token: Token) -> Expr:
         text = str(token)
@@ -130,128 +107,24 @@ class _Build:
     def symbol(self, token: Token) -> Expr:
         return Sym(str(token).split("(", 1)[1].strip(" )")[1:-1])
 
-    def call(self, token: Token, arguments: list[Expr] | None) -> Expr:
-        name, args = str(token), arguments or []
-        if name != "piecewise":
-            for arg in args:
-                if type(arg) is tuple:
-                    _number_operand(arg, token)
-        if name in SPECIAL_FORMS:
-            constructor, accepted = SPECIAL_FORMS[name]
-            try:
-                return constructor(*args)
-            except TypeError as error:
-                message = f"{name} takes {accepted}, got {len(args)}"
-                raise Located(str(error) if name == "piecewise" else message, token) from None
-            except ValueError as error:
-                raise Located(str(error), token) from None
-        if reserved_word(name) != "function":
-            short = shown(name)
-            hint = (
-                f" (for a product write {short}*(...); for an unknown function declare it, "
-                f"functions='{short}', or write Function('{short}')(...))"
-                if len(args) == 1
-                else f" (declare an unknown function: functions='{short}')"
-            )
-            if name == "Symbol":
-                hint = " (a variable with a reserved name is written Symbol('name'))"
-            raise Located(f"unknown function {short!r}{hint}", token)
-        try:
-            return call(name, *args)
-        except ValueError as error:
-            raise Located(str(error), token) from None
-
-    def function_call(self, token: Token, arguments: list[Expr] | None) -> Expr:
-        """``Function('f')(x)``, or ``f(x)`` for a name declared by ``functions=``."""
-        text = str(token)
-        name = text.split("(", 1)[1].strip(" )")[1:-1] if token.type == "FUNCTION" else text
-        kind = reserved_word(name)
-        if kind is not None:
-            raise Located(f"{name} is a {kind}, not an unknown function", token)
-        try:
-            return call(name, *(arguments or []))
-        except ValueError as error:
-            raise Located(str(error), token) from None
-
-    def primed_call(self, token: Token, arguments: list[Expr] | None) -> Expr:
-        """``f'(x)``, ``f''(g(x))``: derivatives of an unknown function of one argument."""
-        text = str(token)
-        name, primes = text.rstrip("'"), len(text) - len(text.rstrip("'"))
-        kind = reserved_word(name)
-        if kind is not None:
-            raise Located(
-                f"{name}{chr(39) * primes} is read for unknown functions only "
-                f"({name} is a {kind}): differentiate with diff",
-                token,
-            )
-        if len(arguments or []) != 1:
-            raise Located(
-                f"{text}(...) takes one argument: for partial derivatives write "
-                f"Derivative({name}(x, y), x)",
-                token,
-            )
-        return call(derivative_name(name, [0] * primes), *(arguments or []))
-
-    def arguments(self, *args: Expr) -> list[Expr]:
-        return list(args)
-
-    def pair(self, *items: Expr) -> tuple[Expr, ...]:
-        return tuple(items)
-
-    def truth(self, token: Token) -> Expr:
-        return ONE if token == "True" else ZERO
-
-    def comparison(self, first: Expr, *rest: Any) -> Expr:
-        if not rest:
-            return first
-        pairs, left = [], _number_operand(first)
-        for op, right in zip(rest[::2], rest[1::2], strict=True):
-            pairs.append(call(_COMPARISON_NAMES[str(op)], left, _number_operand(right, op)))
-            left = right
-        result = pairs[-1]
-        for condition in reversed(pairs[:-1]):
-            result = call("and", condition, result)
-        return result
-
-    def negation(self, c: Expr) -> Expr:
-        return self._logic("not", c)
-
-    def conjunction(self, *cs: Expr) -> Expr:
-        return self._logic("and", *cs)
-
-    def disjunction(self, *cs: Expr) -> Expr:
-        return self._logic("or", *cs)
-
-    @staticmethod
-    def _logic(name: str, *cs: Expr) -> Expr:
-        if len(cs) == 1 and name != "not":
-            return cs[0]
-        try:
-            result = cs[-1]
-            for c in reversed(cs[:-1]):
-                result = call(name, c, result)
-            return call(name, result) if name == "not" else result
-        except ValueError as error:
-            raise _Unlocated(str(error)) from None
-
     def sum(self, first: Any, *rest: Any) -> Expr:
         if not rest:
             return _product_value(first)
-        terms = [_product_value(_number_operand(first, rest[0]))]
+        terms = [_product_value(number_operand(first, rest[0]))]
         for op, term in zip(rest[::2], rest[1::2], strict=True):
-            terms.append(_product_value(_number_operand(term, op), op == "-"))
+            terms.append(_product_value(number_operand(term, op), op == "-"))
         return add(*terms)
 
     def product(self, first: Expr, *rest: Expr | Token) -> Expr | _Factors:
         if not rest:
             return first
         at = rest[0] if type(rest[0]) is Token else None
-        factors, op = _Factors([_number_operand(first, at)]), None
+        factors, op = _Factors([number_operand(first, at)]), None
         for item in rest:
             if type(item) is Token:
                 op = item
                 continue
-            _number_operand(item, op)
+            number_operand(item, op)
             if op is not None and op == "/":
                 try:
                     item = power(item, -1)
@@ -262,18 +135,18 @@ class _Build:
         return factors
 
     def signed(self, product: Expr | _Factors) -> Expr | _Factors:
-        _number_operand(product)
+        number_operand(product)
         if type(product) is _Factors:
             product.append(MINUS_ONE)
             return product
         return negate(product)
 
     def neg(self, a: Expr) -> Expr:
-        return negate(_number_operand(a))
+        return negate(number_operand(a))
 
     def pow(self, base: Expr, op: Token, exp: Expr) -> Expr:
-        _number_operand(base, op)
-        _number_operand(exp, op)
+        number_operand(base, op)
+        number_operand(exp, op)
         try:
             return power(base, exp)
         except DivisionByZeroError:
@@ -313,21 +186,6 @@ def _end_of_input(text: str, error: UnexpectedInput) -> ParseError:
     return ParseError(message, text, len(lines), len(lines[-1].rstrip("\r")) + 1)
 
 
-def declared_functions(functions: str | Iterable[str] | None) -> frozenset[str]:
-    """The names of ``functions="f g"`` (or ``"f,g"``, or a list), checked: each must be a
-    name that formulas do not reserve (``sin`` is a function of the vocabulary already)."""
-    if functions is None:
-        return frozenset()
-    names = functions.replace(",", " ").split() if isinstance(functions, str) else functions
-    for name in names:
-        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise ParseError(f"{name!r} is not a function name: use letters, digits and '_'")
-        kind = reserved_word(name)
-        if kind is not None:
-            raise ParseError(f"{name} cannot be declared an unknown function: it is a {kind}")
-    return frozenset(names)
-
-
 def parse(text: str, functions: str | Iterable[str] | None = None) -> Expr:
     """Parse a formula (``"x**2*y + 3x + sin(y)"``) into a canonical expression.
 
@@ -353,7 +211,7 @@ def parse(text: str, functions: str | Iterable[str] | None = None) -> Expr:
     try:
         result = read(parser().parse_interactive(text), text, declared)
         if type(result) is tuple:
-            _number_operand(result)
+            number_operand(result)
         return cast(Expr, result)
     except Located as error:
         token = error.token
@@ -368,7 +226,7 @@ def parse(text: str, functions: str | Iterable[str] | None = None) -> Expr:
             raise _end_of_input(text, error) from None
         message = f"unexpected {shown(str(token))!r}" + _expected(error)
         raise ParseError(message, text, token.line, token.column) from None
-    except (DivisionByZeroError, _Unlocated) as error:
+    except (DivisionByZeroError, Unlocated) as error:
         raise ParseError(str(error), text, 1, 1) from None
     except NonFiniteError as error:
         raise ParseError(str(error), text) from None

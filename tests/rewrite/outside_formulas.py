@@ -7,11 +7,18 @@ fully parenthesised formula text (what a user types) and builds the same tree di
 README lists, with the shapes that are easy to get wrong: bases shifted to be negative on part of
 the line (``(5 - x)``, ``(a - x)``, ``(y - x)``), symbolic exponents (``u**x``, ``u**(2*x)``,
 ``u**sqrt(x)``), powers of powers with fractional and float exponents, several variables and
-nesting up to depth 10.
+nesting up to depth 10.  The non-smooth and conditional functions are drawn too (``max``/``min``
+with 2 or 3 arguments, ``relu``, ``heaviside``, ``floor``, ``ceil``, ``clip``, ``hypot``,
+``where`` and ``piecewise`` on comparisons combined with ``and``/``or``/``not``), translated to
+SymPy by their definitions (``Max``, ``Min``, ``Heaviside(u, 1/2)``, ``Piecewise``, ``floor``,
+``ceiling``, ``sqrt(a**2 + b**2)``).
 
 Values are computed with mpmath at high precision, node by node, with real-domain semantics (any
 complex intermediate, a negative base to a non-integer power or a division by zero means
-*undefined here*), for symdiff's expressions and for SymPy's alike.
+*undefined here*), for symdiff's expressions and for SymPy's alike.  A branch that ``where`` or
+``Piecewise`` does not take is not evaluated.  At a kink or a jump (a comparison, ``max``,
+``floor``, ... of arguments equal up to rounding) the value is *undecided*, hence undefined
+there: the tests compare away from kinks, where every convention agrees.
 """
 
 from __future__ import annotations
@@ -43,6 +50,9 @@ NUMERIC_EXPONENTS = (
     "(3/2)", "(-3/2)", "2.5", "0.5", "1.5", "-0.75", "(7/4)",
 )  # fmt: skip
 SHIFTS = ("1", "2", "3", "5", "(1/2)", "2.5", "pi")
+KINKED_UNARY = ("relu", "heaviside", "floor", "ceil")
+COMPARISON_OPERATORS = ("<", "<=", ">", ">=", "==", "!=")
+THRESHOLDS = ("0", "1", "(1/2)", "(-1)", "2.5")
 
 
 @dataclass
@@ -95,6 +105,8 @@ class Generator:
         if depth <= 0 or (budget <= 1 and self.rng.random() < 0.6):
             return self.leaf()
         r = self.rng.random()
+        if r < 0.08:  # a non-smooth or conditional function
+            return self.kinked(depth, budget)
         if r < 0.32:  # a function call; calls do not spend the leaf budget, so chains go deep
             name = self.rng.choice(UNARY_FUNCTIONS)
             return ("call", name, self.tree(depth - 1, budget))
@@ -121,6 +133,48 @@ class Generator:
     def split(self, depth: int, budget: int) -> tuple[Node, Node]:
         share = self.rng.randint(1, max(1, budget - 1))
         return self.tree(depth - 1, share), self.tree(depth - 1, max(1, budget - share))
+
+    def kinked(self, depth: int, budget: int) -> Node:
+        """``relu(u)``, ``max(u, v, w)``, ``clip(u, lo, hi)``, ``where(c, u, v)``, ..."""
+        kind = self.rng.choice(
+            ("unary", "unary", "max", "min", "clip", "hypot", "where", "where", "piecewise")
+        )
+        if kind == "unary":
+            return ("call", self.rng.choice(KINKED_UNARY), self.tree(depth - 1, budget))
+        if kind in ("max", "min", "hypot"):
+            left, right = self.split(depth, budget)
+            if kind != "hypot" and self.rng.random() < 0.3:
+                return ("call", kind, left, right, self.tree(depth - 1, 1))
+            return ("call", kind, left, right)
+        if kind == "clip":
+            low = self.tree(depth - 1, 1)
+            high = ("add", low, ("num", self.rng.choice(("1", "2", "(1/2)"))))
+            if self.rng.random() < 0.3:  # the bounds in either order
+                low, high = high, low
+            return ("call", "clip", self.tree(depth - 1, budget), low, high)
+        left, right = self.split(depth, budget)
+        if kind == "where":
+            return ("where", self.condition(depth - 1), left, right)
+        first, second = self.condition(depth - 1), self.condition(depth - 1)
+        return ("piecewise", left, first, right, second, self.tree(depth - 1, 1))
+
+    def condition(self, depth: int) -> Node:
+        """A comparison (against a threshold or another formula), or ``and``/``or``/``not``."""
+        r = self.rng.random()
+        if depth > 0 and r < 0.15:
+            return ("and" if r < 0.08 else "or", self.condition(depth - 1), self.condition(0))
+        if depth > 0 and r < 0.2:
+            return ("not", self.condition(depth - 1))
+        left = self.tree(max(depth - 1, 0), 2)
+        r = self.rng.random()
+        right = (
+            self.tree(max(depth - 1, 0), 1)
+            if r < 0.4
+            else self.variable()
+            if r < 0.55
+            else ("num", self.rng.choice(THRESHOLDS))
+        )
+        return ("cmp", self.rng.choice(COMPARISON_OPERATORS), left, right)
 
 
 def formula(seed: int, max_depth: int = 10) -> Node:
@@ -155,6 +209,17 @@ def to_text(node: Node, rng: random.Random | None = None) -> str:
     if kind == "pow":
         op = "^" if rng is not None and rng.random() < 0.3 else "**"
         return f"({to_text(node[1], rng)}){op}({to_text(node[2], rng)})"
+    if kind == "cmp":
+        return f"({to_text(node[2], rng)}) {node[1]} ({to_text(node[3], rng)})"
+    if kind in ("and", "or"):
+        return f"({to_text(node[1], rng)}) {kind} ({to_text(node[2], rng)})"
+    if kind == "not":
+        return f"not ({to_text(node[1], rng)})"
+    if kind == "where":
+        return f"where({', '.join(to_text(a, rng) for a in node[1:])})"
+    if kind == "piecewise":
+        a, c1, b, c2, d = (to_text(part, rng) for part in node[1:])
+        return f"piecewise(({a}, {c1}), ({b}, {c2}), ({d}, True))"
     return f"{node[1]}({', '.join(to_text(a, rng) for a in node[2:])})"
 
 
@@ -180,6 +245,20 @@ class real_abs(sympy.Function):
         return real_sign(self.args[0])
 
 
+class floor(sympy.floor):
+    """``floor`` with its derivative almost everywhere, 0 (SymPy leaves it unevaluated)."""
+
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        return sympy.S.Zero
+
+
+class ceiling(sympy.ceiling):
+    """``ceiling`` with its derivative almost everywhere, 0."""
+
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        return sympy.S.Zero
+
+
 SYMBOLS = {name: sympy.Symbol(name, real=True) for name in VARIABLES}
 _SYMPY_CALLS: dict[str, Callable[..., sympy.Expr]] = {
     "ln": sympy.log,
@@ -192,7 +271,17 @@ _SYMPY_CALLS: dict[str, Callable[..., sympy.Expr]] = {
     "log": sympy.log,
     "log1p": lambda u: sympy.log(1 + u),
     "expm1": lambda u: sympy.exp(u) - 1,
+    "max": sympy.Max,
+    "min": sympy.Min,
+    "relu": lambda u: sympy.Max(u, 0),
+    "heaviside": lambda u: sympy.Heaviside(u, sympy.S.Half),
+    "floor": floor,
+    "ceil": ceiling,
+    "clip": lambda u, lo, hi: sympy.Piecewise((lo, u < lo), (hi, u > hi), (u, True)),
+    "hypot": lambda a, b: sympy.sqrt(a**2 + b**2),
 }
+_SYMPY_RELATIONS = {"<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge,
+                    "==": sympy.Eq, "!=": sympy.Ne}  # fmt: skip
 
 
 def _sympy_number(text: str) -> sympy.Expr:
@@ -214,8 +303,20 @@ def to_sympy(node: Node) -> sympy.Expr:
         return _sympy_number(text)
     if kind == "const":
         return sympy.pi if node[1] == "pi" else sympy.E
+    if kind == "cmp":
+        return _SYMPY_RELATIONS[node[1]](to_sympy(node[2]), to_sympy(node[3]))
     args = [to_sympy(a) for a in node[1:]] if kind != "call" else []
     match kind:
+        case "and":
+            return sympy.And(*args)
+        case "or":
+            return sympy.Or(*args)
+        case "not":
+            return sympy.Not(args[0])
+        case "where":
+            return sympy.Piecewise((args[1], args[0]), (args[2], True))
+        case "piecewise":
+            return sympy.Piecewise((args[0], args[1]), (args[2], args[3]), (args[4], True))
         case "neg":
             return -args[0]
         case "add":
@@ -306,6 +407,72 @@ def _atan2(y: Any, x: Any) -> Any:
     return mpmath.atan2(y, x)
 
 
+def _decided(a: Any, b: Any) -> None:
+    """Raise ``Undefined`` when ``a`` and ``b`` are equal up to rounding: a comparison there
+    (a kink of ``max``, a jump of ``heaviside``) is decided by rounding, not by the formula."""
+    if abs(a - b) <= TINY * max(1, abs(a), abs(b)):
+        raise Undefined("at a kink")
+
+
+def _comparison(test: Callable[[Any, Any], bool]) -> Callable[[Any, Any], Any]:
+    def apply(a: Any, b: Any) -> Any:
+        _decided(a, b)
+        return mpmath.mpf(1) if test(a, b) else mpmath.mpf(0)
+
+    return apply
+
+
+def _extreme(pick: Callable[..., Any]) -> Callable[..., Any]:
+    """``max``/``min`` of any number of arguments, undecided at a tie of two of them."""
+
+    def apply(*args: Any) -> Any:
+        for i, a in enumerate(args):
+            for b in args[i + 1 :]:
+                _decided(a, b)
+        return pick(args)
+
+    return apply
+
+
+def _step(u: Any) -> Any:
+    _decided(u, 0)
+    return mpmath.mpf(1) if u > 0 else mpmath.mpf(0)
+
+
+def _rounded(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``floor``/``ceil``, undecided at an integer (a jump)."""
+
+    def apply(u: Any) -> Any:
+        _decided(u, mpmath.nint(u))
+        return f(u)
+
+    return apply
+
+
+def _clip(u: Any, lo: Any, hi: Any) -> Any:
+    _decided(u, lo)
+    _decided(u, hi)
+    return lo if u < lo else hi if u > hi else u
+
+
+def _truth(u: Any) -> bool:
+    return bool(u != 0)
+
+
+KINKED_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "max": _extreme(max), "min": _extreme(min),
+    "relu": lambda u: u * _step(u), "heaviside": _step,
+    "floor": _rounded(mpmath.floor), "ceil": _rounded(mpmath.ceil),
+    "clip": _clip, "hypot": lambda a, b: mpmath.sqrt(a * a + b * b),
+    "lt": _comparison(lambda a, b: a < b), "le": _comparison(lambda a, b: a <= b),
+    "gt": _comparison(lambda a, b: a > b), "ge": _comparison(lambda a, b: a >= b),
+    "eq": _comparison(lambda a, b: a == b), "ne": _comparison(lambda a, b: a != b),
+    "and": lambda *cs: mpmath.mpf(all(_truth(c) for c in cs)),
+    "or": lambda *cs: mpmath.mpf(any(_truth(c) for c in cs)),
+    "not": lambda c: mpmath.mpf(not _truth(c)),
+}  # fmt: skip
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "sin": mpmath.sin, "cos": mpmath.cos, "tan": mpmath.tan,
     "sec": _recip(mpmath.cos), "csc": _recip(mpmath.sin), "cot": _recip(mpmath.tan),
@@ -319,6 +486,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "log1p": mpmath.log1p, "expm1": mpmath.expm1,
     "abs": abs, "sign": _sign, "stop_gradient": lambda u: u,
     "pi": lambda: +mpmath.pi,
+    **KINKED_FUNCTIONS,
 }  # fmt: skip
 
 
@@ -349,21 +517,28 @@ def _exact(value: Any) -> mpmath.mpf:
 
 
 def symdiff_value(expr: symdiff.Expr, point: dict[str, float]) -> Value:
-    """The value of a symdiff expression (walked by its ``.args``, iteratively)."""
+    """The value of a symdiff expression (walked by its ``.args``, iteratively; only the
+    branch of a ``where`` that its condition takes is evaluated)."""
+    scale = [mpmath.mpf(0)]
+    value = _symdiff_walk(expr, point, scale)
+    return Value(value, max(scale[0], abs(value)))
+
+
+def _symdiff_walk(expr: symdiff.Expr, point: dict[str, float], scale: list) -> mpmath.mpf:
     memo: dict[symdiff.Expr, Any] = {}
-    scale = mpmath.mpf(0)
     stack = [expr]
     while stack:
         node = stack[-1]
         if node in memo:
             stack.pop()
             continue
-        missing = [a for a in node.args if a not in memo]
+        lazy = isinstance(node, symdiff.Call) and node.name == "where"
+        missing = [a for a in node.args[: 1 if lazy else None] if a not in memo]
         if missing:
             stack.extend(missing)
             continue
         stack.pop()
-        args = [memo[a] for a in node.args]
+        args = [memo[a] for a in node.args[: 1 if lazy else None]]
         try:
             match node:
                 case symdiff.Num(value):
@@ -372,11 +547,14 @@ def symdiff_value(expr: symdiff.Expr, point: dict[str, float]) -> Value:
                     result = mpmath.mpf(point[name])
                 case symdiff.Add():
                     result = mpmath.fsum(args)
-                    scale = max(scale, mpmath.fsum(abs(a) for a in args))
+                    scale[0] = max(scale[0], mpmath.fsum(abs(a) for a in args))
                 case symdiff.Mul():
                     result = mpmath.fprod(args)
                 case symdiff.Pow():
                     result = real_power(*args)
+                case symdiff.Call("where"):
+                    taken = node.args[1] if _truth(args[0]) else node.args[2]
+                    result = _symdiff_walk(taken, point, scale)
                 case symdiff.Call(name):
                     result = FUNCTIONS[name](*args)
                 case _:
@@ -384,8 +562,7 @@ def symdiff_value(expr: symdiff.Expr, point: dict[str, float]) -> Value:
         except (ZeroDivisionError, ValueError) as error:
             raise Undefined(str(error)) from None
         memo[node] = _real(result)
-    value = memo[expr]
-    return Value(value, max(scale, abs(value)))
+    return memo[expr]
 
 
 _SYMPY_FUNCTIONS = {
@@ -396,8 +573,11 @@ _SYMPY_FUNCTIONS = {
     sympy.coth: "coth", sympy.asinh: "asinh", sympy.acosh: "acosh", sympy.atanh: "atanh",
     sympy.acoth: "acoth", sympy.exp: "exp", sympy.log: "log", sympy.erf: "erf",
     sympy.atan2: "atan2", sympy.Abs: "abs", real_abs: "abs", sympy.sign: "sign",
-    real_sign: "sign", stop_gradient: "stop_gradient",
+    real_sign: "sign", stop_gradient: "stop_gradient", sympy.Max: "max", sympy.Min: "min",
+    floor: "floor", ceiling: "ceil", sympy.floor: "floor", sympy.ceiling: "ceil",
+    sympy.And: "and", sympy.Or: "or", sympy.Not: "not",
 }  # fmt: skip
+_RELATION_NAMES = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge", "==": "eq", "!=": "ne"}
 
 
 class NoOracle(Exception):
@@ -406,21 +586,28 @@ class NoOracle(Exception):
 
 
 def sympy_value(expr: sympy.Expr, point: dict[str, float]) -> Value:
-    """The value of a SymPy expression, with the same real-domain semantics."""
+    """The value of a SymPy expression, with the same real-domain semantics (only the piece
+    of a ``Piecewise`` that its conditions select is evaluated)."""
+    scale = [mpmath.mpf(0)]
+    value = _sympy_walk(expr, point, scale)
+    return Value(value, max(scale[0], abs(value)))
+
+
+def _sympy_walk(expr: sympy.Basic, point: dict[str, float], scale: list) -> mpmath.mpf:
     memo: dict[sympy.Basic, Any] = {}
-    scale = mpmath.mpf(0)
     stack = [expr]
     while stack:
         node = stack[-1]
         if node in memo:
             stack.pop()
             continue
-        missing = [a for a in node.args if a not in memo] if not node.is_Atom else []
+        lazy = node.is_Atom or isinstance(node, sympy.Piecewise)
+        missing = [a for a in node.args if a not in memo] if not lazy else []
         if missing:
             stack.extend(missing)
             continue
         stack.pop()
-        args = [] if node.is_Atom else [memo[a] for a in node.args]
+        args = [] if lazy else [memo[a] for a in node.args]
         try:
             if node.is_Symbol:
                 result = mpmath.mpf(point[node.name])
@@ -432,26 +619,40 @@ def sympy_value(expr: sympy.Expr, point: dict[str, float]) -> Value:
                 result = +mpmath.pi
             elif node is sympy.E:
                 result = mpmath.e
+            elif node in (sympy.true, sympy.false):
+                result = mpmath.mpf(node is sympy.true)
             elif node.is_Add:
                 result = mpmath.fsum(args)
-                scale = max(scale, mpmath.fsum(abs(a) for a in args))
+                scale[0] = max(scale[0], mpmath.fsum(abs(a) for a in args))
             elif node.is_Mul:
                 result = mpmath.fprod(args)
             elif node.is_Pow:
                 result = real_power(*args)
+            elif isinstance(node, sympy.Piecewise):
+                result = _piece(node, point, scale)
+            elif node.is_Relational:
+                result = FUNCTIONS[_RELATION_NAMES[node.rel_op]](*args)
             elif node.func in _SYMPY_FUNCTIONS:
                 result = FUNCTIONS[_SYMPY_FUNCTIONS[node.func]](*args)
+            elif node.func is sympy.Heaviside:
+                result = FUNCTIONS["heaviside"](args[0])
             elif node.func is sympy.DiracDelta:
-                if args[0] == 0:
+                if abs(args[0]) <= TINY:
                     raise Undefined("DiracDelta(0)")
-                result = mpmath.mpf(0)  # zero away from the jump of abs/sign
+                result = mpmath.mpf(0)  # zero away from the jump of abs/sign/heaviside
             else:
                 raise NoOracle(f"no value for {node.func}")
         except (ZeroDivisionError, ValueError) as error:
             raise Undefined(str(error)) from None
         memo[node] = _real(result)
-    value = memo[expr]
-    return Value(value, max(scale, abs(value)))
+    return memo[expr]
+
+
+def _piece(node: sympy.Piecewise, point: dict[str, float], scale: list) -> mpmath.mpf:
+    for piece, condition in node.args:
+        if _truth(_sympy_walk(condition, point, scale)):
+            return _sympy_walk(piece, point, scale)
+    raise Undefined("no piece of the Piecewise applies")
 
 
 def close(ours: Value, theirs: Value, exact: bool) -> bool:

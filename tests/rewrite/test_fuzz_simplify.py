@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, when run
 
 from deadline import time_limit
 from outside_formulas import (
+    COMPARISON_OPERATORS,
     SYMBOLS,
     VARIABLES,
     NoOracle,
@@ -53,7 +54,7 @@ from outside_formulas import (
 
 import symdiff
 from symdiff import DivisionByZeroError, Expr, Num, ParseError, diff, parse, simplify
-from symdiff.core.conditions import SELECTING
+from symdiff.core.conditions import CONDITIONS
 from symdiff.core.vocabulary import FUNCTIONS
 
 DEFAULT_CASES = range(1_000)
@@ -344,10 +345,12 @@ def test_the_generator_draws_the_shapes_that_went_wrong() -> None:
         "(pi - x))**(x)" in t or "(3 - x))**(x)" in t or "(1 - x))**(x)" in t for t in texts
     )
     assert any("**(2.5))**(" in t for t in texts)
-    # the non-smooth and conditional rows (issue 13) have their own generator and oracle tests:
-    # strategies.nonsmooth_expressions, tests/numeric/test_kinks.py
-    functions = set(FUNCTIONS) - {"pi", "where", "hypot", *SELECTING}
-    assert all(any(f"{name}(" in t for t in texts) for name in functions)
+    # every function, the non-smooth and conditional ones of issue 13 included (conditions are
+    # written as operators), and piecewise
+    functions = {*(set(FUNCTIONS) - {"pi", *CONDITIONS}), "piecewise"}
+    assert not {name for name in functions if not any(f"{name}(" in t for t in texts)}
+    operators = [f") {op} (" for op in COMPARISON_OPERATORS] + [") and (", ") or (", "not ("]
+    assert not [op for op in operators if not any(op in t for t in texts)]
 
 
 def main(argv: list[str]) -> None:
