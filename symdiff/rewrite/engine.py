@@ -45,6 +45,8 @@ class Simplifier:
         self.origin: dict[Expr, str] = {}  # candidate -> name of the rule that proposed it
         self.undefined: set[Expr] = set()  # nodes that divide by an exact zero (see _undefined)
         self.used: list[str] = []  # names of the rules whose rewrites were kept at the top level
+        #: with tracing on, ``(rule, before, after)`` of each rewrite kept at the top level
+        self.trace: list[tuple[str, Expr, Expr]] | None = None
 
     def forget(self) -> None:
         """Drop the memo of settled forms (rule proposals and costs, which depend on the node
@@ -128,6 +130,8 @@ class Simplifier:
                 break
             if depth == 0 and best_rule:
                 self.used.append(best_rule)
+                if self.trace is not None:
+                    self.trace.append((best_rule, current, best))
             current, current_cost = best, best_cost
             settled = depth < MAX_NESTING
         if settled and self.steps < self.budget:
@@ -164,12 +168,16 @@ def _rebuilt(node: Expr, args: list[Expr]) -> Expr | None:
         return None
 
 
-def _run(expr: Expr, assume_positive: Iterable[str], budget: int | None) -> tuple[Expr, Simplifier]:
+def _run(
+    expr: Expr, assume_positive: Iterable[str], budget: int | None, trace: bool = False
+) -> tuple[Expr, Simplifier]:
     if isinstance(assume_positive, str):
         assume_positive = assume_positive.replace(",", " ").split()
     facts = Facts(frozenset(assume_positive))
     steps = budget if budget is not None else STEPS_PER_NODE * dag_size(expr) + MIN_STEPS
     engine = Simplifier(facts, steps)
+    if trace:
+        engine.trace = []
     current = expr
     for _ in range(MAX_RESTARTS):
         engine.forget()
@@ -226,3 +234,15 @@ def simplify_trace(
     if readable is expr:
         return []
     return [(", ".join(dict.fromkeys(used)) or "canonical form", expr, readable)]
+
+
+def rewrite_trace(
+    expr: Expr, *, assume_positive: Iterable[str] = (), budget: int | None = None
+) -> tuple[Expr, list[tuple[str, Expr, Expr]]]:
+    """``simplify(expr)`` and the rewrites that made it, in order: ``(rule, before, after)``
+    for each subexpression rewritten (the readable goal's identities last).  Tracing is off on
+    the ordinary path, so ``simplify`` pays nothing for it."""
+    result, engine = _run(expr, assume_positive, budget, trace=True)
+    events = list(engine.trace or [])
+    readable = tidy(result, trace=lambda name, before, after: events.append((name, before, after)))
+    return readable, events

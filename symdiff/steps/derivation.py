@@ -26,6 +26,7 @@ class Step:
     depth: int = 0
     uses: tuple[int, ...] = ()
     detail: str = ""
+    given: tuple[tuple[str, Expr], ...] = ()  # the rule's letters bound here: u = sin(x), ...
 
 
 @dataclass(frozen=True)
@@ -68,29 +69,42 @@ BOLD, CYAN, RESET = "\x1b[1m", "\x1b[36m", "\x1b[0m"
 
 
 def rule_label(step: Step) -> str:
-    """``power``, ``chain: trigonometric sin``, ``product of 1, 3``, ``simplify: pythagoras``."""
-    label = step.rule
-    if step.detail and step.detail != step.rule:
-        label += f": {step.detail}"
+    """``product rule: (u·v)′ = u′·v + u·v′``, ``identity pythagoras: … = 1``; then the
+    earlier steps it uses."""
+    from symdiff.steps.rules import step_formula
+
+    formula = step_formula(step.rule, step.detail, step.expr)
+    title = f"identity {formula.title}" if step.rule == "simplify" else formula.title
+    label = f"{title}: {formula.text}"
     if step.uses and step.rule != "simplify":
-        label += f"; uses {', '.join(map(str, step.uses))}"
+        label += f"   [uses {', '.join(map(str, step.uses))}]"
     return label
 
 
+def given_text(step: Step) -> str:
+    """``u = sin(x), v = x, u′ = cos(x), v′ = 1``: the formula's letters at this step."""
+    return ", ".join(f"{name} = {to_str(value)}" for name, value in step.given)
+
+
 def step_text(step: Step, variable: str, width: int = 2, color: bool = False) -> str:
-    """One numbered line: ``  3.   d/dx(sin(x)) = cos(x)    [trigonometric: sin]``."""
+    """A numbered rule line (its formula), the letters bound, then the equation."""
     number = f"{step.number:>{width}}."
     indent = "  " * step.depth
+    pad = " " * (width + 2) + indent
     if step.rule == "simplify" and step.uses and step.uses[0] == step.number - 1:
         equation = f"= {to_str(step.result)}"  # the rewrite of the whole previous result
     elif step.rule == "simplify":
         equation = f"{to_str(step.expr)} = {to_str(step.result)}"
     else:
         equation = f"d/d{variable}({to_str(step.expr)}) = {to_str(step.result)}"
-    label = f"[{rule_label(step)}]"
+    label = rule_label(step)
     if color:
         number, label = BOLD + number + RESET, CYAN + label + RESET
-    return f"{number} {indent}{equation}   {label}"
+    lines = [f"{number} {indent}{label}"]
+    if step.given:
+        lines.append(f"{pad}with {given_text(step)}")
+    lines.append(f"{pad}{equation}")
+    return "\n".join(lines)
 
 
 def _letters(text: str) -> list[str]:
@@ -118,12 +132,27 @@ def _operand(step: Step) -> str:
     return text if plain else parens(text)
 
 
+def _latex_label(step: Step) -> str:
+    from symdiff.steps.rules import step_formula
+
+    formula = step_formula(step.rule, step.detail, step.expr)
+    title = f"identity {formula.title}" if step.rule == "simplify" else formula.title
+    uses = f"; uses {', '.join(map(str, step.uses))}" if step.uses and step.rule != "simplify" else ""
+    title = (title + uses).replace("_", r"\_")
+    return rf"&\text{{({step.number}) {title}: }} {formula.latex}"
+
+
 def derivation_latex(derivation: Derivation) -> str:
-    r"""``\begin{align*} \frac{d}{dx} … &= … && \text{rule} \\ … \end{align*}``."""
+    r"""``\begin{align*}`` with, per step, its rule's formula, the letters bound, the equation."""
     d = rf"\frac{{d}}{{d{symbol_latex(derivation.variable.name)}}}"
     rows = []
     for step in derivation.steps:
+        rows.append(_latex_label(step))
+        if step.given:
+            letters = r",\ ".join(
+                f"{name.replace('′', chr(39))} = {to_latex(value)}" for name, value in step.given
+            )
+            rows.append(rf"&\quad {letters}")
         left = "" if step.rule == "simplify" else f"{d} {_operand(step)} "
-        label = rule_label(step).replace("_", r"\_")
-        rows.append(rf"{left}&= {to_latex(step.result)} && \text{{({step.number}) {label}}}")
+        rows.append(rf"{left}&= {to_latex(step.result)}")
     return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
