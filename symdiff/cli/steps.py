@@ -14,6 +14,7 @@ import symdiff
 from symdiff import Expr, SymdiffError, dag_size, postorder
 from symdiff.cli.options import read_formula, variables_of
 from symdiff.cli.render import use_color
+from symdiff.steps.sweep import MAX_ORDER
 
 TITLE = "step by step"
 #: ``--steps`` explains formulas of at most this many distinct nodes (``explain`` and the
@@ -82,8 +83,11 @@ def per_variable(args: argparse.Namespace, formula: str) -> str:
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
-    if args.order != 1:
-        raise SymdiffError("--steps explains a first derivative: leave out --order")
+    if not 1 <= args.order <= MAX_ORDER:
+        raise SymdiffError(
+            f"--steps explains derivatives of order 1 to {MAX_ORDER} (each order is one more "
+            "derivation): drop --steps for higher orders"
+        )
     expr = read_formula(args, formula)
     names = variables_of(args, expr)
     if len(names) > 1:
@@ -99,6 +103,7 @@ def run(args: argparse.Namespace, formula: str) -> str:
         names[0] if names else "x",
         all=args.steps == "all",
         simplify=args.simplify,
+        order=args.order,
     )
     printed = printed_size(derivation)
     if printed > STEPS_MAX_PRINTED:

@@ -37,11 +37,23 @@ class Derivation:
     variable: Sym
     steps: tuple[Step, ...]
     source: str = ""  # the formula as typed, when it was given as text
+    #: for a higher order, the derivations of the lower orders (this one differentiates the
+    #: last one's result): ``order`` is ``len(earlier) + 1``
+    earlier: tuple[Derivation, ...] = ()
 
     @property
     def result(self) -> Expr:
         """The derivative: the result of the last step."""
         return self.steps[-1].result
+
+    @property
+    def order(self) -> int:
+        return len(self.earlier) + 1
+
+    @property
+    def stages(self) -> tuple[Derivation, ...]:
+        """The first derivative's derivation, then the second's, ..., this one last."""
+        return (*self.earlier, self)
 
     def __str__(self) -> str:
         return self.text()
@@ -55,10 +67,10 @@ class Derivation:
         return derivation_latex(self)
 
     def __repr__(self) -> str:
-        return (
-            f"Derivation(d/d{self.variable.name} {self.expr}: {len(self.steps)} steps, "
-            f"result {self.result})"
-        )
+        steps = sum(len(stage.steps) for stage in self.stages)
+        head = self.stages[0].expr
+        order = f"d^{self.order}/d{self.variable.name}^{self.order}" if self.earlier else f"d/d{self.variable.name}"
+        return f"Derivation({order} {head}: {steps} steps, result {self.result})"
 
     def _repr_latex_(self) -> str:
         """The ``align*`` block, for Jupyter."""
@@ -73,7 +85,7 @@ def rule_label(step: Step) -> str:
     earlier steps it uses."""
     from symdiff.steps.rules import step_formula
 
-    formula = step_formula(step.rule, step.detail, step.expr)
+    formula = step_formula(step.rule, step.detail, step.expr, [k for k, _ in step.given])
     title = f"identity {formula.title}" if step.rule == "simplify" else formula.title
     label = f"{title}: {formula.text}"
     if step.uses and step.rule != "simplify":
@@ -111,8 +123,32 @@ def _letters(text: str) -> list[str]:
     return sorted(text.replace(" ", ""))
 
 
+#: How the stages of a higher-order derivation are headed.
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
+def stage_heading(order: int) -> str:
+    """``second derivative: the derivative of the first derivative``."""
+    name = ORDINALS[order - 1] if order <= len(ORDINALS) else f"order {order}"
+    if order == 1:
+        return f"{name} derivative:"
+    previous = ORDINALS[order - 2] if order - 1 <= len(ORDINALS) else f"order {order - 1}"
+    return f"{name} derivative: the derivative of the {previous} derivative"
+
+
 def derivation_text(derivation: Derivation, color: bool = False) -> str:
-    """The whole derivation: a heading, then one line per step."""
+    """The whole derivation: a heading, then one line per step (each stage of a higher order
+    under its own heading)."""
+    if derivation.earlier:
+        return "\n\n".join(
+            f"{stage_heading(k)}\n{stage_text(stage, color)}"
+            for k, stage in enumerate(derivation.stages, 1)
+        )
+    return stage_text(derivation, color)
+
+
+def stage_text(derivation: Derivation, color: bool = False) -> str:
+    """One derivation (one order): a heading, then one line per step."""
     variable = derivation.variable.name
     width = len(str(len(derivation.steps)))
     text = to_str(derivation.expr)
@@ -135,7 +171,7 @@ def _operand(step: Step) -> str:
 def _latex_label(step: Step) -> str:
     from symdiff.steps.rules import step_formula
 
-    formula = step_formula(step.rule, step.detail, step.expr)
+    formula = step_formula(step.rule, step.detail, step.expr, [k for k, _ in step.given])
     title = f"identity {formula.title}" if step.rule == "simplify" else formula.title
     uses = f"; uses {', '.join(map(str, step.uses))}" if step.uses and step.rule != "simplify" else ""
     title = (title + uses).replace("_", r"\_")
@@ -143,7 +179,18 @@ def _latex_label(step: Step) -> str:
 
 
 def derivation_latex(derivation: Derivation) -> str:
-    r"""``\begin{align*}`` with, per step, its rule's formula, the letters bound, the equation."""
+    r"""``\begin{align*}`` with, per step, its rule's formula, the letters bound, the equation
+    (a higher order: each stage under a heading row)."""
+    rows = []
+    for k, stage in enumerate(derivation.stages, 1):
+        if derivation.earlier:
+            rows.append(rf"&\text{{{stage_heading(k)}}}")
+        rows.extend(stage_rows(stage))
+    return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+
+
+def stage_rows(derivation: Derivation) -> list[str]:
+    """The ``align*`` rows of one stage."""
     d = rf"\frac{{d}}{{d{symbol_latex(derivation.variable.name)}}}"
     rows = []
     for step in derivation.steps:
@@ -155,4 +202,4 @@ def derivation_latex(derivation: Derivation) -> str:
             rows.append(rf"&\quad {letters}")
         left = "" if step.rule == "simplify" else f"{d} {_operand(step)} "
         rows.append(rf"{left}&= {to_latex(step.result)}")
-    return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+    return rows

@@ -9,6 +9,7 @@ text, LaTeX and JSON renderings of a derivation all read these tables.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from symdiff.core.constructors import as_expr
@@ -34,6 +35,9 @@ DERIVATIVE_RULES: dict[str, Formula] = {
     "sum": Formula("sum rule", "(u + v)′ = u′ + v′", r"(u + v)' = u' + v'"),
     "constant multiple": Formula("constant multiple rule", "(c·u)′ = c·u′", r"(c u)' = c u'"),
     "product": Formula("product rule", "(u·v)′ = u′·v + u·v′", r"(u v)' = u' v + u v'"),
+    "constant product": Formula(
+        "product rule", "(c·u·v)′ = c·(u′·v + u·v′)", r"(c u v)' = c (u' v + u v')"
+    ),
     "quotient": Formula(
         "quotient rule", "(u/v)′ = (u′·v − u·v′)/v²",
         r"\left(\frac{u}{v}\right)' = \frac{u' v - u v'}{v^{2}}",
@@ -165,11 +169,13 @@ def _identities() -> dict[str, Formula]:
 IDENTITIES: dict[str, Formula] = _identities()
 
 
-def step_formula(rule: str, detail: str, expr: Expr) -> Formula:
+def step_formula(rule: str, detail: str, expr: Expr, letters: Iterable[str] = ()) -> Formula:
     """The formula a step of ``rule`` at ``expr`` states: a function's own rule where the table
     can state it (``(sin(u))′ = cos(u)·u′``), else the rule's row."""
     if rule == "simplify":
         return identity(detail)
+    if rule == "product" and "c" in letters:
+        return DERIVATIVE_RULES["constant product"]
     if rule == "chain" and detail in ("power", "exponential"):
         return DERIVATIVE_RULES[f"chain {detail}"]
     if isinstance(expr, Call):

@@ -17,6 +17,7 @@ folded into their parent unless ``all=True``.  Rendering lives in ``symdiff.step
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from symdiff.calculus.forward import _as_symbol, local_derivative  # the very rules of diff
@@ -161,8 +162,11 @@ class Teaching:
                 u, v = quotient_parts(node)
                 return (("u", u), ("v", v), ("u′", d(u)), ("v′", d(v)))
             case Mul() if rule == "product":
-                u, v = node.args[0], mul(*node.args[1:])
-                return (("u", u), ("v", v), ("u′", d(u)), ("v′", d(v)))
+                moving = [a for a in node.args if d(a) is not ZERO]
+                constant = [a for a in node.args if d(a) is ZERO]
+                u, v = moving[0], mul(*moving[1:])
+                c: tuple[tuple[str, Expr], ...] = (("c", mul(*constant)),) if constant else ()
+                return (*c, ("u", u), ("v", v), ("u′", d(u)), ("v′", d(v)))
             case Mul() if rule == "constant multiple":
                 moving = [a for a in node.args if d(a) is not ZERO]
                 c = mul(*[a for a in node.args if d(a) is ZERO])
@@ -182,12 +186,33 @@ class Teaching:
         return ()
 
 
-def explain(expr: Any, variable: Any, *, all: bool = False, simplify: bool = True) -> Derivation:
+#: ``explain(..., order=n)`` explains up to this many derivatives in sequence.
+MAX_ORDER = 8
+
+
+def explain(
+    expr: Any, variable: Any, *, all: bool = False, simplify: bool = True, order: int = 1
+) -> Derivation:
     """The derivation of ``d expr / d variable``, one ``Step`` per rule applied.
 
     ``all=True`` keeps the trivial steps (constants, the variable itself); ``simplify=False``
-    leaves out the closing simplification steps.
+    leaves out the closing simplification steps.  ``order=2`` explains the second derivative
+    as two derivations in sequence, the second differentiating the first one's (simplified)
+    result; ``Derivation.stages`` holds them (up to ``MAX_ORDER``).
     """
+    if not isinstance(order, int) or isinstance(order, bool) or not 1 <= order <= MAX_ORDER:
+        raise ValueError(
+            f"steps explain derivatives of order 1 to {MAX_ORDER}, not {order!r} "
+            "(diff(expr, (x, n)) has no such limit)"
+        )
+    stage = _explain_once(expr, variable, all, simplify)
+    for _ in range(order - 1):
+        following = _explain_once(stage.result, variable, all, simplify)
+        stage = replace(following, earlier=stage.stages)
+    return stage
+
+
+def _explain_once(expr: Any, variable: Any, all: bool, simplify: bool) -> Derivation:
     from symdiff.formats.parser import parse_any
 
     source = expr if isinstance(expr, str) else ""
@@ -245,16 +270,23 @@ def identity_steps(expr: Expr) -> list[tuple[str, Expr, Expr]]:
     final, events = rewrite_trace(expr)
     out: list[tuple[str, Expr, Expr]] = []
     current = expr
+    seen = {expr: 0}  # each form on the way -> how many steps reach it
     for name, before, after in events:
         if len(out) >= MAX_IDENTITY_STEPS or before not in set(postorder_by([current], _args)):
             continue
         following = substitute(current, {before: after})
         if following is current:
             continue
-        if out and out[-1][0] == name:
+        if following in seen:  # back to an earlier form (factored, then expanded): no step
+            out = out[: seen[following]]
+            seen = {form: k for form, k in seen.items() if k <= len(out)}
+        elif out and out[-1][0] == name:
+            del seen[current]
             out[-1] = (name, out[-1][1], following)
+            seen[following] = len(out)
         else:
             out.append((name, current, following))
+            seen[following] = len(out)
         current = following
     if current is not final:
         out.append(("canonical form", current, final))
