@@ -47,6 +47,7 @@ class Simplifier:
         self.used: list[str] = []  # names of the rules whose rewrites were kept at the top level
         #: with tracing on, ``(rule, before, after)`` of each rewrite kept at the top level
         self.trace: list[tuple[str, Expr, Expr]] | None = None
+        self.trials = 0  # how deep inside the simplification of a candidate rewrite
 
     def forget(self) -> None:
         """Drop the memo of settled forms (rule proposals and costs, which depend on the node
@@ -121,7 +122,12 @@ class Simplifier:
             for proposal in self._candidates(current):
                 if self.cost(proposal)[0] > PRUNE_FACTOR * current_cost[0] + PRUNE_SLACK:
                     continue  # far costlier: not worth simplifying further
-                candidate = self.run(proposal, depth + 1) if depth < MAX_NESTING else proposal
+                if depth < MAX_NESTING:
+                    self.trials += 1  # rewrites inside a trial are not the trace's
+                    candidate = self.run(proposal, depth + 1)
+                    self.trials -= 1
+                else:
+                    candidate = proposal
                 candidate_cost = self.cost(candidate)
                 if candidate_cost < best_cost:
                     best, best_cost = candidate, candidate_cost
@@ -130,8 +136,8 @@ class Simplifier:
                 break
             if depth == 0 and best_rule:
                 self.used.append(best_rule)
-                if self.trace is not None:
-                    self.trace.append((best_rule, current, best))
+            if self.trace is not None and best_rule and not self.trials:
+                self.trace.append((best_rule, current, best))
             current, current_cost = best, best_cost
             settled = depth < MAX_NESTING
         if settled and self.steps < self.budget:

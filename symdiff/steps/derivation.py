@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from symdiff.core.nodes import Call, Expr, Pow, Sym
 from symdiff.formats.latex import parens, symbol_latex, to_latex
 from symdiff.formats.text import to_str
+from symdiff.steps.rules import Formula, step_formula
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,11 @@ class Step:
     uses: tuple[int, ...] = ()
     detail: str = ""
     given: tuple[tuple[str, Expr], ...] = ()  # the rule's letters bound here: u = sin(x), ...
+
+    @property
+    def formula(self) -> Formula:
+        """The rule this step applies, as a formula (``symdiff.steps.rules``)."""
+        return step_formula(self.rule, self.detail, self.expr, [k for k, _ in self.given])
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,11 @@ class Derivation:
     def __repr__(self) -> str:
         steps = sum(len(stage.steps) for stage in self.stages)
         head = self.stages[0].expr
-        order = f"d^{self.order}/d{self.variable.name}^{self.order}" if self.earlier else f"d/d{self.variable.name}"
+        order = (
+            f"d^{self.order}/d{self.variable.name}^{self.order}"
+            if self.earlier
+            else f"d/d{self.variable.name}"
+        )
         return f"Derivation({order} {head}: {steps} steps, result {self.result})"
 
     def _repr_latex_(self) -> str:
@@ -81,11 +91,9 @@ BOLD, CYAN, RESET = "\x1b[1m", "\x1b[36m", "\x1b[0m"
 
 
 def rule_label(step: Step) -> str:
-    """``product rule: (u·v)′ = u′·v + u·v′``, ``identity pythagoras: … = 1``; then the
+    """``product rule: (u*v)' = u'*v + u*v'``, ``identity pythagoras: ... = 1``; then the
     earlier steps it uses."""
-    from symdiff.steps.rules import step_formula
-
-    formula = step_formula(step.rule, step.detail, step.expr, [k for k, _ in step.given])
+    formula = step.formula
     title = f"identity {formula.title}" if step.rule == "simplify" else formula.title
     label = f"{title}: {formula.text}"
     if step.uses and step.rule != "simplify":
@@ -94,7 +102,7 @@ def rule_label(step: Step) -> str:
 
 
 def given_text(step: Step) -> str:
-    """``u = sin(x), v = x, u′ = cos(x), v′ = 1``: the formula's letters at this step."""
+    """``u = sin(x), v = x, u' = cos(x), v' = 1``: the formula's letters at this step."""
     return ", ".join(f"{name} = {to_str(value)}" for name, value in step.given)
 
 
@@ -169,11 +177,11 @@ def _operand(step: Step) -> str:
 
 
 def _latex_label(step: Step) -> str:
-    from symdiff.steps.rules import step_formula
-
-    formula = step_formula(step.rule, step.detail, step.expr, [k for k, _ in step.given])
+    formula = step.formula
     title = f"identity {formula.title}" if step.rule == "simplify" else formula.title
-    uses = f"; uses {', '.join(map(str, step.uses))}" if step.uses and step.rule != "simplify" else ""
+    uses = (
+        f"; uses {', '.join(map(str, step.uses))}" if step.uses and step.rule != "simplify" else ""
+    )
     title = (title + uses).replace("_", r"\_")
     return rf"&\text{{({step.number}) {title}: }} {formula.latex}"
 
@@ -196,10 +204,8 @@ def stage_rows(derivation: Derivation) -> list[str]:
     for step in derivation.steps:
         rows.append(_latex_label(step))
         if step.given:
-            letters = r",\ ".join(
-                f"{name.replace('′', chr(39))} = {to_latex(value)}" for name, value in step.given
-            )
-            rows.append(rf"&\quad {letters}")
+            letters = r",\ ".join(f"{name} = {to_latex(value)}" for name, value in step.given)
+            rows.append(rf"&\text{{with }} {letters}")
         left = "" if step.rule == "simplify" else f"{d} {_operand(step)} "
         rows.append(rf"{left}&= {to_latex(step.result)}")
     return rows

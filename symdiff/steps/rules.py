@@ -30,43 +30,48 @@ class Formula(NamedTuple):
 
 #: The differentiation rules, by the rule name of a step.
 DERIVATIVE_RULES: dict[str, Formula] = {
-    "constant": Formula("constant rule", "c′ = 0", r"c' = 0"),
-    "variable": Formula("variable rule", "x′ = 1", r"x' = 1"),
-    "sum": Formula("sum rule", "(u + v)′ = u′ + v′", r"(u + v)' = u' + v'"),
-    "constant multiple": Formula("constant multiple rule", "(c·u)′ = c·u′", r"(c u)' = c u'"),
-    "product": Formula("product rule", "(u·v)′ = u′·v + u·v′", r"(u v)' = u' v + u v'"),
+    "constant": Formula("constant rule", "c' = 0", r"c' = 0"),
+    "variable": Formula("variable rule", "x' = 1", r"x' = 1"),
+    "sum": Formula("sum rule", "(u + v)' = u' + v'", r"(u + v)' = u' + v'"),
+    "constant multiple": Formula("constant multiple rule", "(c*u)' = c*u'", r"(c u)' = c u'"),
+    "product": Formula("product rule", "(u*v)' = u'*v + u*v'", r"(u v)' = u' v + u v'"),
     "constant product": Formula(
-        "product rule", "(c·u·v)′ = c·(u′·v + u·v′)", r"(c u v)' = c (u' v + u v')"
+        "product rule", "(c*u*v)' = c*(u'*v + u*v')", r"(c u v)' = c (u' v + u v')"
     ),
     "quotient": Formula(
-        "quotient rule", "(u/v)′ = (u′·v − u·v′)/v²",
+        "quotient rule",
+        "(u/v)' = (u'*v - u*v')/v**2",
         r"\left(\frac{u}{v}\right)' = \frac{u' v - u v'}{v^{2}}",
-    ),  # fmt: skip
-    "power": Formula("power rule", "(xⁿ)′ = n·xⁿ⁻¹", r"(x^{n})' = n x^{n - 1}"),
+    ),
+    "power": Formula("power rule", "(x**n)' = n*x**(n - 1)", r"(x^{n})' = n x^{n - 1}"),
     "exponential": Formula(
-        "exponential rule", "(aˣ)′ = aˣ·ln(a), exp(x)′ = exp(x)",
+        "exponential rule",
+        "(a**x)' = a**x*log(a), exp(x)' = exp(x)",
         r"(a^{x})' = a^{x} \ln a,\ (e^{x})' = e^{x}",
-    ),  # fmt: skip
+    ),
     "general power": Formula(
-        "general power rule", "(uᵛ)′ = uᵛ·(v′·ln(u) + v·u′/u)",
+        "general power rule",
+        "(u**v)' = u**v*(v'*log(u) + v*u'/u)",
         r"(u^{v})' = u^{v} \left(v' \ln u + \frac{v u'}{u}\right)",
-    ),  # fmt: skip
-    "chain": Formula("chain rule", "(f(u))′ = f′(u)·u′", r"(f(u))' = f'(u)\, u'"),
+    ),
+    "chain": Formula("chain rule", "(f(u))' = f'(u)*u'", r"(f(u))' = f'(u)\, u'"),
     "chain power": Formula(
-        "chain rule with the power rule", "(uⁿ)′ = n·uⁿ⁻¹·u′", r"(u^{n})' = n u^{n - 1} u'"
+        "chain rule with the power rule", "(u**n)' = n*u**(n - 1)*u'", r"(u^{n})' = n u^{n - 1} u'"
     ),
     "chain exponential": Formula(
-        "chain rule with the exponential rule", "(aᵘ)′ = aᵘ·ln(a)·u′", r"(a^{u})' = a^{u} \ln a\, u'"
+        "chain rule with the exponential rule",
+        "(a**u)' = a**u*log(a)*u'",
+        r"(a^{u})' = a^{u} \ln a\, u'",
     ),
     "simplify": Formula("identity", "an algebraic identity", r"\text{an algebraic identity}"),
 }
 
-#: The letters a function rule is stated in (``sin(u)′ = cos(u)``, ``atan2(u, v)``).
+#: The letters a function rule is stated in (``sin(u)' = cos(u)``, ``atan2(u, v)``).
 LETTERS = tuple(Sym(name) for name in ("u", "v", "w"))
 
 
 def function_formula(name: str, arity: int) -> Formula | None:
-    """``sin(u)′ = cos(u)·u′`` from the vocabulary's partials (``None`` for a head the table
+    """``sin(u)' = cos(u)*u'`` from the vocabulary's partials (``None`` for a head the table
     cannot state with plain letters, e.g. ``where``, whose first argument is a condition)."""
     row = FUNCTIONS.get(name)
     if row is None or arity > len(LETTERS):
@@ -74,22 +79,25 @@ def function_formula(name: str, arity: int) -> Formula | None:
     letters = LETTERS[:arity]
     try:
         head = call(name, *letters)
-        terms = [(partial(*letters), letter) for partial, letter in zip(row.partials, letters)]
+        terms = [
+            (partial(*letters), letter)
+            for partial, letter in zip(row.partials, letters, strict=False)
+        ]
     except Exception:  # a condition slot, a domain refusal: stated by its family instead
         return None
-    text = " + ".join(f"{_factor(to_str(p))}·{u.name}′" for p, u in terms if p is not ONE)
+    text = " + ".join(f"{_factor(to_str(p))}*{u.name}'" for p, u in terms if p is not ONE)
     latex = " + ".join(rf"{_factor(to_latex(p), True)}\, {u.name}'" for p, u in terms)
     family = row.family
     return Formula(
         f"{family} rule" if family != name else f"rule of {name}",
-        f"({to_str(head)})′ = {text or '0'}",
+        f"({to_str(head)})' = {text or '0'}",
         rf"\left({to_latex(head)}\right)' = {latex or '0'}",
     )
 
 
 def _factor(text: str, latex: bool = False) -> str:
     """``text`` as a factor: in parentheses when it is a sum or starts with a sign."""
-    if text.startswith("-") or " + " in text or " - " in text or (not latex and "/" in text):
+    if " + " in text or " - " in text or (not latex and "/" in text):
         return rf"\left({text}\right)" if latex else f"({text})"
     return text
 
@@ -99,14 +107,16 @@ def _pattern_formula(name: str, pattern: Expr, replacement: object) -> Formula |
     if not isinstance(replacement, Expr | int):
         return None
     sides = [_lettered(pattern), _lettered(as_expr(replacement))]
-    return Formula(
-        name, " = ".join(map(to_str, sides)), " = ".join(map(to_latex, sides))
-    )
+    return Formula(name, " = ".join(map(to_str, sides)), " = ".join(map(to_latex, sides)))
 
 
 def _lettered(expr: Expr) -> Expr:
     """``expr`` with each pattern variable replaced by the symbol of its name."""
-    names = {node: Sym(node.name) for node in postorder(expr) if type(node).__name__ == "Wild"}
+    names = {
+        node: Sym(getattr(node, "name", ""))
+        for node in postorder(expr)
+        if type(node).__name__ == "Wild"
+    }
     return substitute(expr, names) if names else expr
 
 
@@ -117,13 +127,17 @@ STATED: dict[str, tuple[str, str]] = {
     "double-angle": ("2*sin(u)*cos(u) = sin(2*u)", r"2 \sin u \cos u = \sin 2u"),
     "cancel-gcd": ("(p*g)/(q*g) = p/q", r"\frac{p g}{q g} = \frac{p}{q}"),
     "factor-polynomial": (
-        "a*x**2 + b*x + c = a*(x - r)*(x - s)", r"a x^{2} + b x + c = a (x - r)(x - s)"
+        "a*x**2 + b*x + c = a*(x - r)*(x - s)",
+        r"a x^{2} + b x + c = a (x - r)(x - s)",
     ),
     "factor-common": ("a*b + a*c = a*(b + c)", r"a b + a c = a (b + c)"),
     "factor-inner": ("u*(a*b + a*c) = a*u*(b + c)", r"u (a b + a c) = a u (b + c)"),
     "content": ("c*(c*a + c*b) = c**2*(a + b)", r"c (c a + c b) = c^{2} (a + b)"),
     "positive-exp": ("exp(-u) = 1/exp(u)", r"e^{-u} = \frac{1}{e^{u}}"),
-    "positive-exp-sum": ("exp(u)*a + exp(u)*b = exp(u)*(a + b)", r"e^{u} a + e^{u} b = e^{u} (a + b)"),
+    "positive-exp-sum": (
+        "exp(u)*a + exp(u)*b = exp(u)*(a + b)",
+        r"e^{u} a + e^{u} b = e^{u} (a + b)",
+    ),
     "factor-partial": ("a*b + a*c + d = a*(b + c) + d", r"a b + a c + d = a (b + c) + d"),
     "expand": ("a*(b + c) = a*b + a*c", r"a (b + c) = a b + a c"),
     "branch-product": (
@@ -134,11 +148,10 @@ STATED: dict[str, tuple[str, str]] = {
         "where(c, u, v) + w = where(c, u + w, v + w)",
         r"\mathrm{where}(c, u, v) + w = \mathrm{where}(c, u + w, v + w)",
     ),
-    "merge-branches": (
-        "where(c, u, u) = u", r"\mathrm{where}(c, u, u) = u"
-    ),
+    "merge-branches": ("where(c, u, u) = u", r"\mathrm{where}(c, u, u) = u"),
     "readable-selection": (
-        "where(u >= v, u, v) = max(u, v)", r"\mathrm{where}(u \geq v, u, v) = \max(u, v)"
+        "where(u >= v, u, v) = max(u, v)",
+        r"\mathrm{where}(u \geq v, u, v) = \max(u, v)",
     ),
     # the readable goal's identities (symdiff.rewrite.readable)
     "pythagorean-identity": ("1 + tan(u)**2 = sec(u)**2", r"1 + \tan^{2} u = \sec^{2} u"),
@@ -171,7 +184,7 @@ IDENTITIES: dict[str, Formula] = _identities()
 
 def step_formula(rule: str, detail: str, expr: Expr, letters: Iterable[str] = ()) -> Formula:
     """The formula a step of ``rule`` at ``expr`` states: a function's own rule where the table
-    can state it (``(sin(u))′ = cos(u)·u′``), else the rule's row."""
+    can state it (``(sin(u))' = cos(u)*u'``), else the rule's row."""
     if rule == "simplify":
         return identity(detail)
     if rule == "product" and "c" in letters:

@@ -125,7 +125,11 @@ TRIVIAL = frozenset({"constant", "variable"})
 def quotient_parts(node: Mul) -> tuple[Expr, Expr]:
     """``u, v`` with ``node = u/v``: the factors with a negative numeric exponent make ``v``."""
     top = [f for f in node.args if not _is_denominator(f)]
-    bottom = [power(f.base, mul(-1, f.exp)) for f in node.args if isinstance(f, Pow) and _is_denominator(f)]
+    bottom = [
+        power(f.base, mul(-1, f.exp))
+        for f in node.args
+        if isinstance(f, Pow) and _is_denominator(f)
+    ]
     return mul(*top), mul(*bottom)
 
 
@@ -149,7 +153,11 @@ class Teaching:
         parts = self.parts.get(node)
         if parts is None:
             parts = node.args
-            if isinstance(node, Mul) and classify(node, [self.derive(a) for a in node.args], self.symbol)[0] == "quotient":
+            if (
+                isinstance(node, Mul)
+                and classify(node, [self.derive(a) for a in node.args], self.symbol)[0]
+                == "quotient"
+            ):
                 parts = quotient_parts(node)
             self.parts[node] = parts
         return parts
@@ -160,29 +168,29 @@ class Teaching:
         match node:
             case Mul() if rule == "quotient":
                 u, v = quotient_parts(node)
-                return (("u", u), ("v", v), ("u′", d(u)), ("v′", d(v)))
+                return (("u", u), ("v", v), ("u'", d(u)), ("v'", d(v)))
             case Mul() if rule == "product":
                 moving = [a for a in node.args if d(a) is not ZERO]
                 constant = [a for a in node.args if d(a) is ZERO]
                 u, v = moving[0], mul(*moving[1:])
-                c: tuple[tuple[str, Expr], ...] = (("c", mul(*constant)),) if constant else ()
-                return (*c, ("u", u), ("v", v), ("u′", d(u)), ("v′", d(v)))
+                factor = (("c", mul(*constant)),) if constant else ()
+                return (*factor, ("u", u), ("v", v), ("u'", d(u)), ("v'", d(v)))
             case Mul() if rule == "constant multiple":
                 moving = [a for a in node.args if d(a) is not ZERO]
                 c = mul(*[a for a in node.args if d(a) is ZERO])
-                return (("c", c), ("u", mul(*moving)), ("u′", d(mul(*moving))))
+                return (("c", c), ("u", mul(*moving)), ("u'", d(mul(*moving))))
             case Pow(base, exponent) if rule == "power":
                 return (("n", exponent),)
             case Pow(base, exponent) if detail == "power":
-                return (("u", base), ("n", exponent), ("u′", d(base)))
+                return (("u", base), ("n", exponent), ("u'", d(base)))
             case Pow(base, exponent) if rule == "exponential" or detail == "exponential":
-                letters: tuple[tuple[str, Expr], ...] = (("a", base),)
-                return letters + ((("u", exponent), ("u′", d(exponent))) if detail else ())
+                chain = (("u", exponent), ("u'", d(exponent))) if detail else ()
+                return (("a", base), *chain)
             case Pow(base, exponent):
-                return (("u", base), ("v", exponent), ("u′", d(base)), ("v′", d(exponent)))
+                return (("u", base), ("v", exponent), ("u'", d(base)), ("v'", d(exponent)))
             case Call() if rule == "chain":
-                letters = tuple(zip(("u", "v", "w"), node.args))
-                return letters + tuple((f"{k}′", d(e)) for k, e in letters if d(e) is not ZERO)
+                letters = tuple(zip(("u", "v", "w"), node.args, strict=False))
+                return letters + tuple((f"{k}'", d(e)) for k, e in letters if d(e) is not ZERO)
         return ()
 
 
