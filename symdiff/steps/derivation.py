@@ -30,6 +30,11 @@ class Step:
     given: tuple[tuple[str, Expr], ...] = ()  # the rule's letters bound here: u = sin(x), ...
 
     @property
+    def given_dict(self) -> dict[str, Expr]:
+        """``given`` as a mapping: ``step.given_dict["u"]``."""
+        return dict(self.given)
+
+    @property
     def formula(self) -> Formula:
         """The rule this step applies, as a formula (``symdiff.steps.rules``)."""
         return step_formula(self.rule, self.detail, self.expr, [k for k, _ in self.given])

@@ -46,8 +46,8 @@ DERIVATIVE_RULES: dict[str, Formula] = {
     "power": Formula("power rule", "(x**n)' = n*x**(n - 1)", r"(x^{n})' = n x^{n - 1}"),
     "exponential": Formula(
         "exponential rule",
-        "(a**x)' = a**x*log(a), exp(x)' = exp(x)",
-        r"(a^{x})' = a^{x} \ln a,\ (e^{x})' = e^{x}",
+        "(a**x)' = a**x*log(a)",
+        r"(a^{x})' = a^{x} \ln a",
     ),
     "general power": Formula(
         "general power rule",
