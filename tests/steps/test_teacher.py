@@ -4,6 +4,7 @@ orders are derivations in sequence.  Expected derivatives come from SymPy, not f
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
 from pathlib import Path
@@ -173,7 +174,7 @@ def test_every_rewrite_has_a_stated_identity() -> None:
         assert " = " in IDENTITIES[name].text and IDENTITIES[name].latex
 
 
-UNARY = sorted(name for name, row in FUNCTIONS.items() if row.arity == 1)
+UNARY = sorted(name for name, row in FUNCTIONS.items() if row.arity == 1 and row.family != "logic")
 
 
 @pytest.mark.parametrize("name", UNARY)
@@ -201,7 +202,7 @@ def test_higher_orders_are_derivations_in_sequence(formula: str, order: int) -> 
     stages = derivation.stages
     assert len(stages) == order == derivation.order
     assert stages[0].expr is parse(formula)
-    for earlier, later in zip(stages, stages[1:], strict=False):
+    for earlier, later in itertools.pairwise(stages):
         assert later.expr is earlier.result  # the next order differentiates the simplified one
     expected = sympy.diff(to_sympy(formula), X, order)
     assert agree_numerically(derivation.result, expected, ["x"], guard=parse(formula)) > 0
