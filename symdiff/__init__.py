@@ -60,7 +60,6 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
         jacobian_sparsity,
         jvp_expr,
         simplify,
-        split_formulas,
         vjp_expr,
     )
     from symdiff.backend.accuracy import AccuracyReport, error_report
@@ -81,6 +80,7 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
         undefine,
     )
     from symdiff.formats.common_subexpressions import cse, cse_text
+    from symdiff.formats.formula_lists import split_formulas
     from symdiff.formats.jsonio import from_json, to_json
     from symdiff.formats.latex import to_latex
     from symdiff.formats.mathml import to_mathml
@@ -110,7 +110,7 @@ EXPORTS: dict[str, tuple[str, ...]] = {
     "symdiff.api": (
         "adjoint_of", "derivative", "diff", "grad_of", "gradient", "hessian",
         "hessian_sparsity", "hvp", "jacobian", "jacobian_sparsity", "jvp_expr", "simplify",
-        "split_formulas", "vjp_expr",
+        "vjp_expr",
     ),
     "symdiff.backend.accuracy": ("AccuracyReport", "error_report"),
     "symdiff.backend.compiling": ("codegen", "compile", "lambdify"),
@@ -130,6 +130,7 @@ EXPORTS: dict[str, tuple[str, ...]] = {
     "symdiff.formats.jsonio": ("from_json", "to_json"),
     "symdiff.formats.latex": ("to_latex",),
     "symdiff.formats.mathml": ("to_mathml",),
+    "symdiff.formats.formula_lists": ("split_formulas",),
     "symdiff.formats.parser": ("parse", "parse_variable"),
     "symdiff.formats.registry": ("FORMATS", "format_expr"),
     "symdiff.formats.text": ("formula_repr", "to_repr", "to_str"),

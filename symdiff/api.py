@@ -15,6 +15,7 @@ from symdiff.calculus.reverse import Vector
 from symdiff.calculus.sparse import SparseMatrix
 from symdiff.calculus.sparsity import Sparsity
 from symdiff.core.nodes import Expr
+from symdiff.formats.formula_lists import split_formulas
 from symdiff.formats.parser import parse_any
 from symdiff.rewrite import engine
 
@@ -92,22 +93,6 @@ def grad_of(f: Any, wrt: Any) -> tuple[Expr, ...]:
 def adjoint_of(f: Any, node: Any) -> Expr:
     """``d f / d node`` for one sub-expression ``node`` of ``f`` (see ``grad_of``)."""
     return grad_of(f, [node])[0]
-
-
-def split_formulas(text: str) -> list[str]:
-    """``"x*y, atan2(y, x)"`` -> ``["x*y", "atan2(y, x)"]``: split at commas outside brackets."""
-    parts: list[str] = []
-    depth = start = 0
-    for i, char in enumerate(text):
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif char == "," and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return [part for part in parts if part.strip()]
 
 
 def outputs_of(fs: Any) -> list[Expr]:

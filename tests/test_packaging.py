@@ -48,3 +48,14 @@ def test_every_data_file_is_declared() -> None:
             if not any(relative.match(pattern) for pattern in patterns):
                 undeclared.append(f"{package}: {relative}")
     assert not undeclared, f"declare in [tool.setuptools.package-data]: {undeclared}"
+
+
+def test_every_module_compiles_without_warnings() -> None:
+    """An invalid escape such as ``"\\l"`` in a docstring is a SyntaxWarning in newer Pythons
+    (a DeprecationWarning before) and will become an error: none may be in the package."""
+    import warnings
+
+    for path in sorted((ROOT / "symdiff").rglob("*.py")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            compile(path.read_text(encoding="utf-8"), str(path), "exec")

@@ -31,19 +31,8 @@ from symdiff.calculus.sparse import SparseMatrix, sparse_hessian, sparse_jacobia
 from symdiff.calculus.tracing import trace
 from symdiff.core.errors import CodegenError
 from symdiff.core.nodes import Expr, Sym
+from symdiff.formats.formula_lists import split_formulas
 from symdiff.formats.parser import parse_any
-
-
-def _split(text: str) -> list[str]:
-    """``"a*y0, f(y0, y1)"`` -> its formulas: split at the commas outside brackets."""
-    parts: list[str] = []
-    depth = start = 0
-    for i, char in enumerate(text):
-        depth += (char in "([") - (char in ")]")
-        if char == "," and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    return [part for part in [*parts, text[start:]] if part.strip()]
 
 
 def _variables(xs: Any, stem: str) -> list[Sym]:
@@ -80,7 +69,7 @@ def _traced(fn: Callable[..., Any], leading: list[Any], xs: list[Sym], ps: list[
 
 def _as_outputs(value: Any) -> list[Expr]:
     if isinstance(value, str):
-        return [parse_any(p) for p in _split(value)]
+        return [parse_any(p) for p in split_formulas(value)]
     if isinstance(value, Expr):
         return [value]
     return [parse_any(v) for v in value]

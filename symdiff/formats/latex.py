@@ -97,7 +97,7 @@ OR_, AND_, NOT_, COMPARE_ = 2, 3, 4, 5
 
 
 def _condition(node: Call, pieces: list[Tex]) -> Tex:
-    """``x > 0``, ``x \leq 1 \land y > 0``, ``\lnot \left(...\right)``."""
+    r"""``x > 0``, ``x \leq 1 \land y > 0``, ``\lnot \left(...\right)``."""
     if node.name in RELATIONS:
         return Tex(False, f"{pieces[0].text} {RELATIONS[node.name]} {pieces[1].text}", COMPARE_)
     if node.name == "not":

@@ -225,7 +225,30 @@ def simplify(
     if goal not in GOALS:
         raise ValueError(f"goal must be one of {', '.join(GOALS)}, not {goal!r}")
     result = _run(expr, assume_positive, budget)[0]
-    return tidy(result) if goal == "readable" else result
+    if goal == "compact":
+        return result
+    return _readable(result, assume_positive, budget)
+
+
+#: Rounds of ``tidy`` and the compact simplifier before the readable form must be settled.
+READABLE_ROUNDS = 4
+
+
+def _readable(compact: Expr, assume_positive: Iterable[str], budget: int | None) -> Expr:
+    """``tidy`` of the compact form, made a fixed point: ``tidy`` may expose work for the
+    simplifier (distributing ``2*e + 1/10`` over ``sqrt(x)*exp(x)`` leaves ``e*exp(x)``, which
+    is ``exp(x + 1)``), so the two alternate until neither changes anything, which makes
+    ``simplify(simplify(e)) is simplify(e)`` hold for the readable goal as for the compact one.
+    """
+    current = tidy(compact)
+    for _ in range(READABLE_ROUNDS):
+        if current is compact:  # tidy changed nothing: the compact form is settled
+            return current
+        again = _run(current, assume_positive, budget)[0]
+        if tidy(again) is current:  # simplifying current gives current back
+            return current
+        compact, current = again, tidy(again)
+    return current
 
 
 def simplify_trace(
