@@ -234,20 +234,39 @@ def simplify(
 READABLE_ROUNDS = 4
 
 
-def _readable(compact: Expr, assume_positive: Iterable[str], budget: int | None) -> Expr:
+def _readable(
+    compact: Expr,
+    assume_positive: Iterable[str],
+    budget: int | None,
+    events: list[tuple[str, Expr, Expr]] | None = None,
+) -> Expr:
     """``tidy`` of the compact form, made a fixed point: ``tidy`` may expose work for the
     simplifier (distributing ``2*e + 1/10`` over ``sqrt(x)*exp(x)`` leaves ``e*exp(x)``, which
     is ``exp(x + 1)``), so the two alternate until neither changes anything, which makes
     ``simplify(simplify(e)) is simplify(e)`` hold for the readable goal as for the compact one.
+    With ``events``, every rewrite on the way is appended to it (``rewrite_trace``).
     """
-    current = tidy(compact)
+
+    def tidied(expr: Expr) -> Expr:
+        if events is None:
+            return tidy(expr)
+        return tidy(expr, trace=lambda name, before, after: events.append((name, before, after)))
+
+    def simplified(expr: Expr) -> Expr:
+        result, engine = _run(expr, assume_positive, budget, trace=events is not None)
+        if events is not None:
+            events.extend(engine.trace or [])
+        return result
+
+    current = tidied(compact)
     for _ in range(READABLE_ROUNDS):
         if current is compact:  # tidy changed nothing: the compact form is settled
             return current
-        again = _run(current, assume_positive, budget)[0]
-        if tidy(again) is current:  # simplifying current gives current back
+        again = simplified(current)
+        readable = tidied(again)
+        if readable is current:  # simplifying current gives current back
             return current
-        compact, current = again, tidy(again)
+        compact, current = again, readable
     return current
 
 
@@ -269,9 +288,8 @@ def rewrite_trace(
     expr: Expr, *, assume_positive: Iterable[str] = (), budget: int | None = None
 ) -> tuple[Expr, list[tuple[str, Expr, Expr]]]:
     """``simplify(expr)`` and the rewrites that made it, in order: ``(rule, before, after)``
-    for each subexpression rewritten (the readable goal's identities last).  Tracing is off on
-    the ordinary path, so ``simplify`` pays nothing for it."""
+    for each subexpression rewritten (the readable goal's identities among them).  Tracing is
+    off on the ordinary path, so ``simplify`` pays nothing for it."""
     result, engine = _run(expr, assume_positive, budget, trace=True)
     events = list(engine.trace or [])
-    readable = tidy(result, trace=lambda name, before, after: events.append((name, before, after)))
-    return readable, events
+    return _readable(result, assume_positive, budget, events), events
