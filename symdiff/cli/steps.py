@@ -37,17 +37,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def derivation_json(derivation: symdiff.Derivation) -> str:
-    """The steps as a JSON array; expressions are trees in the ``to_json`` schema."""
+    """The steps as a JSON array (each with its rule's formula, as text and LaTeX, and the
+    formula's letters bound); expressions are trees in the ``to_json`` schema.  A higher order
+    is an array of ``{"order": k, "expr": ..., "steps": [...]}``, one per derivation."""
+    if derivation.earlier:
+        return (
+            "[\n"
+            + ",\n".join(
+                f'{{"order": {k}, "expr": {symdiff.to_json(stage.expr)}, '
+                f'"steps": {stage_json(stage)}}}'
+                for k, stage in enumerate(derivation.stages, 1)
+            )
+            + "\n]"
+        )
+    return stage_json(derivation)
+
+
+def stage_json(derivation: symdiff.Derivation) -> str:
+    """One derivation's steps as a JSON array."""
     import json  # (only this path needs it: start-up)
 
     rows = []
     for step in derivation.steps:
+        formula = step.formula
         head = json.dumps(
             {"step": step.number, "rule": step.rule, "detail": step.detail,
-             "depth": step.depth, "uses": list(step.uses)}
+             "depth": step.depth, "uses": list(step.uses), "title": formula.title,
+             "formula": formula.text, "formula_latex": formula.latex}
         )  # fmt: skip
+        given = ", ".join(
+            f"{json.dumps(name)}: {symdiff.to_json(value)}" for name, value in step.given
+        )
         rows.append(
-            f'{head[:-1]}, "expr": {symdiff.to_json(step.expr)}, '
+            f'{head[:-1]}, "given": {{{given}}}, "expr": {symdiff.to_json(step.expr)}, '
             f'"result": {symdiff.to_json(step.result)}}}'
         )
     return "[\n" + ",\n".join(rows) + "\n]"
@@ -55,7 +77,12 @@ def derivation_json(derivation: symdiff.Derivation) -> str:
 
 def printed_size(derivation: symdiff.Derivation) -> int:
     """How many nodes the steps print: each step's expression and result written as trees."""
-    roots = [e for step in derivation.steps for e in (step.expr, step.result)]
+    roots = [
+        e
+        for stage in derivation.stages
+        for step in stage.steps
+        for e in (step.expr, step.result, *(value for _, value in step.given))
+    ]
     sizes: dict[Expr, int] = {}
     for node in postorder(*roots):
         sizes[node] = 1 + sum(sizes[a] for a in node.args)
@@ -82,8 +109,6 @@ def per_variable(args: argparse.Namespace, formula: str) -> str:
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
-    if args.order != 1:
-        raise SymdiffError("--steps explains a first derivative: leave out --order")
     expr = read_formula(args, formula)
     names = variables_of(args, expr)
     if len(names) > 1:
@@ -94,12 +119,16 @@ def run(args: argparse.Namespace, formula: str) -> str:
             f"--steps explains formulas of up to {STEPS_MAX_FORMULA:,} distinct subexpressions; "
             f"this one has {size:,}: drop --steps for the derivative itself"
         )
-    derivation = symdiff.explain(
-        formula,
-        names[0] if names else "x",
-        all=args.steps == "all",
-        simplify=args.simplify,
-    )
+    try:
+        derivation = symdiff.explain(
+            formula,
+            names[0] if names else "x",
+            all=args.steps == "all",
+            simplify=args.simplify,
+            order=args.order,
+        )
+    except ValueError as error:  # an order beyond what steps explain
+        raise SymdiffError(f"--steps --order: {error}: drop --steps for the derivative") from None
     printed = printed_size(derivation)
     if printed > STEPS_MAX_PRINTED:
         raise SymdiffError(

@@ -45,6 +45,9 @@ class Simplifier:
         self.origin: dict[Expr, str] = {}  # candidate -> name of the rule that proposed it
         self.undefined: set[Expr] = set()  # nodes that divide by an exact zero (see _undefined)
         self.used: list[str] = []  # names of the rules whose rewrites were kept at the top level
+        #: with tracing on, ``(rule, before, after)`` of each rewrite kept at the top level
+        self.trace: list[tuple[str, Expr, Expr]] | None = None
+        self.trials = 0  # how deep inside the simplification of a candidate rewrite
 
     def forget(self) -> None:
         """Drop the memo of settled forms (rule proposals and costs, which depend on the node
@@ -119,7 +122,12 @@ class Simplifier:
             for proposal in self._candidates(current):
                 if self.cost(proposal)[0] > PRUNE_FACTOR * current_cost[0] + PRUNE_SLACK:
                     continue  # far costlier: not worth simplifying further
-                candidate = self.run(proposal, depth + 1) if depth < MAX_NESTING else proposal
+                if depth < MAX_NESTING:
+                    self.trials += 1  # rewrites inside a trial are not the trace's
+                    candidate = self.run(proposal, depth + 1)
+                    self.trials -= 1
+                else:
+                    candidate = proposal
                 candidate_cost = self.cost(candidate)
                 if candidate_cost < best_cost:
                     best, best_cost = candidate, candidate_cost
@@ -128,6 +136,8 @@ class Simplifier:
                 break
             if depth == 0 and best_rule:
                 self.used.append(best_rule)
+            if self.trace is not None and best_rule and not self.trials:
+                self.trace.append((best_rule, current, best))
             current, current_cost = best, best_cost
             settled = depth < MAX_NESTING
         if settled and self.steps < self.budget:
@@ -164,12 +174,16 @@ def _rebuilt(node: Expr, args: list[Expr]) -> Expr | None:
         return None
 
 
-def _run(expr: Expr, assume_positive: Iterable[str], budget: int | None) -> tuple[Expr, Simplifier]:
+def _run(
+    expr: Expr, assume_positive: Iterable[str], budget: int | None, trace: bool = False
+) -> tuple[Expr, Simplifier]:
     if isinstance(assume_positive, str):
         assume_positive = assume_positive.replace(",", " ").split()
     facts = Facts(frozenset(assume_positive))
     steps = budget if budget is not None else STEPS_PER_NODE * dag_size(expr) + MIN_STEPS
     engine = Simplifier(facts, steps)
+    if trace:
+        engine.trace = []
     current = expr
     for _ in range(MAX_RESTARTS):
         engine.forget()
@@ -224,22 +238,41 @@ READABLE_ROUNDS = 4
 READABLE_MAX_NODES = 2000
 
 
-def _readable(compact: Expr, assume_positive: Iterable[str], budget: int | None) -> Expr:
+def _readable(
+    compact: Expr,
+    assume_positive: Iterable[str],
+    budget: int | None,
+    events: list[tuple[str, Expr, Expr]] | None = None,
+) -> Expr:
     """``tidy`` of the compact form, made a fixed point: ``tidy`` may expose work for the
     simplifier (distributing ``2*e + 1/10`` over ``sqrt(x)*exp(x)`` leaves ``e*exp(x)``, which
     is ``exp(x + 1)``), so the two alternate until neither changes anything, which makes
     ``simplify(simplify(e)) is simplify(e)`` hold for the readable goal as for the compact one.
+    With ``events``, every rewrite on the way is appended to it (``rewrite_trace``).
     """
     if dag_size(compact) > READABLE_MAX_NODES:
         return compact
-    current = tidy(compact)
+
+    def tidied(expr: Expr) -> Expr:
+        if events is None:
+            return tidy(expr)
+        return tidy(expr, trace=lambda name, before, after: events.append((name, before, after)))
+
+    def simplified(expr: Expr) -> Expr:
+        result, engine = _run(expr, assume_positive, budget, trace=events is not None)
+        if events is not None:
+            events.extend(engine.trace or [])
+        return result
+
+    current = tidied(compact)
     for _ in range(READABLE_ROUNDS):
         if current is compact:  # tidy changed nothing: the compact form is settled
             return current
-        again = _run(current, assume_positive, budget)[0]
-        if tidy(again) is current:  # simplifying current gives current back
+        again = simplified(current)
+        readable = tidied(again)
+        if readable is current:  # simplifying current gives current back
             return current
-        compact, current = again, tidy(again)
+        compact, current = again, readable
     return current
 
 
@@ -255,3 +288,14 @@ def simplify_trace(
     if readable is expr:
         return []
     return [(", ".join(dict.fromkeys(used)) or "canonical form", expr, readable)]
+
+
+def rewrite_trace(
+    expr: Expr, *, assume_positive: Iterable[str] = (), budget: int | None = None
+) -> tuple[Expr, list[tuple[str, Expr, Expr]]]:
+    """``simplify(expr)`` and the rewrites that made it, in order: ``(rule, before, after)``
+    for each subexpression rewritten (the readable goal's identities among them).  Tracing is
+    off on the ordinary path, so ``simplify`` pays nothing for it."""
+    result, engine = _run(expr, assume_positive, budget, trace=True)
+    events = list(engine.trace or [])
+    return _readable(result, assume_positive, budget, events), events

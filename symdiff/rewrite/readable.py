@@ -18,6 +18,7 @@ Both are identities on every value, so ``tidy`` is sound wherever its input is d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 from symdiff.core import numbers
@@ -41,14 +42,21 @@ MAX_DISTRIBUTED_TERMS, MAX_DISTRIBUTED_SIZE = 8, 12
 READABLE_RULES = ("pythagorean-identity", "expand", "reciprocal-function", "even-power-sign")
 
 
-def tidy(expr: Expr, used: list[str] | None = None) -> Expr:
+def tidy(
+    expr: Expr,
+    used: list[str] | None = None,
+    trace: Callable[[str, Expr, Expr], object] | None = None,
+) -> Expr:
     """``expr`` with nested polynomials expanded and squared bases signed as a reader expects;
-    the names (``READABLE_RULES``) of the identities that changed something go to ``used``."""
+    the names (``READABLE_RULES``) of the identities that changed something go to ``used``,
+    and ``trace(name, before, after)`` is told of each rewrite (for step-by-step output)."""
     names = used if used is not None else []
 
     def step(name: str, before: Expr, after: Expr) -> Expr:
         if after is not before:
             names.append(name)
+            if trace is not None:
+                trace(name, before, after)
         return after
 
     def visit(node: Expr, args: list[Expr]) -> Expr:

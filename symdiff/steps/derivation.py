@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from symdiff.core.nodes import Call, Expr, Pow, Sym
 from symdiff.formats.latex import parens, symbol_latex, to_latex
 from symdiff.formats.text import to_str
+from symdiff.steps.rules import Formula, step_formula
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,17 @@ class Step:
     depth: int = 0
     uses: tuple[int, ...] = ()
     detail: str = ""
+    given: tuple[tuple[str, Expr], ...] = ()  # the rule's letters bound here: u = sin(x), ...
+
+    @property
+    def given_dict(self) -> dict[str, Expr]:
+        """``given`` as a mapping: ``step.given_dict["u"]``."""
+        return dict(self.given)
+
+    @property
+    def formula(self) -> Formula:
+        """The rule this step applies, as a formula (``symdiff.steps.rules``)."""
+        return step_formula(self.rule, self.detail, self.expr, [k for k, _ in self.given])
 
 
 @dataclass(frozen=True)
@@ -36,11 +48,23 @@ class Derivation:
     variable: Sym
     steps: tuple[Step, ...]
     source: str = ""  # the formula as typed, when it was given as text
+    #: for a higher order, the derivations of the lower orders (this one differentiates the
+    #: last one's result): ``order`` is ``len(earlier) + 1``
+    earlier: tuple[Derivation, ...] = ()
 
     @property
     def result(self) -> Expr:
         """The derivative: the result of the last step."""
         return self.steps[-1].result
+
+    @property
+    def order(self) -> int:
+        return len(self.earlier) + 1
+
+    @property
+    def stages(self) -> tuple[Derivation, ...]:
+        """The first derivative's derivation, then the second's, ..., this one last."""
+        return (*self.earlier, self)
 
     def __str__(self) -> str:
         return self.text()
@@ -54,10 +78,14 @@ class Derivation:
         return derivation_latex(self)
 
     def __repr__(self) -> str:
-        return (
-            f"Derivation(d/d{self.variable.name} {self.expr}: {len(self.steps)} steps, "
-            f"result {self.result})"
+        steps = sum(len(stage.steps) for stage in self.stages)
+        head = self.stages[0].expr
+        order = (
+            f"d^{self.order}/d{self.variable.name}^{self.order}"
+            if self.earlier
+            else f"d/d{self.variable.name}"
         )
+        return f"Derivation({order} {head}: {steps} steps, result {self.result})"
 
     def _repr_latex_(self) -> str:
         """The ``align*`` block, for Jupyter."""
@@ -68,37 +96,72 @@ BOLD, CYAN, RESET = "\x1b[1m", "\x1b[36m", "\x1b[0m"
 
 
 def rule_label(step: Step) -> str:
-    """``power``, ``chain: trigonometric sin``, ``product of 1, 3``, ``simplify: pythagoras``."""
-    label = step.rule
-    if step.detail and step.detail != step.rule:
-        label += f": {step.detail}"
+    """``product rule: (u*v)' = u'*v + u*v'``, ``identity pythagoras: ... = 1``; then the
+    earlier steps it uses."""
+    formula = step.formula
+    title = f"identity {formula.title}" if step.rule == "simplify" else formula.title
+    label = f"{title}: {formula.text}"
     if step.uses and step.rule != "simplify":
-        label += f"; uses {', '.join(map(str, step.uses))}"
+        label += f"   [uses {', '.join(map(str, step.uses))}]"
     return label
 
 
+def given_text(step: Step) -> str:
+    """``u = sin(x), v = x, u' = cos(x), v' = 1``: the formula's letters at this step."""
+    return ", ".join(f"{name} = {to_str(value)}" for name, value in step.given)
+
+
 def step_text(step: Step, variable: str, width: int = 2, color: bool = False) -> str:
-    """One numbered line: ``  3.   d/dx(sin(x)) = cos(x)    [trigonometric: sin]``."""
+    """A numbered rule line (its formula), the letters bound, then the equation."""
     number = f"{step.number:>{width}}."
     indent = "  " * step.depth
+    pad = " " * (width + 2) + indent
     if step.rule == "simplify" and step.uses and step.uses[0] == step.number - 1:
         equation = f"= {to_str(step.result)}"  # the rewrite of the whole previous result
     elif step.rule == "simplify":
         equation = f"{to_str(step.expr)} = {to_str(step.result)}"
     else:
         equation = f"d/d{variable}({to_str(step.expr)}) = {to_str(step.result)}"
-    label = f"[{rule_label(step)}]"
+    label = rule_label(step)
     if color:
         number, label = BOLD + number + RESET, CYAN + label + RESET
-    return f"{number} {indent}{equation}   {label}"
+    lines = [f"{number} {indent}{label}"]
+    if step.given:
+        lines.append(f"{pad}with {given_text(step)}")
+    lines.append(f"{pad}{equation}")
+    return "\n".join(lines)
 
 
 def _letters(text: str) -> list[str]:
     return sorted(text.replace(" ", ""))
 
 
+#: How the stages of a higher-order derivation are headed.
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
+def stage_heading(order: int) -> str:
+    """``second derivative: the derivative of the first derivative``."""
+    name = ORDINALS[order - 1] if order <= len(ORDINALS) else f"order {order}"
+    if order == 1:
+        return f"{name} derivative:"
+    previous = ORDINALS[order - 2] if order - 1 <= len(ORDINALS) else f"order {order - 1}"
+    return f"{name} derivative: the derivative of the {previous} derivative"
+
+
 def derivation_text(derivation: Derivation, color: bool = False) -> str:
-    """The whole derivation: a heading, then one line per step."""
+    """The whole derivation: a heading, then one line per step (each stage of a higher order
+    under its own heading)."""
+    if derivation.earlier:
+        return "\n\n".join(
+            f"{stage_heading(k)}\n{stage_text(stage, color)}"
+            for k, stage in enumerate(derivation.stages, 1)
+        )
+    return stage_text(derivation, color)
+
+
+def stage_text(derivation: Derivation, color: bool = False) -> str:
+    """One derivation (one order): a heading, then one line per step."""
     variable = derivation.variable.name
     width = len(str(len(derivation.steps)))
     text = to_str(derivation.expr)
@@ -118,12 +181,36 @@ def _operand(step: Step) -> str:
     return text if plain else parens(text)
 
 
+def _latex_label(step: Step) -> str:
+    formula = step.formula
+    title = f"identity {formula.title}" if step.rule == "simplify" else formula.title
+    uses = (
+        f"; uses {', '.join(map(str, step.uses))}" if step.uses and step.rule != "simplify" else ""
+    )
+    title = (title + uses).replace("_", r"\_")
+    return rf"&\text{{({step.number}) {title}: }} {formula.latex}"
+
+
 def derivation_latex(derivation: Derivation) -> str:
-    r"""``\begin{align*} \frac{d}{dx} … &= … && \text{rule} \\ … \end{align*}``."""
+    r"""``\begin{align*}`` with, per step, its rule's formula, the letters bound, the equation
+    (a higher order: each stage under a heading row)."""
+    rows = []
+    for k, stage in enumerate(derivation.stages, 1):
+        if derivation.earlier:
+            rows.append(rf"&\text{{{stage_heading(k)}}}")
+        rows.extend(stage_rows(stage))
+    return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+
+
+def stage_rows(derivation: Derivation) -> list[str]:
+    """The ``align*`` rows of one stage."""
     d = rf"\frac{{d}}{{d{symbol_latex(derivation.variable.name)}}}"
     rows = []
     for step in derivation.steps:
+        rows.append(_latex_label(step))
+        if step.given:
+            letters = r",\ ".join(f"{name} = {to_latex(value)}" for name, value in step.given)
+            rows.append(rf"&\text{{with }} {letters}")
         left = "" if step.rule == "simplify" else f"{d} {_operand(step)} "
-        label = rule_label(step).replace("_", r"\_")
-        rows.append(rf"{left}&= {to_latex(step.result)} && \text{{({step.number}) {label}}}")
-    return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+        rows.append(rf"{left}&= {to_latex(step.result)}")
+    return rows

@@ -45,14 +45,15 @@ def test_steps_text_and_latex(capsys: pytest.CaptureFixture[str]) -> None:
     lines = out.splitlines()
     assert status == 0
     assert lines[0] == "d/dx x**2*sin(x)/exp(x), read as x**2*exp(-x)*sin(x)"
-    assert lines[1].startswith("1.   d/dx(")
-    assert any("[product; uses" in line for line in lines)
+    assert lines[1].startswith("1.   power rule: (x**n)' = n*x**(n - 1)")
+    assert any("product rule: (u*v)' = u'*v + u*v'   [uses" in line for line in lines)
     assert lines[-1].startswith("result: ")
     latex = run_main(capsys, "x**2*sin(x)", "--steps", "--format", "latex")[1]
     assert latex.startswith("\\begin{align*}") and latex.rstrip().endswith("\\end{align*}")
     brief = run_main(capsys, "x + 1", "--steps")[1]
     full = run_main(capsys, "x + 1", "--steps=all")[1]
-    assert "[variable]" not in brief and "[variable]" in full and "[constant]" in full
+    assert "variable rule" not in brief and "variable rule: x' = 1" in full
+    assert "constant rule: c' = 0" in full
 
 
 def test_steps_as_json(capsys: pytest.CaptureFixture[str]) -> None:
