@@ -31,6 +31,7 @@ from typing import Any
 
 import mpmath
 import sympy
+from oracle import stop_gradient  # tests/oracle.py: SymPy's stop_gradient
 
 import symdiff
 
@@ -221,13 +222,6 @@ def to_text(node: Node, rng: random.Random | None = None) -> str:
         a, c1, b, c2, d = (to_text(part, rng) for part in node[1:])
         return f"piecewise(({a}, {c1}), ({b}, {c2}), ({d}, True))"
     return f"{node[1]}({', '.join(to_text(a, rng) for a in node[2:])})"
-
-
-class stop_gradient(sympy.Function):
-    """``stop_gradient(u)``: the value of ``u``, derivative zero."""
-
-    def fdiff(self, argindex: int = 1) -> sympy.Expr:
-        return sympy.S.Zero
 
 
 class real_sign(sympy.Function):
