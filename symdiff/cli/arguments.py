@@ -155,6 +155,10 @@ CLASHES: tuple[tuple[Test, Message], ...] = (
     (lambda a: bool(a.steps and a.format == "tree"),
      lambda _: "--steps writes text, latex or json; --format tree draws one formula: "
      "drop --steps"),
+    (lambda a: bool((a.order or 1) > 1 and (a.grad or a.jacobian or a.hessian)),
+     lambda a: f"--order {a.order} asks for one derivative of order {a.order}; "
+     f"{'--grad' if a.grad else '--jacobian' if a.jacobian else '--hessian'} lists first "
+     "(or second) partials: use --wrt VAR --order N, or drop --order"),
     (lambda a: bool(a.at is not None and a.format == "tree"),
      lambda _: "--at prints numbers; --format tree draws formulas: use text, latex or json"),
 )  # fmt: skip

@@ -83,6 +83,13 @@ def run(args: argparse.Namespace, formula: str) -> str:
     unknown = [name for name in wrt or () if name not in point]
     if unknown:
         raise SymdiffError(f"--wrt {unknown[0]} needs a value in --at")
+    order = getattr(args, "order", 1) or 1
+    if order > 1 and (args.method not in (None, "symbolic") or args.trace):
+        option = f"--method {args.method}" if args.method not in (None, "symbolic") else "--trace"
+        raise SymdiffError(
+            f"--order {order} --at prints the symbolic partials of order {order}; {option} works "
+            "with first derivatives only: drop one"
+        )
     parts = []
     if args.format in ("json", "latex") and (args.method == "all" or args.trace or args.graph):
         raise SymdiffError(
@@ -90,15 +97,16 @@ def run(args: argparse.Namespace, formula: str) -> str:
             "--trace and --graph print text: drop one"
         )
     if args.format == "json":
-        return _json_at(symdiff.partials_at(expr, point, args.method or "symbolic", wrt), point)
+        return _json_at(symdiff.partials_at(expr, point, args.method or "symbolic", wrt, order),
+                        point)  # fmt: skip
     if args.format == "latex":
-        return _latex_at(symdiff.partials_at(expr, point, args.method or "symbolic", wrt))
+        return _latex_at(symdiff.partials_at(expr, point, args.method or "symbolic", wrt, order))
     if args.method == "all":
         parts.append(symdiff.methods_table(symdiff.compare_methods(expr, point, wrt)))
     else:
         parts.append(
             symdiff.format_partials(
-                symdiff.partials_at(expr, point, args.method or "symbolic", wrt)
+                symdiff.partials_at(expr, point, args.method or "symbolic", wrt, order)
             )
         )
     if args.trace:
@@ -115,14 +123,18 @@ def _json_at(result: Any, point: dict[str, float]) -> str:
 
     document = {"point": point, "method": result.method, "value": result.value,
                 "gradient": result.gradient}  # fmt: skip
+    if result.order > 1:  # the pure n-th partials, named as such
+        document["order"] = result.order
+        document["partials"] = document.pop("gradient")
     return json.dumps(document)
 
 
 def _latex_at(result: Any) -> str:
     r"""``f &= 42 \ rac{\partial f}{\partial x} &= 24`` in an ``aligned`` block."""
+    power = "" if result.order == 1 else f"^{{{result.order}}}"
     rows = [f"f &= {symdiff.to_latex(symdiff.Num(result.value))}"]
     rows += [
-        rf"\frac{{\partial f}}{{\partial {symdiff.to_latex(symdiff.Sym(name))}}} &= "
+        rf"\frac{{\partial{power} f}}{{\partial {symdiff.to_latex(symdiff.Sym(name))}{power}}} &= "
         + symdiff.to_latex(symdiff.Num(value))
         for name, value in result.gradient.items()
     ]

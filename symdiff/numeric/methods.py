@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from symdiff.calculus.forward import diff
 from symdiff.calculus.reverse import gradient
 from symdiff.core.errors import EvaluationError
 from symdiff.core.nodes import Expr
@@ -35,6 +36,7 @@ class MethodResult:
     node_evaluations: int
     function_evaluations: int | None = None
     failure: str | None = None
+    order: int = 1  # ``gradient`` holds the pure ``order``-th partials d^n f/dx^n
 
     @property
     def cost(self) -> str:
@@ -47,12 +49,14 @@ class MethodResult:
         return text
 
 
-def _symbolic(root: Expr, point: dict[str, float], names: list[str]) -> MethodResult:
-    partials = gradient(root, names)
-    order = postorder(root, *partials)
+def _symbolic(
+    root: Expr, point: dict[str, float], names: list[str], order: int = 1
+) -> MethodResult:
+    partials = gradient(root, names) if order == 1 else [diff(root, (n, order)) for n in names]
+    visited = postorder(root, *partials)
     values = evaluate_all([root, *partials], point)
     partial_values = {name: values[p] for name, p in zip(names, partials, strict=True)}
-    return MethodResult("symbolic", values[root], partial_values, len(order))
+    return MethodResult("symbolic", values[root], partial_values, len(visited), order=order)
 
 
 def _forward(root: Expr, point: dict[str, float], names: list[str]) -> MethodResult:
@@ -88,21 +92,35 @@ _RUNNERS = {"symbolic": _symbolic, "forward": _forward, "reverse": _reverse, "nu
 
 
 def partials_at(
-    f: Any, point: Point, method: str = "symbolic", wrt: Sequence[str] | None = None
+    f: Any,
+    point: Point,
+    method: str = "symbolic",
+    wrt: Sequence[str] | None = None,
+    order: int = 1,
 ) -> MethodResult:
     """Value and partials of ``f`` at ``point`` by ``method`` (one of ``METHODS``).
 
     ``wrt`` names the variables (default: every name in ``point``, in its order).  "symbolic"
     builds the gradient as one shared DAG (``symdiff.gradient``) and evaluates it; "forward"
     runs one dual-number sweep per variable; "reverse" one forward and one backward sweep;
-    "numeric" central differences.
+    "numeric" central differences.  ``order=n`` gives the pure n-th partials d^n f/dx^n
+    instead, computed symbolically (the other methods are first-order methods).
     """
     from symdiff.formats.parser import parse_any
 
     if method not in _RUNNERS:
         raise ValueError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
+    if not isinstance(order, int) or order < 1:
+        raise ValueError(f"order must be a positive integer, not {order!r}")
+    if order > 1 and method != "symbolic":
+        raise ValueError(
+            f"derivatives of order {order} at a point are computed symbolically; the {method} "
+            "method gives first derivatives: use method='symbolic' or order=1"
+        )
     values = as_point(point)
     names = list(values) if wrt is None else [str(name) for name in wrt]
+    if order > 1:
+        return _symbolic(parse_any(f), values, names, order)
     return _RUNNERS[method](parse_any(f), values, names)
 
 
@@ -127,10 +145,17 @@ def compare_methods(f: Any, point: Point, wrt: Sequence[str] | None = None) -> l
 
 
 def format_partials(result: MethodResult) -> str:
-    """``f = 42`` then ``df/dx = 24`` per variable, in full precision."""
+    """``f = 42`` then ``df/dx = 24`` per variable (``d2f/dx2`` at order 2), in full
+    precision."""
     lines = [f"f = {_full(result.value)}"]
-    lines += [f"df/d{name} = {_full(value)}" for name, value in result.gradient.items()]
+    lines += [f"{partial_label(name, result.order)} = {_full(value)}"
+              for name, value in result.gradient.items()]  # fmt: skip
     return "\n".join(lines)
+
+
+def partial_label(name: str, order: int = 1) -> str:
+    """``df/dx``, or ``d3f/dx3`` for the third derivative."""
+    return f"df/d{name}" if order == 1 else f"d{order}f/d{name}{order}"
 
 
 def _full(value: float) -> str:

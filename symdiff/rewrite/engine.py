@@ -231,7 +231,7 @@ def simplify(
 
 
 #: Rounds of ``tidy`` and the compact simplifier before the readable form must be settled.
-READABLE_ROUNDS = 4
+READABLE_ROUNDS = 8
 #: Results larger than this (distinct nodes) keep the compact form: they are read as CSE
 #: listings, not as one formula, and tidying them costs more than it gives (the 30th
 #: derivative of ``x**x``, 9,000 nodes: 16 s to tidy, minutes to settle).
@@ -265,6 +265,7 @@ def _readable(
         return result
 
     current = tidied(compact)
+    seen: list[Expr] = [current]
     for _ in range(READABLE_ROUNDS):
         if current is compact:  # tidy changed nothing: the compact form is settled
             return current
@@ -272,8 +273,18 @@ def _readable(
         readable = tidied(again)
         if readable is current:  # simplifying current gives current back
             return current
+        if readable in seen:  # a cycle: every member leads back into it, so pick one by rule
+            return _representative(seen[seen.index(readable) :])
+        seen.append(readable)
         compact, current = again, readable
     return current
+
+
+def _representative(cycle: list[Expr]) -> Expr:
+    """The member of a cycle of readable forms that every entry into the cycle settles on:
+    the smallest, ties broken by the text, so the choice depends on the cycle, not on where
+    the walk entered it."""
+    return min(cycle, key=lambda expr: (dag_size(expr), str(expr)))
 
 
 def simplify_trace(
