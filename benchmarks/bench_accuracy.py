@@ -11,6 +11,7 @@ precision raised until two precisions agree).  Reported per formula, over all it
 
     python benchmarks/bench_accuracy.py --quick          # 300 points per formula
     python benchmarks/bench_accuracy.py --points 100000  # more points (mpmath: ~2 ms a point)
+    python benchmarks/bench_accuracy.py --speed          # only the speed column (no mpmath)
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ def _time(function, args, rounds: int) -> float:
     return best
 
 
-def speed_ratio(formula: str, domain: dict, n: int, rounds: int) -> float:
+def speed(formula: str, domain: dict, n: int, rounds: int) -> tuple[float, float]:
+    """Seconds per call of the stable and the literal value-and-gradient code at ``n`` points."""
     names = sorted(domain)
     grid = sample(domain, names, n, seed=1)
     args = [grid[:, i] for i in range(len(names))]
@@ -105,7 +107,26 @@ def speed_ratio(formula: str, domain: dict, n: int, rounds: int) -> float:
         for _ in range(rounds):  # interleaved: load bursts hit both
             stable = min(stable, _time(both[0], args, 1))
             literal = min(literal, _time(both[1], args, 1))
-    return stable / literal
+    return stable, literal
+
+
+def speed_table(n: int, rounds: int, only: str | None) -> None:
+    """The speed column alone, with the times (the accuracy run takes mpmath hours)."""
+    print("| formula | stable | literal | stable/literal |")
+    print("|---|---|---|---|")
+    ratios = []
+    for name, formula, domain in FORMULAS:
+        if only and only not in name:
+            continue
+        stable, literal = speed(formula, domain, n, rounds)
+        ratios.append(stable / literal)
+        print(f"| {name} | {stable * 1e3:.2f} ms | {literal * 1e3:.2f} ms | "
+              f"{stable / literal:.2f} |", flush=True)  # fmt: skip
+    geomean = math.exp(sum(map(math.log, ratios)) / len(ratios))
+    print(
+        f"\ngeomean {geomean:.2f}, max {max(ratios):.2f}, "
+        f"{sum(r > 1.2 for r in ratios)} formula(s) above 1.2"
+    )
 
 
 def main() -> int:
@@ -113,14 +134,20 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="300 points, 10**5 for speed")
     parser.add_argument("--points", type=int, default=3000, help="points per formula")
     parser.add_argument("--only", help="formulas whose name contains this")
+    parser.add_argument("--speed", action="store_true", help="only the speed column")
+    parser.add_argument("--rounds", type=int, help="interleaved timing rounds")
     options = parser.parse_args()
     points = 300 if options.quick else options.points
     speed_points, rounds = (10**5, 5) if options.quick else (10**6, 9)
+    rounds = options.rounds or rounds
     print(
         f"# accuracy, {datetime.date.today()}, {points} points per formula, "
         f"speed at {speed_points} points: python benchmarks/bench_accuracy.py "
         f"{' '.join(sys.argv[1:])}"
     )
+    if options.speed:
+        speed_table(speed_points, rounds, options.only)
+        return 0
     print(
         "| formula | outputs | non-finite stable (literal) | median ulp | max ulp "
         "| literal max ulp | speed stable/literal |"
@@ -138,7 +165,8 @@ def main() -> int:
         median = float(np.median(ulps)) if ulps else math.nan
         nonfinite = sum(o.nonfinite for o in good.outputs)
         literal_nonfinite = sum(o.nonfinite for o in bad.outputs)
-        ratio = speed_ratio(formula, domain, speed_points, rounds)
+        stable, literal = speed(formula, domain, speed_points, rounds)
+        ratio = stable / literal
         failures += nonfinite > 0 or median > 4
         print(
             f"| {name} | {len(good.outputs)} | {nonfinite} ({literal_nonfinite}) | "

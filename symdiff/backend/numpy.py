@@ -20,8 +20,8 @@ FUNCTIONS = {name: f"np.{name}" for name in FUNCTION_NAMES} | {
     "acosh": "np.arccosh", "atanh": "np.arctanh", "erf": "_erf", "atan2": "np.arctan2",
     "pow": "np.power",
     # the stable-evaluation helpers (backend/stable.py)
-    "hypot": "np.hypot", "logaddexp": "np.logaddexp", "softplus": "_softplus",
-    "sigmoid": "_sigmoid",
+    "hypot": "_hypot", "logaddexp": "_logaddexp", "softplus": "_softplus",
+    "sigmoid": "_sigmoid", "sech2": "_sech2",
     # the selecting rows, branch-free, with symdiff.evaluate's values (README "Kinks")
     "max": "np.maximum", "min": "np.minimum", "relu": "np.maximum({0}, 0.0)",
     "heaviside": "np.heaviside({0}, 0.5)",
@@ -48,35 +48,51 @@ except ImportError:  # a NumPy ufunc built from math.erf: slower, same values
         return _erf_object(_u).astype(np.float64)
 """
 
+#: The stable helpers, written with SIMD ufuncs only.  NumPy's own ``np.logaddexp`` and
+#: ``np.hypot`` run a scalar loop (15-25x ``np.exp``), and a masked ufunc (``where=``) is not
+#: vectorised; ``np.exp`` of an argument below -708 (a subnormal or zero result) takes a slow
+#: path (20-200x), so the helpers keep their ``exp`` arguments in range where the result does
+#: not need the tiny value, and never make an inf or nan that the formula does not have.
 HELPER_SOURCE = {
     "_erf": ERF_HELPER,
     "_softplus": """
 
 def _softplus(_u):
-    if type(_u) is not np.ndarray:  # scalars, dask and other arrays: no out=
-        return np.logaddexp(0.0, _u)
-    _a = np.abs(_u)  # max(u, 0) + log1p(exp(-|u|)), two arrays, in place
-    _t = np.negative(_a)
-    np.exp(_t, out=_t)
-    np.log1p(_t, out=_t)
-    _a += _u
-    _a *= 0.5
-    _a += _t
-    return _a
+    # log1p(exp(u)) is u in float64 beyond u = 37: the clamp only stops exp overflowing
+    return np.maximum(_u, np.log1p(np.exp(np.minimum(_u, 709.0))))
 """,
     "_sigmoid": """
 
 def _sigmoid(_u):
-    if type(_u) is not np.ndarray:  # scalars, dask and other arrays: no out=
-        _e = np.exp(-np.abs(_u))
-        return np.where(_u >= 0, 1.0, _e) / (1.0 + _e)
-    _e = np.abs(_u)  # exp(-|u|) is e; 1/(1 + e) where u >= 0, else e/(1 + e)
-    np.negative(_e, out=_e)
-    np.exp(_e, out=_e)
-    _r = _e + 1.0
-    np.divide(1.0, _r, out=_r)
-    np.multiply(_r, _e, out=_r, where=_u < 0)
-    return _r
+    # h/(h + 1/h) with h = exp(u/2) in [exp(-709), exp(709)]: no overflow, no branch
+    _h = np.exp(np.clip(0.5 * _u, -709.0, 709.0))
+    return _h / (_h + 1.0 / _h)
+""",
+    "_sech2": """
+
+def _sech2(_u):
+    # (1/cosh(u))**2: 1/cosh(709) is still normal, its square underflows to 0 as it should
+    return np.square(1.0 / np.cosh(np.clip(_u, -709.0, 709.0)))
+""",
+    "_logaddexp": """
+
+def _logaddexp(_a, _b):
+    # max + log1p(exp(min - max)); fmax turns inf - inf (a = b = +-inf) into a finite shift
+    _m = np.maximum(_a, _b)
+    return _m + np.log1p(np.exp(np.fmax(np.minimum(_a, _b) - _m, -745.2)))
+""",
+    "_hypot": """
+
+def _hypot(_a, _b):
+    # sqrt(a*a + b*b) where the squares neither overflow nor lose digits, else np.hypot
+    _s = np.sqrt(_a * _a + _b * _b)
+    if type(_s) is not np.ndarray:  # scalars, dask and other arrays
+        return np.hypot(_a, _b)
+    _bad = ~((_s > 1e-150) & (_s < 1e150))
+    if _bad.any():
+        _a, _b = np.broadcast_arrays(_a, _b)
+        _s[_bad] = np.hypot(_a[_bad], _b[_bad])
+    return _s
 """,
 }
 
