@@ -96,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rounds = 10 if args.quick else 40
     compileall.compile_dir(str(Path(symdiff.__file__).parent), quiet=1)
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
+    unset = ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     with tempfile.TemporaryDirectory() as folder:
         kinds = {"editable": commands(sys.executable, peers=True)}
         if not args.no_regular:
