@@ -47,21 +47,7 @@ from symdiff.core.vocabulary import FUNCTIONS
 
 if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps them equal)
     from symdiff import math
-    from symdiff.api import (
-        adjoint_of,
-        derivative,
-        diff,
-        grad_of,
-        gradient,
-        hessian,
-        hessian_sparsity,
-        hvp,
-        jacobian,
-        jacobian_sparsity,
-        jvp_expr,
-        simplify,
-        vjp_expr,
-    )
+    from symdiff.api import derivative, diff, simplify
     from symdiff.backend.accuracy import AccuracyReport, error_report
     from symdiff.backend.compiling import codegen, compile, lambdify
     from symdiff.backend.models import Objective, System, compile_objective, compile_system
@@ -89,6 +75,18 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
     from symdiff.formats.text import formula_repr, to_repr, to_str
     from symdiff.formats.treeview import to_tree
     from symdiff.implicit_diff import implicit, implicit_steps
+    from symdiff.matrices import (
+        adjoint_of,
+        grad_of,
+        gradient,
+        hessian,
+        hessian_sparsity,
+        hvp,
+        jacobian,
+        jacobian_sparsity,
+        jvp_expr,
+        vjp_expr,
+    )
     from symdiff.numeric.ad import forward_gradient, forward_sweep, grad_at, jvp, reverse_sweep, vjp
     from symdiff.numeric.evaluation import evaluate
     from symdiff.numeric.finite_differences import (
@@ -107,11 +105,7 @@ __version__ = "0.1.0"
 
 #: Public names loaded on first use, by defining module (``math`` is the module ``symdiff.math``).
 EXPORTS: dict[str, tuple[str, ...]] = {
-    "symdiff.api": (
-        "adjoint_of", "derivative", "diff", "grad_of", "gradient", "hessian",
-        "hessian_sparsity", "hvp", "jacobian", "jacobian_sparsity", "jvp_expr", "simplify",
-        "vjp_expr",
-    ),
+    "symdiff.api": ("derivative", "diff", "simplify"),
     "symdiff.backend.accuracy": ("AccuracyReport", "error_report"),
     "symdiff.backend.compiling": ("codegen", "compile", "lambdify"),
     "symdiff.backend.models": ("Objective", "System", "compile_objective", "compile_system"),
@@ -126,6 +120,10 @@ EXPORTS: dict[str, tuple[str, ...]] = {
         "Function", "define", "define_from_file", "define_from_text", "undefine",
     ),
     "symdiff.implicit_diff": ("implicit", "implicit_steps"),
+    "symdiff.matrices": (
+        "adjoint_of", "grad_of", "gradient", "hessian", "hessian_sparsity", "hvp", "jacobian",
+        "jacobian_sparsity", "jvp_expr", "vjp_expr",
+    ),
     "symdiff.formats.common_subexpressions": ("cse", "cse_text"),
     "symdiff.formats.jsonio": ("from_json", "to_json"),
     "symdiff.formats.latex": ("to_latex",),

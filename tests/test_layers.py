@@ -19,7 +19,7 @@ RANKS = {
     "calculus": 1, "rewrite": 1, "formats": 1,
     "numeric": 2, "steps": 2,
     "backend": 3,
-    "api": 4, "math": 4, "checking": 4, "defining": 4, "implicit_diff": 4,
+    "api": 4, "matrices": 4, "math": 4, "checking": 4, "defining": 4, "implicit_diff": 4,
     "__init__": 5,
     "web": 6,
     "cli": 7,

@@ -11,7 +11,6 @@ mean nothing.  Without a mode's option the derivative mode runs.
 from __future__ import annotations
 
 import argparse
-import textwrap
 from collections.abc import Callable
 from types import ModuleType
 
@@ -87,16 +86,27 @@ quietly, as the shell reports a program stopped by SIGPIPE.
 
 def _function_list() -> str:
     """The unary functions of the vocabulary, wrapped for the help text."""
+    import textwrap  # (only --help needs it: start-up)
+
     names = [n for n, row in FUNCTIONS.items() if row.arity == 1 and n != "stop_gradient"]
     return textwrap.fill(" ".join(names), width=96, subsequent_indent="")
 
 
+class _Parser(FriendlyParser):
+    """The command's parser: the epilog's function list is written only when help is shown."""
+
+    def format_help(self) -> str:
+        if self.epilog and "FUNCTION_LIST" in self.epilog:
+            self.epilog = self.epilog.replace("FUNCTION_LIST", _function_list())
+        return super().format_help()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser: the formula, the shared groups, then each mode's group."""
-    parser = FriendlyParser(
+    parser = _Parser(
         prog="symdiff",
         description="Differentiate formulas symbolically and print small, readable results.",
-        epilog=EXAMPLES.replace("FUNCTION_LIST", _function_list()),
+        epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("formula", nargs="?", help="the formula, or - to read one per line")

@@ -13,4 +13,6 @@ def run(args: argparse.Namespace, formula: str) -> str:
     result = derivative(args, read_formula(args, formula))
     if use_cse([result], args.cse, args.format):
         return shared_form([result], ["result"], args.format)  # name repeated parts once
+    if args.format == "text":  # (the text writer alone: the others load only when asked for)
+        return symdiff.to_str(result, args.functions)
     return symdiff.format_expr(result, args.format, args.functions)

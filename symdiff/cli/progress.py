@@ -7,9 +7,11 @@ computation from a helper thread.  Both erase their line when the work ends.
 from __future__ import annotations
 
 import sys
-import threading
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    import threading
 
 
 class Progress:
@@ -74,11 +76,12 @@ class Working:
         self.label, self.delay = label, delay
         self.stream = sys.stderr if stream is None else stream
         self.enabled = bool(getattr(self.stream, "isatty", None) and self.stream.isatty())
-        self.done = threading.Event()
+        self.done: threading.Event | None = None
         self.drawn = False
         self.thread: threading.Thread | None = None
 
     def _tick(self) -> None:
+        assert self.done is not None
         started = time.monotonic()
         if self.done.wait(self.delay):
             return
@@ -92,13 +95,17 @@ class Working:
             self.done.wait(0.25)
 
     def __enter__(self) -> Working:
-        if self.enabled:
+        if self.enabled:  # (threading only on a terminal: start-up)
+            import threading
+
+            self.done = threading.Event()
             self.thread = threading.Thread(target=self._tick, daemon=True)
             self.thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.done.set()
+        if self.done is not None:
+            self.done.set()
         if self.thread is not None:
             self.thread.join()
         if self.drawn:

@@ -8,9 +8,13 @@ fills the CSC ``data`` array, after comments giving the shape and the index arra
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 import symdiff
-from symdiff import Expr, SparseMatrix, SymdiffError
+from symdiff import Expr, SymdiffError
+
+if TYPE_CHECKING:  # (a name only: importing it at start-up would load the calculus)
+    from symdiff import SparseMatrix
 
 #: The comment marker of each ``--emit`` target.
 COMMENT = {"python": "#", "numpy": "#", "c": "//"}

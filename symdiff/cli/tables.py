@@ -9,7 +9,6 @@ or a ``pmatrix`` (Jacobian, Hessian).  The point, emit and derivative modes shar
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -45,6 +44,8 @@ def table(args: argparse.Namespace, formula: str) -> Table:
 
 
 def _json_entry(entry: Expr | float, shown: Callable[[Expr], Expr]) -> str:
+    import json  # (only the JSON output needs it: start-up)
+
     return json.dumps(entry) if isinstance(entry, float) else symdiff.to_json(shown(entry))
 
 
@@ -55,6 +56,8 @@ def _latex_entry(entry: Expr | float, shown: Callable[[Expr], Expr]) -> str:
 def as_json(found: Table, shown: Callable[[Expr], Expr]) -> str:
     """One JSON document: ``{"kind": ..., "variables": [...], "rows": [[tree, ...], ...]}``
     (at a point, the entries are numbers)."""
+    import json  # (only the JSON output needs it: start-up)
+
     rows = ",\n".join(
         "  [" + ", ".join(_json_entry(entry, shown) for entry in row) + "]" for row in found.rows
     )

@@ -138,17 +138,27 @@ def add(*terms: Any) -> Expr:
                 return grown
     constant: Number = 0
     coefficients: dict[Expr, Number] = {}
-    stack = [as_expr(t) for t in reversed(terms)]
+    stack = [t if isinstance(t, Expr) else as_expr(t) for t in reversed(terms)]
+    # (the inner loop of parsing and of differentiation: kinds by ``type``, as no class
+    # derives from Num, Add or Mul, and ``_split_coefficient`` written out)
     while stack:
         term = stack.pop()
-        if isinstance(term, Num):
-            constant = numbers.plus(constant, term.value)
+        kind = type(term)
+        if kind is Num:
+            constant = numbers.plus(constant, term.value)  # type: ignore[attr-defined]
             continue
-        if isinstance(term, Add):
+        if kind is Add:
             stack.extend(reversed(term.args))
             continue
-        coefficient, monomial = _split_coefficient(term)
-        coefficients[monomial] = numbers.plus(coefficients.get(monomial, 0), coefficient)
+        coefficient: Number = 1
+        monomial = term
+        if kind is Mul:
+            args = term.args
+            if type(args[0]) is Num:
+                coefficient = args[0].value
+                monomial = args[1] if len(args) == 2 else Mul._raw(args[1:])
+        old = coefficients.get(monomial)
+        coefficients[monomial] = coefficient if old is None else numbers.plus(old, coefficient)
     collected = [_scale(numbers.normalize(c), m) for m, c in coefficients.items() if c != 0]
     constant = numbers.normalize(constant)
     if constant != 0:
@@ -165,19 +175,26 @@ def _mul_once(factors: Iterable[Expr]) -> tuple[Number, list[Expr], bool]:
     coefficient: Number = 1
     exponents: dict[Expr, list[Expr]] = {}
     stack = list(factors)
-    while stack:
+    while stack:  # (kinds by ``type``: no class derives from Num, Mul or Pow)
         factor = stack.pop()
-        match factor:
-            case Num(value):
-                coefficient = numbers.times(coefficient, value)
-                continue
-            case Mul():
-                stack.extend(factor.args)
-                continue
-            case Pow(base, exp):
-                exponents.setdefault(base, []).append(exp)
-            case _:
-                exponents.setdefault(factor, []).append(ONE)
+        kind = type(factor)
+        if kind is Num:
+            coefficient = numbers.times(coefficient, factor.value)  # type: ignore[attr-defined]
+        elif kind is Mul:
+            stack.extend(factor.args)
+        elif kind is Pow:
+            base, exp = factor.args
+            found = exponents.get(base)
+            if found is None:
+                exponents[base] = [exp]
+            else:
+                found.append(exp)
+        else:
+            found = exponents.get(factor)
+            if found is None:
+                exponents[factor] = [ONE]
+            else:
+                found.append(ONE)
     combined: list[Expr] = []
     again = False
     for base, exps in exponents.items():
@@ -211,7 +228,7 @@ def mul(*factors: Any) -> Expr:
             grown = _grow(big, new, _base)
             if grown is not None:
                 return grown
-    items = [as_expr(f) for f in factors]
+    items = [f if isinstance(f, Expr) else as_expr(f) for f in factors]
     for _ in range(8):  # re-collect when combining exposed new factors; converges fast
         coefficient, combined, again = _mul_once(items)
         if not again:

@@ -24,7 +24,9 @@ MASK = 0xFFFFFFFFFFFFFFFF
 
 def composite(tag: int, args: tuple[Expr, ...]) -> int:
     # tuples of ints hash identically in every process, so this is deterministic
-    return hash((tag, *(a._key[1] for a in args))) & MASK
+    if len(args) == 2:  # a power, a two-argument call: the same tuple, built directly
+        return hash((tag, args[0]._key[1], args[1]._key[1])) & MASK
+    return hash((tag, *[a._key[1] for a in args])) & MASK
 
 
 def mix(digest: int) -> int:
@@ -34,4 +36,4 @@ def mix(digest: int) -> int:
 def of_sum(tag: int, args: tuple[Expr, ...]) -> int:
     """Order-free digest of a sum or product: a sum of mixed child digests, so that growing a
     long sum by one term updates it in O(1) (``constructors._grow``)."""
-    return (tag + sum(mix(a._key[1]) for a in args)) & MASK
+    return (tag + sum(map(mix, [a._key[1] for a in args]))) & MASK

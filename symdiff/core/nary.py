@@ -143,9 +143,8 @@ def _materialize(node: _Collection) -> tuple[Expr, ...]:
 def ordered(nodes: Iterable[Expr]) -> tuple[Expr, ...]:
     """Sort nodes into the canonical, process-independent order."""
     result = sorted(nodes, key=_sort_key)
-    for i in range(len(result) - 1):
-        if result[i]._key == result[i + 1]._key:  # digest collision: fall back to text
-            return tuple(sorted(result, key=lambda node: (node._key, repr(node))))
+    if len({node._key for node in result}) < len(result):  # digest collision: fall back to text
+        return tuple(sorted(result, key=lambda node: (node._key, repr(node))))
     return tuple(result)
 
 

@@ -21,6 +21,8 @@ MAX_BITS = 8192
 
 def normalize(value: Number) -> Number:
     """Canonical form of a number: ``Fraction(4, 2) -> 2``, ``-0.0 -> 0.0``, ``True -> 1``."""
+    if type(value) is int:  # the common case first (building nodes calls this constantly)
+        return value
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, Fraction):

@@ -111,10 +111,13 @@ class _Scanner:
 def _reducer(rule: tuple[Any, ...], transformer: object) -> Callable[[list[Any]], Any] | None:
     """The callback of one grammar rule: Lark's child filter, single-child inlining and the
     transformer method named by the rule's alias (or a ``_Tree``); None for a rule that passes
-    its one child on unchanged (``?atom: primary``), which the parser skips."""
+    its one child on unchanged (``?atom: primary``, or a one-child rule whose alias the
+    transformer lists in ``PASS_ON``: its method would return the child), which the parser
+    skips."""
     _origin, size, name, expand1, include, append_none = rule
     method = getattr(transformer, name, None)
-    if include is None and expand1 and size == 1:
+    pass_on: frozenset[str] = getattr(type(transformer), "PASS_ON", frozenset())
+    if include is None and size == 1 and (expand1 or name in pass_on):
         return None
     if include is None and not expand1:
         if method is None:
@@ -163,6 +166,8 @@ class Parser:
         self._root: _Scanner | None = None
         self._by_state: list[_Scanner | None] = [None] * len(self.states)
         self.terminals = dict(self._patterns)
+        #: (state below, state, terminal) -> the state after the unit reductions it starts
+        self.units: dict[tuple[int, int, str], int] = {}
 
     def scanner(self, state: int) -> _Scanner:
         """The lexer of a parser state (compiled on first use)."""
@@ -179,6 +184,22 @@ class Parser:
         if self._root is None:
             self._root = _Scanner(self._root_spec, self._patterns)
         return self._root
+
+    def after_units(self, below: int, top: int, type_: str) -> int:
+        """The state that the chain of unit reductions started by ``type_`` in state ``top``
+        (over ``below``) ends in: each replaces the top state by a goto from ``below``; the
+        chain stops at a shift, a reduction with a callback, an error, or (at the end of the
+        input) the end state."""
+        while True:
+            action = self.states[top].get(type_)
+            if action is None or action >= 0:
+                return top
+            origin, _, reduce = self.rules[-1 - action]
+            if reduce is not None:
+                return top
+            top = self.states[below][origin]
+            if type_ == "$END" and top == self.end:
+                return top
 
     def parse_interactive(self, text: str) -> Interactive:
         return Interactive(self, text)
@@ -240,23 +261,27 @@ class Interactive:
         return self.feed_token(Token("$END", "", at, at, self.text), True)
 
     def feed_token(self, token: Token, is_end: bool = False) -> Any:
-        states, state_stack, value_stack = self.parser.states, self.state_stack, self.value_stack
-        rules, end = self.parser.rules, self.parser.end
+        parser = self.parser
+        states, state_stack, value_stack = parser.states, self.state_stack, self.value_stack
+        rules, end, units = parser.rules, parser.end, parser.units
         type_ = token.type
         while True:
-            row = states[state_stack[-1]]
-            action = row.get(type_)
+            top = state_stack[-1]
+            action = states[top].get(type_)
             if action is None:
-                raise UnexpectedToken(token, frozenset(s for s in row if s.isupper()))
+                raise UnexpectedToken(token, frozenset(s for s in states[top] if s.isupper()))
             if action >= 0:
                 state_stack.append(action)
                 value_stack.append(token)
                 return None
             origin, size, reduce = rules[-1 - action]
-            if reduce is None:  # a unit rule: the child is the value, only the state changes
-                del state_stack[-1]
-                state_stack.append(states[state_stack[-1]][origin])
-                if is_end and state_stack[-1] == end:
+            if reduce is None:  # unit rules: the child is the value, only the state changes
+                key = (state_stack[-2], top, type_)
+                landed = units.get(key)
+                if landed is None:
+                    landed = units[key] = parser.after_units(*key)
+                state_stack[-1] = landed
+                if is_end and landed == end:
                     return value_stack[-1]
                 continue
             if size:

@@ -80,6 +80,11 @@ class _Build(CallRules, ConditionRules):
     """Stateless inline transformer: one method per grammar alias (calls and conditions
     come from ``parse_calls`` and ``parse_conditions``)."""
 
+    #: Aliases whose method returns a lone child unchanged (``comparison(a)`` is ``a``): the
+    #: parser skips the call for a one-child rule (``symdiff.formats.lalr``; start-up of a
+    #: parse, and a third of the reductions on ordinary formulas).
+    PASS_ON = frozenset({"disjunction", "conjunction", "comparison", "product"})
+
     def number(self, token: Token) -> Expr:
         text = str(token)
         if len(text) > MAX_DIGITS:
