@@ -83,7 +83,7 @@ def run(args: argparse.Namespace, formula: str) -> str:
     unknown = [name for name in wrt or () if name not in point]
     if unknown:
         raise SymdiffError(f"--wrt {unknown[0]} needs a value in --at")
-    order = getattr(args, "order", 1) or 1
+    order = args.order or 1  # (order 0 at a point: the value and the first partials, as before)
     if order > 1 and (args.method not in (None, "symbolic") or args.trace):
         option = f"--method {args.method}" if args.method not in (None, "symbolic") else "--trace"
         raise SymdiffError(

@@ -119,7 +119,7 @@ def partials_at(
         )
     values = as_point(point)
     names = list(values) if wrt is None else [str(name) for name in wrt]
-    if order > 1:
+    if method == "symbolic":
         return _symbolic(parse_any(f), values, names, order)
     return _RUNNERS[method](parse_any(f), values, names)
 
@@ -168,7 +168,7 @@ def methods_table(results: Sequence[MethodResult]) -> str:
     """A Markdown table: each method's partials, its error against the first, and its cost."""
     reference = results[0].gradient if results[0].failure is None else None
     names = next(list(r.gradient) for r in results if r.failure is None)
-    header = ["method", *(f"df/d{name}" for name in names), "max rel. error", "cost"]
+    header = ["method", *(partial_label(name) for name in names), "max rel. error", "cost"]
     rows = [header]
     for result in results:
         if result.failure is not None:
