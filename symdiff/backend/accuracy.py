@@ -295,7 +295,12 @@ def _measure(
     if isinstance(points, bool) or not isinstance(points, int) or points < 1:
         raise CodegenError(f"points must be a whole number of at least 1, not {points!r}")
     intervals = _domain_of(f, domain)
-    roots, symbols, _ = prepare(f, sorted(intervals))
+    try:
+        roots, symbols, _ = prepare(f, sorted(intervals))
+    except CodegenError as error:
+        if "not among the arguments" not in str(error):
+            raise
+        raise CodegenError(f"the domain does not cover the formula: {error}") from None
     expr = roots[0]
     names = [s.name for s in symbols]
     exprs = [expr, *gradient_of(expr, symbols)] if grad else [expr]
