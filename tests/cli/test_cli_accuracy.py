@@ -91,7 +91,7 @@ def test_json_is_one_strict_document(capsys: pytest.CaptureFixture[str]) -> None
         for output in report["outputs"]:
             assert set(output) >= {"median_ulp", "max_ulp", "worst_relative", "worst_at",
                                    "nonfinite"}  # fmt: skip
-            assert 0 < output["worst_at"]["y"] and -1 <= output["worst_at"]["x"] <= 1
+            assert output["worst_at"]["y"] > 0 and -1 <= output["worst_at"]["x"] <= 1
 
 
 def test_bounds_may_be_constant_formulas(capsys: pytest.CaptureFixture[str]) -> None:
