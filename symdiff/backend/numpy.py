@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from symdiff.backend.fusion import hoist_repeated, share_exp
 from symdiff.backend.names import PYTHON_RESERVED, assign_names
 from symdiff.backend.program import FUNCTION_NAMES, Program
 from symdiff.backend.python import function_name, helpers_used, module
@@ -100,6 +101,7 @@ def _hypot(_a, _b):
 def source(program: Program, args: Sequence[str], name: str, single: bool) -> str:
     """A module defining ``name(*args)`` over arrays (outputs broadcast to the common shape)."""
     name = function_name(name)
+    program = share_exp(hoist_repeated(program))
     params = assign_names(list(args), {*PYTHON_RESERVED, name})
     slots = reuse_slots(program)
 
