@@ -94,6 +94,15 @@ def _program(program: Program, trees: list[Tree], statements: int) -> Program:
     )
 
 
+def _replacing(old: Tree, new: Tree) -> Callable[[Tree], Tree | None]:
+    """A ``mapped`` change putting ``new`` where ``old`` is."""
+
+    def change(tree: Tree) -> Tree | None:
+        return new if tree == old else None
+
+    return change
+
+
 def hoist_repeated(program: Program) -> Program:
     """Each subtree of two or more operations that occurs twice or more is computed once."""
     statements = len(program.statements)
@@ -118,13 +127,8 @@ def hoist_repeated(program: Program) -> Program:
         position = min(first[chosen], statements)
         if position == statements or trees[position] != chosen:  # else already stored there
             trees, statements = _insert(trees, position, chosen, statements)
-        temporary = ("temp", position)
-        trees = [
-            tree
-            if index == position
-            else mapped(tree, lambda t, new=temporary, old=chosen: new if t == old else None)
-            for index, tree in enumerate(trees)
-        ]
+        change = _replacing(chosen, ("temp", position))
+        trees = [t if i == position else mapped(t, change) for i, t in enumerate(trees)]
     return _program(program, trees, statements)
 
 
