@@ -4,7 +4,8 @@
 entries share so much that writing them out as trees would repeat work (tree size at least twice
 the DAG size), the output names the shared subexpressions once: ``t0 = ...`` lines first (in
 LaTeX an ``aligned`` block); JSON and the tree picture write shared nodes once by themselves.
-Small entries are simplified for display, as in the derivative mode (``--no-simplify``: raw).
+Entries are simplified for display by the size rule of the derivative mode and ``symdiff.diff``
+(``symdiff.api.SIMPLIFY_LIMIT``; ``--no-simplify``: raw).
 """
 
 from __future__ import annotations
@@ -13,16 +14,14 @@ import argparse
 from collections.abc import Callable
 
 import symdiff
-from symdiff import Expr, SymdiffError, tree_size
+from symdiff import Expr, SymdiffError
+from symdiff.api import simplified_if_small
 from symdiff.cli import sparse, steps, tables
 from symdiff.cli.options import read_formula, warn_absent
 from symdiff.cli.progress import Progress
 from symdiff.cli.render import shared_form, use_cse
 
 TITLE = "gradient, Hessian, Jacobian (use --wrt to pick variables)"
-
-#: Entries are simplified for display (as the derivative mode does) only up to this tree size.
-SIMPLIFY_LIMIT = 300
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -77,9 +76,7 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
 
 def _shown(entry: Expr, args: argparse.Namespace) -> str:
     """One entry as text: simplified for display when cheap (the API keeps the shared DAG)."""
-    if args.simplify and tree_size(entry) <= SIMPLIFY_LIMIT:
-        entry = symdiff.simplify(entry)
-    return symdiff.format_expr(entry, args.format, args.functions)
+    return symdiff.format_expr(_display(args)(entry), args.format, args.functions)
 
 
 def labelled_entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Expr]]:
@@ -88,14 +85,13 @@ def labelled_entries(args: argparse.Namespace, formula: str) -> tuple[list[str],
 
 
 def _display(args: argparse.Namespace) -> Callable[[Expr], Expr]:
-    """How an entry is shown: simplified for display when cheap (``--no-simplify``: raw)."""
+    """How an entry is shown: simplified for display by the size rule of ``symdiff.diff``
+    (``symdiff.api.SIMPLIFY_LIMIT``; ``--no-simplify``: raw)."""
+    return simplified_if_small if args.simplify else _raw
 
-    def shown(entry: Expr) -> Expr:
-        if args.simplify and tree_size(entry) <= SIMPLIFY_LIMIT:
-            return symdiff.simplify(entry)
-        return entry
 
-    return shown
+def _raw(entry: Expr) -> Expr:
+    return entry
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
