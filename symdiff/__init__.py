@@ -47,7 +47,7 @@ from symdiff.core.vocabulary import FUNCTIONS
 
 if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps them equal)
     from symdiff import math
-    from symdiff.api import derivative, diff, simplify
+    from symdiff.api import SIMPLIFY_LIMIT, derivative, diff, simplify
     from symdiff.backend.accuracy import AccuracyReport, error_report
     from symdiff.backend.compiling import codegen, compile, lambdify
     from symdiff.backend.models import Objective, System, compile_objective, compile_system
@@ -105,7 +105,7 @@ __version__ = "0.1.0"
 
 #: Public names loaded on first use, by defining module (``math`` is the module ``symdiff.math``).
 EXPORTS: dict[str, tuple[str, ...]] = {
-    "symdiff.api": ("derivative", "diff", "simplify"),
+    "symdiff.api": ("SIMPLIFY_LIMIT", "derivative", "diff", "simplify"),
     "symdiff.backend.accuracy": ("AccuracyReport", "error_report"),
     "symdiff.backend.compiling": ("codegen", "compile", "lambdify"),
     "symdiff.backend.models": ("Objective", "System", "compile_objective", "compile_system"),

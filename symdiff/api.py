@@ -31,11 +31,12 @@ def diff(
     ``simplify="auto"`` (the default) is exactly what the command line prints: the derivative
     simplified for reading (``symdiff.simplify``, ``goal="readable"``; ``diff("x**2*y + y + 2",
     "x")`` is ``2*x*y``) when the raw derivative written out as a tree has at most
-    ``SIMPLIFY_LIMIT`` nodes, else the raw derivative (a huge high-order derivative would cost
-    seconds to gigabytes to simplify).  ``simplify=True`` always simplifies for reading,
-    ``simplify="compact"`` gives the form with the fewest operations (``goal="compact"``), and
-    ``simplify=False`` the raw derivative DAG, which shares the subexpressions of ``expr`` and
-    costs no simplifier time.
+    ``symdiff.SIMPLIFY_LIMIT`` nodes, else the raw derivative (a huge high-order derivative
+    would cost seconds to gigabytes to simplify).  ``simplify=True`` always simplifies for
+    reading, ``simplify="compact"`` gives the form with the fewest operations
+    (``goal="compact"``), and ``simplify=False`` the raw derivative DAG, which shares the
+    subexpressions of ``expr`` and costs no simplifier time.
+
     High orders reuse the lower ones and stop at a
     derivative that is 0 (``diff("x**5", ("x", 10**8))`` is instant); a result that would need
     more than about ``max_terms`` terms raises ``DerivativeTooLargeError``, which says what to

@@ -5,7 +5,7 @@ entries share so much that writing them out as trees would repeat work (tree siz
 the DAG size), the output names the shared subexpressions once: ``t0 = ...`` lines first (in
 LaTeX an ``aligned`` block); JSON and the tree picture write shared nodes once by themselves.
 Entries are simplified for display by the size rule of the derivative mode and ``symdiff.diff``
-(``symdiff.api.SIMPLIFY_LIMIT``; ``--no-simplify``: raw).
+(``symdiff.SIMPLIFY_LIMIT``; ``--no-simplify``: raw).
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ import argparse
 from collections.abc import Callable
 
 import symdiff
-from symdiff import Expr, SymdiffError
-from symdiff.api import simplified_if_small
+from symdiff import Expr, SymdiffError, tree_size
 from symdiff.cli import sparse, steps, tables
 from symdiff.cli.options import read_formula, warn_absent
 from symdiff.cli.progress import Progress
@@ -86,12 +85,14 @@ def labelled_entries(args: argparse.Namespace, formula: str) -> tuple[list[str],
 
 def _display(args: argparse.Namespace) -> Callable[[Expr], Expr]:
     """How an entry is shown: simplified for display by the size rule of ``symdiff.diff``
-    (``symdiff.api.SIMPLIFY_LIMIT``; ``--no-simplify``: raw)."""
-    return simplified_if_small if args.simplify else _raw
+    (``symdiff.SIMPLIFY_LIMIT``; ``--no-simplify``: raw)."""
 
+    def shown(entry: Expr) -> Expr:
+        if args.simplify and tree_size(entry) <= symdiff.SIMPLIFY_LIMIT:
+            return symdiff.simplify(entry)
+        return entry
 
-def _raw(entry: Expr) -> Expr:
-    return entry
+    return shown
 
 
 def run(args: argparse.Namespace, formula: str) -> str:
