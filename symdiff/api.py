@@ -80,7 +80,8 @@ def simplify(
     """A smaller equivalent of ``expr`` (sound on the real domain), for people by default.
 
     ``assume_positive=("x", "y")`` (or ``"x y"``) also allows rewrites valid only for positive
-    symbols, e.g. ``sqrt(x**2) -> x`` and ``log(x*y) -> log(x) + log(y)``.  ``budget`` caps the
+    symbols, e.g. ``sqrt(x**2) -> x``, and splits logarithms where that pays
+    (``log(x*y) - log(x) -> log(y)``; ``symdiff.rewrite.positive_logs``).  ``budget`` caps the
     rule attempts (default proportional to the size of ``expr``).
 
     ``goal="readable"`` (the default) is the textbook face: expanded polynomials

@@ -6,6 +6,7 @@ until two precisions agree, so cancellation and overflow in float64 do not reach
 reported in ulps of the correctly rounded reference and as relative errors, with the point where
 the worst one occurred.  Points where the true value is not a finite float64 (or is undefined)
 are left out; a non-finite output where the true value is finite is counted separately.
+``compare_accuracy`` measures stable and literal code against one reference (computed once).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from symdiff.backend.compiling import compile, gradient_of, prepare
-from symdiff.core.errors import CodegenError
+from symdiff.core.errors import CodegenError, SymdiffError
 
 #: Precisions (bits) tried in turn; two successive results that agree are accepted.  The jump
 #: from the first to the second is large: ``log(1 + exp(-x))`` at x = 1000 cancels every digit
@@ -29,8 +30,12 @@ ZERO_TRUSTED = 2400
 AGREEMENT = 2.0**-70
 
 TINY = 2.2250738585072014e-308  # the smallest normal float64
+#: The interval of every variable when no domain is given: wide enough to reach exp's overflow.
+DEFAULT_INTERVAL = (-1000.0, 1000.0)
+SCALES = ("log", "±log")
 
 Interval = tuple[float, float] | tuple[float, float, str]
+Domain = Mapping[str, Interval] | str | None
 
 
 @dataclass
@@ -53,6 +58,22 @@ class OutputAccuracy:
     def max_ulp(self) -> float:
         return max(self.ulps, default=math.nan)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as JSON-ready values (an infinity is ``"inf"``, no data is ``None``)."""
+        return {
+            "label": self.label, "median_ulp": _number(self.median_ulp),
+            "max_ulp": _number(self.max_ulp), "worst_relative": _number(self.worst_relative),
+            "worst_at": self.worst_at, "nonfinite": self.nonfinite,
+            "nonfinite_at": self.nonfinite_at, "measured": len(self.ulps),
+        }  # fmt: skip
+
+
+def _number(value: float) -> float | str | None:
+    """``value`` for strict JSON: NaN (nothing measured) is None, an infinity ``"inf"``."""
+    if math.isnan(value):
+        return None
+    return value if math.isfinite(value) else ("inf" if value > 0 else "-inf")
+
 
 @dataclass
 class AccuracyReport:
@@ -64,6 +85,7 @@ class AccuracyReport:
     points: int
     outputs: list[OutputAccuracy]
     skipped: int  # points where the true value is undefined or not a finite float64
+    domain: dict[str, Interval] = field(default_factory=dict)
 
     @property
     def worst(self) -> OutputAccuracy:
@@ -83,6 +105,99 @@ class AccuracyReport:
                 f"{o.worst_relative:>10.3g} {o.nonfinite:>10}  {where}"
             )
         return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready values (see ``OutputAccuracy.to_dict``)."""
+        return {
+            "formula": self.formula, "target": self.target, "stable": self.stable,
+            "points": self.points, "skipped": self.skipped,
+            "domain": {name: list(interval) for name, interval in self.domain.items()},
+            "outputs": [output.to_dict() for output in self.outputs],
+        }  # fmt: skip
+
+
+@dataclass
+class AccuracyComparison:
+    """``compare_accuracy``'s answer: one report per kind of code, all at the same points."""
+
+    reports: list[AccuracyReport]
+
+    def __str__(self) -> str:
+        first = self.reports[0]
+        where = ", ".join(f"{name} in {_interval_text(i)}" for name, i in first.domain.items())
+        lines = [
+            f"accuracy of {first.formula} ({first.target} code) at {first.points} points"
+            f"{' of ' + where if where else ''} ({first.skipped} without a finite true value):",
+            f"  {'output':<10} {'code':<16} {'median ulp':>10} {'max ulp':>11} "
+            f"{'worst rel':>10} {'non-finite':>10}  worst at",
+        ]
+        for k in range(len(first.outputs)):
+            for report in self.reports:
+                o = report.outputs[k]
+                code = "stable (default)" if report.stable else "literal"
+                label = o.label if report is self.reports[0] else ""
+                at = ", ".join(f"{n}={v:.17g}" for n, v in (o.worst_at or {}).items())
+                lines.append(
+                    f"  {label:<10} {code:<16} {o.median_ulp:>10.3g} {o.max_ulp:>11.4g} "
+                    f"{o.worst_relative:>10.3g} {o.nonfinite:>10}  {at}"
+                )
+        lines.append(
+            "  (ulps of the correctly rounded true value; non-finite: inf or nan where the true "
+            "value is finite)"
+        )
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"reports": [...]}``, each as ``AccuracyReport.to_dict``."""
+        return {"reports": [report.to_dict() for report in self.reports]}
+
+
+def _interval_text(interval: Interval) -> str:
+    lo, hi, *scale = interval
+    return f"[{lo:g}, {hi:g}]" + (f" ({scale[0]})" if scale else "")
+
+
+def parse_domain(text: str) -> dict[str, Interval]:
+    """``"x=-1000:1000,y=1e-20:1e-10:log"`` as ``{"x": (-1000.0, 1000.0), "y": (1e-20, 1e-10,
+    "log")}``; each bound may be a constant formula (``x=-pi:pi``), the scale ``log``/``±log``."""
+    from symdiff.formats.parser import parse_any
+    from symdiff.numeric.evaluation import evaluate
+
+    domain: dict[str, Interval] = {}
+    for assignment in (part for part in text.split(",") if part.strip()):
+        name, equals, bounds = assignment.partition("=")
+        name, parts = name.strip(), bounds.split(":")
+        if not equals or not name.isidentifier() or len(parts) not in (2, 3):
+            raise CodegenError(
+                f"a domain is name=lo:hi pairs like x=-1000:1000,y=0:1 (or x=1e-9:1:log), "
+                f"not {assignment.strip()!r}"
+            )
+        if name in domain:
+            raise CodegenError(f"the domain gives {name} twice")
+        try:
+            lo, hi = (float(evaluate(parse_any(part))) for part in parts[:2])
+        except SymdiffError as error:
+            raise CodegenError(f"bad bound in the domain of {name}: {error}") from None
+        scale = [part.strip() for part in parts[2:]]
+        if not lo < hi or (scale and scale[0] not in SCALES):
+            raise CodegenError(f"bad interval for {name}: {assignment.strip()!r} (lo < hi, "
+                               f"scale {' or '.join(SCALES)})")  # fmt: skip
+        domain[name] = (lo, hi, scale[0]) if scale else (lo, hi)
+    if not domain:
+        raise CodegenError("the domain is empty: give name=lo:hi pairs like x=-1000:1000")
+    return domain
+
+
+def _domain_of(f: Any, domain: Domain) -> dict[str, Interval]:
+    """``domain`` as a mapping: parsed from text, or ``DEFAULT_INTERVAL`` for every variable."""
+    if isinstance(domain, str):
+        return parse_domain(domain)
+    if domain is not None:
+        return dict(domain)
+    from symdiff.core.traverse import free_symbols
+    from symdiff.formats.parser import parse_any
+
+    return {s.name: DEFAULT_INTERVAL for s in free_symbols(parse_any(f))}
 
 
 def sample(domain: Mapping[str, Interval], names: Sequence[str], points: int, seed: int) -> Any:
@@ -143,50 +258,93 @@ def _reference(function: Any, shim: _MpMath, point: Sequence[float]) -> list[Any
 
 
 def error_report(
-    f: Any, domain: Mapping[str, Interval], *, grad: bool = True, target: str = "numpy",
+    f: Any, domain: Domain = None, *, grad: bool = True, target: str = "numpy",
     stable: bool = True, points: int = 10_000, seed: int = 0,
 ) -> AccuracyReport:  # fmt: skip
     """The errors of ``f`` (and, with ``grad``, its gradient) as compiled for ``target``, at
-    ``points`` random points of ``domain`` (a mapping ``name -> (lo, hi)``, see ``sample``).
+    ``points`` random points of ``domain``: a mapping ``name -> (lo, hi)`` (see ``sample``),
+    text for ``parse_domain``, or None for ``DEFAULT_INTERVAL`` in every variable.
 
     >>> print(error_report("log(1 + exp(x))", {"x": (-1000, 1000)}, points=1000))  # doctest: +SKIP
     """
+    return _measure(f, domain, grad, target, (stable,), points, seed)[0]
+
+
+def compare_accuracy(
+    f: Any, domain: Domain = None, *, grad: bool = True, target: str = "numpy",
+    points: int = 10_000, seed: int = 0,
+) -> AccuracyComparison:  # fmt: skip
+    """``error_report`` of the stable code (the default of ``compile``) and of the literal code
+    (``stable=False``) at the same points, against one reference."""
+    return AccuracyComparison(_measure(f, domain, grad, target, (True, False), points, seed))
+
+
+def _measure(
+    f: Any, domain: Domain, grad: bool, target: str, stables: Sequence[bool], points: int,
+    seed: int,
+) -> list[AccuracyReport]:  # fmt: skip
+    """One report per entry of ``stables``; the reference is computed once for all."""
+    try:
+        import numpy  # noqa: F401  (the sample and the numpy target need it)
+    except ImportError:
+        raise CodegenError("error_report needs NumPy (pip install numpy)") from None
     try:
         import mpmath  # type: ignore[import-untyped]
     except ImportError:
         raise CodegenError("error_report needs mpmath (pip install mpmath)") from None
-    import numpy as np
-
-    roots, symbols, _ = prepare(f, sorted(domain))
+    if isinstance(points, bool) or not isinstance(points, int) or points < 1:
+        raise CodegenError(f"points must be a whole number of at least 1, not {points!r}")
+    intervals = _domain_of(f, domain)
+    try:
+        roots, symbols, _ = prepare(f, sorted(intervals))
+    except CodegenError as error:
+        if "not among the arguments" not in str(error):
+            raise
+        raise CodegenError(f"the domain does not cover the formula: {error}") from None
     expr = roots[0]
     names = [s.name for s in symbols]
     exprs = [expr, *gradient_of(expr, symbols)] if grad else [expr]
     labels = ["f", *(f"df/d{n}" for n in names)] if grad else ["f"]
-    compiled = compile(exprs, symbols, target, stable=stable)
     reference: Any = compile(exprs, symbols, "python", stable=False)
     shim = _MpMath(mpmath.mp)
     reference.func.__globals__["math"] = shim  # a Generated partial of the function
-    grid = sample(domain, names, points, seed)
-    with np.errstate(all="ignore"):
-        if target == "python":  # floats in, floats out: one call per point
-            got = np.array([_call_floats(compiled, row, len(exprs)) for row in grid.tolist()]).T
-        else:
-            got = np.array(compiled(*(grid[:, i] for i in range(len(names)))), dtype=float)
-    got = np.broadcast_to(got.reshape(len(exprs), -1), (len(exprs), points))
-    outputs = [OutputAccuracy(label) for label in labels]
-    skipped, saved = 0, mpmath.mp.prec
+    grid = sample(intervals, names, points, seed)
+    got = [_outputs(compile(exprs, symbols, target, stable=s), target, grid, len(exprs))
+           for s in stables]  # fmt: skip
+    reports = [
+        AccuracyReport(builtins.str(expr), target, s, points,
+                       [OutputAccuracy(label) for label in labels], 0, intervals)
+        for s in stables
+    ]  # fmt: skip
+    saved = mpmath.mp.prec
     try:
-        skipped = _compare(reference, shim, grid, got, names, outputs)
+        skipped = _compare(reference, shim, grid, got, names, [r.outputs for r in reports])
     finally:
         mpmath.mp.prec = saved
-    return AccuracyReport(builtins.str(expr), target, stable, points, outputs, skipped)
+    for report in reports:
+        report.skipped = skipped
+    return reports
+
+
+def _outputs(compiled: Any, target: str, grid: Any, count: int) -> Any:
+    """The compiled function's outputs at every point of ``grid``: ``count`` rows."""
+    import numpy as np
+
+    points = len(grid)
+    with np.errstate(all="ignore"):
+        if target == "python":  # floats in, floats out: one call per point
+            got = np.array([_call_floats(compiled, row, count) for row in grid.tolist()]).T
+        else:
+            got = np.array(compiled(*(grid[:, i] for i in range(grid.shape[1]))), dtype=float)
+    return np.broadcast_to(got.reshape(count, -1), (count, points))
 
 
 def _compare(
-    reference: Any, shim: _MpMath, grid: Any, got: Any, names: list[str],
-    outputs: list[OutputAccuracy],
+    reference: Any, shim: _MpMath, grid: Any, got: list[Any], names: list[str],
+    outputs: list[list[OutputAccuracy]],
 ) -> int:  # fmt: skip
-    """Record every point's errors; the number of points without a finite true value."""
+    """Record every point's errors (``got[i]`` into ``outputs[i]``); the number of points
+    without a finite true value."""
     skipped = 0
     for k in range(len(grid)):
         point = [float(v) for v in grid[k]]
@@ -196,8 +354,10 @@ def _compare(
             skipped += 1
             continue
         at = dict(zip(names, point, strict=True))
-        for output, value, exact, near in zip(outputs, got[:, k], true, rounded, strict=True):
-            _record(output, float(value), exact, near, at)
+        for values, records in zip(got, outputs, strict=True):
+            for output, value, exact, near in zip(records, values[:, k], true, rounded,
+                                                  strict=True):  # fmt: skip
+                _record(output, float(value), exact, near, at)
     return skipped
 
 

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from types import ModuleType
 
 from symdiff import FUNCTIONS, SymdiffError, __version__
-from symdiff.cli import check, derive, emit, grad, implicit, options, point, render, steps
+from symdiff.cli import accuracy, check, derive, emit, grad, implicit, options, point, render, steps
 from symdiff.cli.usage import FriendlyParser
 
 #: Modes by precedence, each selected by the options of its group (titled ``mode.TITLE``).
-MODES: tuple[ModuleType, ...] = (implicit, check, emit, point, grad, steps)
+MODES: tuple[ModuleType, ...] = (implicit, check, accuracy, emit, point, grad, steps)
 #: What runs when no mode's option is given.
 DEFAULT_MODE = derive
 
@@ -56,6 +56,10 @@ examples:
   symdiff "x**2*sin(x)" --emit python     def f(x): return x*(2.0*math.sin(x) + ...)
   symdiff "x*y + sin(x)" --grad --emit c --name energy     value and gradient in one C function
   symdiff "exp(-x**2)" --emit numpy       a vectorised NumPy function
+ accuracy of the generated code (needs NumPy and mpmath)
+  symdiff "log(1+exp(x))" --accuracy      ulps, worst relative error and where, non-finite
+                                          outputs: stable code (the default) and literal code
+  symdiff "x*log(y)" --accuracy --domain x=-1:1,y=1e-9:1e9:log --target c --points 200
  values at a point
   symdiff "x**2*y+y+2" --at x=3,y=4       f = 42, df/dx = 24, df/dy = 10
   symdiff "x**2*y+y+2" --at x=3,y=4 --method all     symbolic, forward, reverse, numeric
@@ -147,6 +151,9 @@ Message = Callable[[argparse.Namespace], str]
 
 #: Combinations of modes and formats that mean nothing: (test, message naming both).
 CLASHES: tuple[tuple[Test, Message], ...] = (
+    (lambda a: accuracy.clash(a) is not None,
+     lambda a: f"--accuracy measures the code of the formula and its whole gradient (text or "
+     f"json); {accuracy.clash(a)} asks for something else: use one at a time"),
     (lambda a: bool(a.emit and a.at is not None),
      lambda a: f"--emit {a.emit} writes code and --at computes values at a point: "
      "use one at a time"),

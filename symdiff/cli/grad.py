@@ -73,11 +73,6 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
     return [f"d/d{v.name}" for v in vector.variables], list(vector)
 
 
-def _shown(entry: Expr, args: argparse.Namespace) -> str:
-    """One entry as text: simplified for display when cheap (the API keeps the shared DAG)."""
-    return symdiff.format_expr(_display(args)(entry), args.format, args.functions)
-
-
 def labelled_entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Expr]]:
     """``(labels, entries)`` as the text output lists them (``d2/dxdy``, ``df1/dx``)."""
     return _entries(args, formula)
@@ -87,10 +82,13 @@ def _display(args: argparse.Namespace) -> Callable[[Expr], Expr]:
     """How an entry is shown: simplified for display by the size rule of ``symdiff.diff``
     (``symdiff.SIMPLIFY_LIMIT``; ``--no-simplify``: raw)."""
 
+    memo: dict[Expr, Expr] = {}  # entries repeat (a Hessian's two triangles), and modes ask twice
+
     def shown(entry: Expr) -> Expr:
-        if args.simplify and tree_size(entry) <= symdiff.SIMPLIFY_LIMIT:
-            return symdiff.simplify(entry)
-        return entry
+        if entry not in memo:
+            small = args.simplify and tree_size(entry) <= symdiff.SIMPLIFY_LIMIT
+            memo[entry] = symdiff.simplify(entry) if small else entry
+        return memo[entry]
 
     return shown
 
@@ -104,10 +102,12 @@ def run(args: argparse.Namespace, formula: str) -> str:
             raise SymdiffError(
                 "the formula has no variables to differentiate by (name some with --wrt)"
             )
-        entries = [e for row in found.rows for e in row]
-        if args.format == "json" or not use_cse(entries, args.cse, args.format):
-            write = tables.as_json if args.format == "json" else tables.as_latex
-            return write(found, _display(args))
+        display = _display(args)
+        if args.format == "json":
+            return tables.as_json(found, display)
+        displayed = [display(e) for row in found.rows for e in row]
+        if not use_cse(displayed, args.cse, args.format):
+            return tables.as_latex(found, display)
     head = ""
     if args.sparse:
         head, labels, entries = sparse.entries(args, formula)
@@ -118,11 +118,18 @@ def run(args: argparse.Namespace, formula: str) -> str:
         raise SymdiffError(
             "the formula has no variables to differentiate by (name some with --wrt)"
         )
-    if use_cse(entries, args.cse, args.format):
-        return head + shared_form(entries, labels, args.format)
-    lines = []
-    with Progress("writing entries", total=len(entries)) as progress:
-        for done, (label, entry) in enumerate(zip(labels, entries, strict=True)):
+    shown = _display(args)
+    with Progress("simplifying entries", total=len(entries)) as progress:
+        displayed = []
+        for done, entry in enumerate(entries):
             progress.update(done)  # only on a terminal stderr, and only for slow work
-            lines.append(f"{label} = {_shown(entry, args)}")
+            displayed.append(shown(entry))
+    # the CSE form of what is displayed: the simplified entries, not the raw ones, which may
+    # share a term that simplification removes (exp(-z)*exp(z) in a logistic loss)
+    if use_cse(displayed, args.cse, args.format):
+        return head + shared_form(displayed, labels, args.format)
+    lines = [
+        f"{label} = {symdiff.format_expr(entry, args.format, args.functions)}"
+        for label, entry in zip(labels, displayed, strict=True)
+    ]
     return head + "\n".join(lines)

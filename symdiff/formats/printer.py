@@ -61,13 +61,49 @@ def render(expr: Expr, writers: Writers[P]) -> P:
     return fold_once(expr, visit)
 
 
-def factor_order(node: Expr, piece: Printed) -> tuple[int, str]:
-    """Display order of a factor: constants, then symbols, then calls and powers, then the rest."""
+#: The order in which derivative tables write function factors in a product (see
+#: ``factor_order``): ``sec(x)*tan(x)``, ``-csc(x)*cot(x)``, ``3*sin(x)**2*cos(x)``, and the
+#: hyperbolic functions likewise.
+TEXTBOOK_ORDER = {
+    name: rank
+    for rank, name in enumerate(
+        (
+            *("exp", "log", "sin", "cos", "sec", "csc", "tan", "cot"),
+            *("sinh", "cosh", "sech", "csch", "tanh", "coth"),
+        )
+    )
+}
+
+
+def _head(node: Expr) -> Call | None:
+    base = node.base if isinstance(node, Pow) else node
+    return base if isinstance(base, Call) else None
+
+
+def _head_rank(node: Expr) -> int:
+    """Rank of a factor's function in ``TEXTBOOK_ORDER`` (-1 when it has none there)."""
+    head = _head(node)
+    return -1 if head is None else TEXTBOOK_ORDER.get(head.name, -1)
+
+
+def _composite(node: Expr) -> bool:
+    """Whether a factor is a function of a function (``cos(sin(x))``), which tables write
+    after the plain ones (``-cos(x)*sin(sin(x))``), unless it is an exponential
+    (``exp(sin(x))*cos(x)``)."""
+    head = _head(node)
+    if head is None or head.name == "exp" or head.name not in TEXTBOOK_ORDER:
+        return False
+    return any(isinstance(arg, Call) or _head(arg) is not None for arg in head.args)
+
+
+def factor_order(node: Expr, piece: Printed) -> tuple[int, bool, int, str]:
+    """Display order of a factor: constants, then symbols, then calls and powers (plain functions
+    before functions of functions, each in ``TEXTBOOK_ORDER``), then the rest."""
     base = node.base if isinstance(node, Pow) else node
     if (isinstance(base, Call) and base.name == "pi") or node is E_NODE:
-        return -1, piece.text  # constants first: pi*x, e*x
+        return -1, False, -1, piece.text  # constants first: pi*x, e*x
     group = 0 if isinstance(base, Sym) else 1 if isinstance(base, Call | Pow | Num) else 2
-    return group, piece.text
+    return group, _composite(node), _head_rank(node), piece.text
 
 
 class ProductParts(NamedTuple, Generic[P]):
@@ -85,8 +121,8 @@ def split_product(node: Mul, pieces: list[P]) -> ProductParts[P]:
     display order.  The text and LaTeX printers share this; only how they write the parts
     differs (text keeps ``b**(-1.0)`` above the line: its ``b**1.0`` would read back as ``b``)."""
     negative, coefficient = False, None
-    top: list[tuple[tuple[int, str], P]] = []
-    bottom: list[tuple[tuple[int, str], P]] = []
+    top: list[tuple[tuple[int, bool, int, str], P]] = []
+    bottom: list[tuple[tuple[int, bool, int, str], P]] = []
     for factor, piece in zip(node.args, pieces, strict=True):
         if isinstance(factor, Num):
             negative = factor.value < 0
@@ -149,9 +185,16 @@ def _functions(term: Expr) -> int:
     )
 
 
+def _ranks(term: Expr) -> tuple[int, ...]:
+    """The ``TEXTBOOK_ORDER`` ranks of a term's function factors, in display order: of two
+    terms alike in shape, ``exp(x)*sin(x)`` comes before ``exp(x)*cos(x)``."""
+    factors = term.args if isinstance(term, Mul) else (term,)
+    return tuple(sorted(r for r in map(_head_rank, factors) if r >= 0))
+
+
 def _reading_key(term: Expr, piece: Printed) -> tuple[object, ...]:
     body = piece.body  # type: ignore[attr-defined]
-    shape = (-_functions(term), _shape(term), _natural(body), body)
+    shape = (-_functions(term), _shape(term), _ranks(term), _natural(body), body)
     return (isinstance(term, Num), -degree(term), *shape)
 
 

@@ -83,8 +83,24 @@ def evaluate_all(
     return memo
 
 
+#: Nodes that do not need all their arguments: a ``where`` takes one branch, and ``and``/``or``
+#: short-circuit as in Python and C (``x > 0 or sqrt(x) < 1`` is true at ``x = 1``, and at
+#: ``x = -1`` its value is that of ``sqrt(-1) < 1``, undefined).
+LAZY = frozenset({"where", "and", "or"})
+
+
 def _has_branches(order: list[Expr]) -> bool:
-    return any(type(node) is Call and node.name == "where" for node in order)  # type: ignore[attr-defined]
+    return any(type(node) is Call and node.name in LAZY for node in order)  # type: ignore[attr-defined]
+
+
+def _decided(node: Expr, first: float) -> float | None:
+    """The value of ``and``/``or`` that its first operand alone decides (``first`` a number,
+    not nan), or None."""
+    if type(node) is Call and node.name in ("and", "or"):  # type: ignore[attr-defined]
+        is_or = node.name == "or"  # type: ignore[attr-defined]
+        if (first != 0) is is_or:
+            return 1.0 if is_or else 0.0
+    return None
 
 
 def _evaluate_branches(
@@ -98,6 +114,8 @@ def _evaluate_branches(
         args = [memo[a] for a in node.args]
         if type(node) is Call and node.name == "where" and args[0] == args[0]:  # type: ignore[attr-defined]
             memo[node] = args[1] if args[0] != 0 else args[2]
+        elif args and args[0] == args[0] and (decided := _decided(node, args[0])) is not None:
+            memo[node] = decided
         elif any(a != a for a in args):
             memo[node] = math.nan
         else:
@@ -178,6 +196,14 @@ def _dead(
             return failed[taken]
         memo[node] = memo[taken]
         return None
+    if type(node) is Call and node.name in ("and", "or"):  # type: ignore[attr-defined]
+        first = node.args[0]
+        if first in failed:
+            return failed[first]
+        decided = _decided(node, float(memo[first]))
+        if decided is not None:
+            memo[node] = Decimal(decided)
+            return None
     return next((failed[a] for a in node.args if a in failed), None)
 
 

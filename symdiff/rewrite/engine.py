@@ -19,6 +19,7 @@ from symdiff.core.errors import SymdiffError
 from symdiff.core.nodes import Expr
 from symdiff.core.traverse import dag_size, postorder
 from symdiff.rewrite.cost import CostModel, postorder_missing
+from symdiff.rewrite.positive_logs import split_logs
 from symdiff.rewrite.readable import tidy
 from symdiff.rewrite.rules import Facts, rules_for
 
@@ -34,8 +35,9 @@ MIN_STEPS = 5000
 class Simplifier:
     """One simplification run: the memo (node -> simplest form), costs, facts and budget."""
 
-    def __init__(self, facts: Facts, budget: int) -> None:
+    def __init__(self, facts: Facts, budget: int, skip: frozenset[str] = frozenset()) -> None:
         self.facts = facts
+        self.skip = skip  # names of rules this run does not use (see READABLE_SKIP)
         self.budget = budget
         self.steps = 0
         self.cost = CostModel()
@@ -151,6 +153,8 @@ class Simplifier:
         if proposals is None:
             proposals = []
             for rule in rules_for(node):
+                if rule.name in self.skip:
+                    continue
                 if self.steps >= self.budget:
                     return proposals
                 self.steps += 1
@@ -175,13 +179,30 @@ def _rebuilt(node: Expr, args: list[Expr]) -> Expr | None:
 
 
 def _run(
-    expr: Expr, assume_positive: Iterable[str], budget: int | None, trace: bool = False
+    expr: Expr,
+    assume_positive: Iterable[str],
+    budget: int | None,
+    trace: bool = False,
+    skip: frozenset[str] = frozenset(),
 ) -> tuple[Expr, Simplifier]:
     if isinstance(assume_positive, str):
         assume_positive = assume_positive.replace(",", " ").split()
     facts = Facts(frozenset(assume_positive))
     steps = budget if budget is not None else STEPS_PER_NODE * dag_size(expr) + MIN_STEPS
-    engine = Simplifier(facts, steps)
+    result, engine = _settle_from(expr, facts, steps, trace, skip)
+    split = split_logs(expr, facts)
+    if split is not expr:  # a second start, from the logarithms split (see positive_logs)
+        other, other_engine = _settle_from(split, facts, steps, trace, skip)
+        if other_engine.cost(other) < engine.cost(result):
+            return other, other_engine
+    return result, engine
+
+
+def _settle_from(
+    expr: Expr, facts: Facts, steps: int, trace: bool, skip: frozenset[str]
+) -> tuple[Expr, Simplifier]:
+    """Passes of one simplifier over ``expr`` until a run with an empty memo confirms them."""
+    engine = Simplifier(facts, steps, skip)
     if trace:
         engine.trace = []
     current = expr
@@ -201,6 +222,10 @@ def _run(
 
 #: What ``simplify`` aims for: a form for people, or the fewest operations (for code).
 GOALS = ("readable", "compact")
+#: Rules the readable goal leaves out: they save an operation by inventing an argument the
+#: reader never wrote (``2*sin(x)*cos(x) -> sin(2*x)``, ``cos(x)**2 - sin(x)**2 -> cos(2*x)``),
+#: where a derivative table writes the product (an input's own ``sin(2*x)`` is kept as it is).
+READABLE_SKIP = frozenset({"double-angle", "cos-double-angle"})
 
 
 def simplify(
@@ -213,20 +238,22 @@ def simplify(
     """A smaller equivalent of ``expr`` (never costlier; sound on the real domain).
 
     ``assume_positive=("x", "y")`` (or ``"x y"``) also allows rewrites valid only for positive
-    symbols, e.g. ``sqrt(x**2) -> x`` and ``log(x*y) -> log(x) + log(y)``.  ``budget`` caps the rule
+    symbols, e.g. ``sqrt(x**2) -> x``, and splits logarithms where that pays
+    (``log(x*y) - log(x) -> log(y)``; ``symdiff.rewrite.positive_logs``).  ``budget`` caps the rule
     attempts (default proportional to the size of ``expr``).  ``goal="compact"`` returns the form
     with the fewest operations (``count_ops``; Horner nesting, what code generation wants);
-    ``goal="readable"`` (the default) then expands nested polynomials and signs squared bases as
-    a textbook does (``symdiff.rewrite.readable``), at the price of a few operations.
+    ``goal="readable"`` (the default) leaves out ``READABLE_SKIP`` and then expands nested
+    polynomials and signs squared bases as a textbook does (``symdiff.rewrite.readable``), at
+    the price of a few operations.
 
     >>> str(simplify(parse("sin(x)**2 + cos(x)**2")))
     '1'
     """
     if goal not in GOALS:
         raise ValueError(f"goal must be one of {', '.join(GOALS)}, not {goal!r}")
-    result = _run(expr, assume_positive, budget)[0]
     if goal == "compact":
-        return result
+        return _run(expr, assume_positive, budget)[0]
+    result = _run(expr, assume_positive, budget, skip=READABLE_SKIP)[0]
     return _readable(result, assume_positive, budget)
 
 
@@ -259,7 +286,9 @@ def _readable(
         return tidy(expr, trace=lambda name, before, after: events.append((name, before, after)))
 
     def simplified(expr: Expr) -> Expr:
-        result, engine = _run(expr, assume_positive, budget, trace=events is not None)
+        result, engine = _run(
+            expr, assume_positive, budget, trace=events is not None, skip=READABLE_SKIP
+        )
         if events is not None:
             events.extend(engine.trace or [])
         return result
@@ -293,7 +322,7 @@ def simplify_trace(
     """``[(rules, expr, simplify(expr))]``: the names of the rules whose rewrites were kept (in
     order, each once; ``readable.READABLE_RULES`` for the readable goal's identities), with the
     expression before and after; empty when nothing changes."""
-    result, engine = _run(expr, assume_positive, budget)
+    result, engine = _run(expr, assume_positive, budget, skip=READABLE_SKIP)
     used = list(engine.used)
     readable = tidy(result, used)  # the readable goal: its identities are named too
     if readable is expr:
@@ -307,6 +336,6 @@ def rewrite_trace(
     """``simplify(expr)`` and the rewrites that made it, in order: ``(rule, before, after)``
     for each subexpression rewritten (the readable goal's identities among them).  Tracing is
     off on the ordinary path, so ``simplify`` pays nothing for it."""
-    result, engine = _run(expr, assume_positive, budget, trace=True)
+    result, engine = _run(expr, assume_positive, budget, trace=True, skip=READABLE_SKIP)
     events = list(engine.trace or [])
     return _readable(result, assume_positive, budget, events), events

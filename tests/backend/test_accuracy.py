@@ -49,3 +49,24 @@ def test_python_target() -> None:
 def test_domain_must_cover_the_symbols() -> None:
     with pytest.raises(symdiff.CodegenError, match="depend on y"):
         symdiff.error_report("x*y", {"x": (0, 1)}, points=10)
+
+
+def test_compare_accuracy_measures_both_codes_at_the_same_points() -> None:
+    """exp overflows beyond log(DBL_MAX) ≈ 709.78: the literal sigmoid is inf/inf there."""
+    both = symdiff.compare_accuracy("exp(x)/(exp(x) + 1)", "x=710:1000", points=10)
+    stable, literal = both.reports
+    assert (stable.stable, literal.stable) == (True, False)
+    assert [o.nonfinite for o in literal.outputs] == [10, 10]
+    assert [o.nonfinite for o in stable.outputs] == [0, 0]
+    assert "stable (default)" in str(both) and "literal" in str(both)
+    assert both.to_dict()["reports"][1]["outputs"][0]["worst_relative"] == "inf"
+
+
+def test_parse_domain_and_the_default_domain() -> None:
+    assert symdiff.parse_domain("x=-pi:pi, y=1e-9:1:log") == {
+        "x": (-math.pi, math.pi), "y": (1e-9, 1.0, "log"),
+    }  # fmt: skip
+    report = symdiff.error_report("sin(x)", points=5, grad=False)
+    assert report.domain == {"x": (-1000.0, 1000.0)}
+    with pytest.raises(symdiff.CodegenError, match="name=lo:hi"):
+        symdiff.parse_domain("x=0")

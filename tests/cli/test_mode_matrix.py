@@ -1,5 +1,6 @@
-"""Every mode with every output: ``{--wrt, --grad, --jacobian, --hessian, --at, --steps}`` by
-``{--format text/latex/json/tree, --emit python/numpy/c}``.
+"""Every mode with every output: ``{--wrt, --grad, --jacobian, --hessian, --at, --steps,
+--accuracy}`` by ``{--format text/latex/json/tree, --emit python/numpy/c}``, and ``--accuracy``
+with every other mode.
 
 Each cell either works (JSON is one valid document, LaTeX uses ``\\frac{\\partial`` and
 ``pmatrix``, emitted code runs and returns 2-D arrays for matrices, C compiles) or exits 2 with
@@ -27,6 +28,7 @@ MODES = {
     "--hessian": ["--hessian"],
     "--at": ["--at", "x=1,y=2"],
     "--steps": ["--steps", "--wrt", "x"],
+    "--accuracy": ["--accuracy", "--points", "5"],
 }
 OUTPUTS = {f"--format {f}": ["--format", f] for f in ("text", "latex", "json", "tree")} | {
     f"--emit {t}": ["--emit", t] for t in ("python", "numpy", "c")
@@ -35,7 +37,9 @@ OUTPUTS = {f"--format {f}": ["--format", f] for f in ("text", "latex", "json", "
 REFUSED = {
     ("--at", "--format tree"), ("--at", "--emit python"), ("--at", "--emit numpy"),
     ("--at", "--emit c"), ("--steps", "--format tree"), ("--steps", "--emit python"),
-    ("--steps", "--emit numpy"), ("--steps", "--emit c"),
+    ("--steps", "--emit numpy"), ("--steps", "--emit c"), ("--accuracy", "--format latex"),
+    ("--accuracy", "--format tree"), ("--accuracy", "--emit python"),
+    ("--accuracy", "--emit numpy"), ("--accuracy", "--emit c"),
 }  # fmt: skip
 #: At x=1, y=2: the expected values of each mode's entries (row by row).
 VALUES = {
@@ -95,6 +99,9 @@ def _check_format(mode: str, fmt: str, out: str) -> None:
             assert document["value"] == 2.0 and document["gradient"] == {"x": 4.0, "y": 1.0}
         elif mode == "--steps":
             assert isinstance(document, list) and document
+        elif mode == "--accuracy":  # the stable and the literal report, value and gradient
+            labels = [[o["label"] for o in r["outputs"]] for r in document["reports"]]
+            assert labels == [["f", "df/dx", "df/dy"]] * 2
         else:
             assert _values(document) == 4.0
     elif fmt == "latex":
@@ -124,6 +131,22 @@ def test_every_cell_works_or_names_the_combination(
         _check_emitted(mode, value, out, tmp_path)
     else:
         _check_format(mode, value, out)
+
+
+@pytest.mark.parametrize("mode", [m for m in MODES if m not in ("--accuracy", "--grad")])
+def test_accuracy_with_another_mode_names_both(
+    mode: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    formula = J if mode == "--jacobian" else F
+    status, out, err = _run(capsys, [formula, *MODES["--accuracy"], *MODES[mode]])
+    assert status == 2, out
+    assert "--accuracy" in err and mode in err and len(err.splitlines()) == 1, err
+
+
+def test_accuracy_with_grad_measures_the_gradient(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = _run(capsys, [F, *MODES["--accuracy"], "--grad"])
+    assert status == 0, err
+    assert "df/dx" in out and "df/dy" in out
 
 
 def test_matrices_at_a_point(capsys: pytest.CaptureFixture[str]) -> None:

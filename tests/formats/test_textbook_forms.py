@@ -12,7 +12,7 @@ from textbook_derivatives import CORPUS, RULES, TABLE
 
 import symdiff
 
-EXACT_TARGET = 0.85
+EXACT_TARGET = 0.90
 
 
 def _printed(function: str) -> str:

@@ -526,7 +526,7 @@ def _symdiff_walk(expr: symdiff.Expr, point: dict[str, float], scale: list) -> m
         if node in memo:
             stack.pop()
             continue
-        lazy = isinstance(node, symdiff.Call) and node.name == "where"
+        lazy = isinstance(node, symdiff.Call) and node.name in ("where", "and", "or")
         missing = [a for a in node.args[: 1 if lazy else None] if a not in memo]
         if missing:
             stack.extend(missing)
@@ -549,6 +549,12 @@ def _symdiff_walk(expr: symdiff.Expr, point: dict[str, float], scale: list) -> m
                 case symdiff.Call("where"):
                     taken = node.args[1] if _truth(args[0]) else node.args[2]
                     result = _symdiff_walk(taken, point, scale)
+                case symdiff.Call("and" | "or"):  # short-circuit, as Python and C
+                    first = _truth(args[0])
+                    if first is (node.name == "or"):
+                        result = mpmath.mpf(first)
+                    else:
+                        result = mpmath.mpf(_truth(_symdiff_walk(node.args[1], point, scale)))
                 case symdiff.Call(name):
                     result = FUNCTIONS[name](*args)
                 case _:

@@ -60,8 +60,9 @@ from symdiff.core.vocabulary import FUNCTIONS
 DEFAULT_CASES = range(1_000)
 SOAK_CASES = range(100_000, 120_000)
 #: Soak seeds that once failed (readable goal not idempotent: tidy and the simplifier cycled
-#: between two forms; a domain failure), rerun by default.
-FOUND_BY_SOAK = (103165, 105445, 107117, 113231)
+#: between two forms; domain failures: merged branches ``c1 or c2`` needed ``c2`` where ``c1``
+#: held, before ``and``/``or`` short-circuited), rerun by default.
+FOUND_BY_SOAK = (100994, 102690, 103165, 104541, 105445, 107117, 107454, 113231)
 POINTS = 6
 SYMPY_SECONDS = 10  # SymPy's own time per case (a hang there is not symdiff's failure)
 PERTURBATION, STABLE = mpmath.mpf("1e-10"), mpmath.mpf("1e-5")

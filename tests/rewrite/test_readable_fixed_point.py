@@ -19,7 +19,7 @@ def _cycling(length: int, monkeypatch: pytest.MonkeyPatch) -> None:
     compact = {FORMS[i]: Sym(f"c{i}") for i in range(length)}
     readable = {Sym(f"c{i}"): FORMS[(i + 1) % length] for i in range(length)}
 
-    def run(expr, assume_positive, budget, trace=False):
+    def run(expr, assume_positive, budget, trace=False, skip=frozenset()):
         return compact.get(expr, expr), _NoTrace()
 
     monkeypatch.setattr(engine, "_run", run)

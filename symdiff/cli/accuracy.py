@@ -1,0 +1,86 @@
+"""The accuracy mode: ``symdiff "log(1+exp(x))" --accuracy`` measures the generated code.
+
+A thin shell over ``symdiff.compare_accuracy`` / ``symdiff.error_report``: the value and every
+gradient entry, compiled for ``--target``, are evaluated at ``--points`` random points of
+``--domain`` and compared with mpmath; one table row per output and kind of code (the stable
+code, the default of ``compile``, and the literal code), or with ``--format json`` the reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import symdiff
+from symdiff import SymdiffError
+from symdiff.cli.options import read_formula
+
+TITLE = "accuracy of the generated code"
+TARGETS = ("numpy", "python", "c")
+CODES = ("both", "stable", "literal")
+#: Points measured when ``--points`` is not given (mpmath costs about 2 ms a point).
+DEFAULT_POINTS = 1000
+
+#: The options of the accuracy mode: flag -> argparse settings (defaults None: "not given").
+OPTIONS: dict[str, dict[str, Any]] = {
+    "--accuracy": {"action": "store_true", "help": "measure the errors of the code compiled "
+                   "for the formula and its gradient against mpmath: median and max ulps, the "
+                   "worst relative error and where, non-finite outputs (needs NumPy and mpmath)"},
+    "--domain": {"metavar": "DOMAIN", "help": "where --accuracy samples, e.g. "
+                 "x=-1000:1000,y=0:1 (x=1e-9:1:log for log-uniform; bounds may be formulas: "
+                 "x=-pi:pi); default every variable in [-1000, 1000]"},
+    "--target": {"choices": TARGETS, "default": None, "help": "the code --accuracy measures "
+                 "(default numpy)"},
+    "--points": {"type": int, "metavar": "N", "default": None, "help": "random points "
+                 f"--accuracy measures (default {DEFAULT_POINTS})"},
+    "--code": {"choices": CODES, "default": None, "help": "what --accuracy measures: the "
+               "stable code (the default of compile), the literal code (stable=False), or "
+               "both at the same points (default both)"},
+    "--seed": {"type": int, "metavar": "S", "default": None, "help": "the random points' seed "
+               "for --accuracy (default 0)"},
+}  # fmt: skip
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(TITLE)
+    for flag, settings in OPTIONS.items():
+        group.add_argument(flag, **settings)
+
+
+def clash(args: argparse.Namespace) -> str | None:
+    """The option that means nothing with ``--accuracy`` (it measures the value and the whole
+    gradient of one formula as text or JSON), or None."""
+    if not args.accuracy:
+        return None
+    given = {
+        "--implicit": args.implicit, "--check": args.check, "--emit": args.emit,
+        "--at": args.at is not None, "--method": args.method, "--trace": args.trace,
+        "--graph": args.graph, "--steps": args.steps, "--jacobian": args.jacobian,
+        "--hessian": args.hessian, "--wrt": args.wrt, "--order": (args.order or 1) != 1,
+        f"--format {args.format}": args.format in ("latex", "tree"),
+    }  # fmt: skip
+    return next((option for option, value in given.items() if value), None)
+
+
+def run(args: argparse.Namespace, formula: str) -> str:
+    if not args.accuracy:
+        given = [flag for flag in list(OPTIONS)[1:] if getattr(args, flag[2:]) is not None]
+        verb = "goes" if len(given) == 1 else "go"
+        raise SymdiffError(f"{' and '.join(given)} {verb} with --accuracy: add it")
+    expr = read_formula(args, formula)
+    settings: dict[str, Any] = {
+        "target": args.target or "numpy",
+        "points": DEFAULT_POINTS if args.points is None else args.points,
+        "seed": args.seed or 0,
+    }
+    code = args.code or "both"
+    if code == "both":
+        result = symdiff.compare_accuracy(expr, args.domain, **settings)
+    else:
+        report = symdiff.error_report(expr, args.domain, stable=code == "stable", **settings)
+        result = symdiff.AccuracyComparison([report])
+    if args.format == "json":
+        import json  # (only this path needs it: start-up)
+
+        return json.dumps(result.to_dict(), indent=2, allow_nan=False)
+    return str(result)
