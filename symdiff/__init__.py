@@ -15,7 +15,6 @@ module it names (``tests/test_layers.py`` checks the table as well as the import
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from symdiff.core.conveniences import symbols
 from symdiff.core.conversions import NotConstantError
@@ -43,9 +42,12 @@ from symdiff.core.hooks import register
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
 from symdiff.core.traverse import dag_size, free_symbols, postorder, substitute, tree_size
+from symdiff.core.typing_lite import TYPE_CHECKING
 from symdiff.core.vocabulary import FUNCTIONS
 
 if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps them equal)
+    from typing import Any
+
     from symdiff import math
     from symdiff.api import SIMPLIFY_LIMIT, derivative, diff, simplify
     from symdiff.backend.accuracy import (

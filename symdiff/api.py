@@ -11,13 +11,16 @@ that wants the raw derivative DAG calls ``symdiff.calculus.forward.diff`` (or pa
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from symdiff.calculus import forward
 from symdiff.core.nodes import Expr
 from symdiff.core.traverse import tree_size
+from symdiff.core.typing_lite import TYPE_CHECKING
 from symdiff.formats.parser import parse_any
 from symdiff.rewrite import engine
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def diff(

@@ -197,8 +197,8 @@ def _lazy_exports_declared_for_type_checkers() -> set[tuple[str, str]]:
     tree = ast.parse((PACKAGE / "__init__.py").read_text())
     pairs = set()
     for node in _type_checking_blocks(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            for alias in node.names:
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("symdiff"):
+            for alias in node.names:  # (``typing`` names there are annotations only)
                 full = f"{node.module}.{alias.name}"
                 module = full if full == "symdiff.math" else node.module
                 pairs.add((module, alias.name))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from symdiff.backend.fusion import hoist_repeated, share_exp
 from symdiff.backend.names import PYTHON_RESERVED, assign_names
 from symdiff.backend.program import FUNCTION_NAMES, Program
 from symdiff.backend.python import function_name, helpers_used, module
@@ -33,7 +34,29 @@ FUNCTIONS = {name: f"np.{name}" for name in FUNCTION_NAMES} | {
     "ne": "np.not_equal({0}, {1})",
 }  # fmt: skip
 
-DIALECT = Dialect(FUNCTIONS, infinity="np.inf", nan="np.nan", temporaries_first=True)
+
+def _float_ufuncs() -> frozenset[str]:
+    """The one-argument functions printed as NumPy ufuncs from float64 to float64."""
+    import numpy as np
+
+    found = set()
+    for name, printed in FUNCTIONS.items():
+        ufunc = getattr(np, printed[3:], None) if printed.startswith("np.") else None
+        if isinstance(ufunc, np.ufunc) and ufunc.nin == 1 and "d->d" in ufunc.types:
+            found.add(name)
+    return frozenset(found)
+
+
+def _dialect() -> Dialect:
+    try:
+        in_place = _float_ufuncs()
+    except ImportError:  # the source is only printed here; NumPy runs it elsewhere
+        in_place = frozenset()
+    return Dialect(FUNCTIONS, infinity="np.inf", nan="np.nan", temporaries_first=True,
+                   in_place=in_place, fresh="_fresh({0}, {1})")  # fmt: skip
+
+
+DIALECT = _dialect()
 
 #: NumPy has no erf; SciPy's is a NumPy ufunc.  Without SciPy, a (slower) object ufunc.
 ERF_HELPER = """
@@ -55,6 +78,14 @@ except ImportError:  # a NumPy ufunc built from math.erf: slower, same values
 #: not need the tiny value, and never make an inf or nan that the formula does not have.
 HELPER_SOURCE = {
     "_erf": ERF_HELPER,
+    "_fresh": """
+
+def _fresh(_f, _a):
+    # _a was just computed and no name holds it: a float64 array takes the result in place
+    if type(_a) is np.ndarray and _a.dtype == np.float64:
+        return _f(_a, out=_a)
+    return _f(_a)
+""",
     "_softplus": """
 
 def _softplus(_u):
@@ -100,6 +131,7 @@ def _hypot(_a, _b):
 def source(program: Program, args: Sequence[str], name: str, single: bool) -> str:
     """A module defining ``name(*args)`` over arrays (outputs broadcast to the common shape)."""
     name = function_name(name)
+    program = share_exp(hoist_repeated(program))
     params = assign_names(list(args), {*PYTHON_RESERVED, name})
     slots = reuse_slots(program)
 

@@ -16,6 +16,11 @@ from symdiff.backend.trees import Tree, is_atom
 SUM, PRODUCT, UNARY, ATOM = 1, 2, 3, 4
 
 
+def computed(text: str) -> bool:
+    """Whether printed ``text`` computes a new value (not a bare name or number)."""
+    return not (text.isidentifier() or text.replace(".", "", 1).isdigit())
+
+
 @dataclass(frozen=True)
 class Dialect:
     """What differs between targets when printing an expression."""
@@ -28,6 +33,11 @@ class Dialect:
     #: Sums start with a computed term: NumPy reuses the left operand's temporary in place
     #: (``t + x`` allocates nothing, ``x - t`` allocates a new array).
     temporaries_first: bool = False
+    #: One-argument functions whose argument, when computed (not a name), may be overwritten
+    #: with the result: printed through ``fresh`` (a template over the function and the
+    #: argument text; NumPy's ``out=`` saves an allocation of the result).
+    in_place: frozenset[str] = frozenset()
+    fresh: str = ""
 
     def number(self, value: float) -> str:
         """A non-negative float64 literal that reads back as exactly ``value``."""
@@ -74,6 +84,8 @@ class Dialect:
             case "call":
                 texts = [self._print(a, name)[0] for a in tree[2]]
                 function = self.functions[tree[1]]
+                if tree[1] in self.in_place and len(texts) == 1 and computed(texts[0]):
+                    return self.fresh.format(function, texts[0]), ATOM
                 if "{0}" in function:  # a template: an operator or a branch-free selection
                     return function.format(*texts), ATOM
                 return f"{function}({', '.join(texts)})", ATOM

@@ -7,7 +7,6 @@ built (JAX's symbolic zero), which is the cheapest defence against expression sw
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from symdiff.calculus.high_order import MAX_TERMS as MAX_TERMS
 from symdiff.calculus.high_order import nth_derivative
@@ -19,6 +18,10 @@ from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import ONE, ZERO, Expr, Num, Sym
 from symdiff.core.numbers import Number
 from symdiff.core.traverse import dag_size, depends_on, fold_once, free_symbols
+from symdiff.core.typing_lite import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _as_symbol(variable: Any) -> Sym:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from math import comb
-from typing import Any, NamedTuple
 
 from symdiff.calculus.partials import partial_factors
 from symdiff.core.constructors import add, mul
@@ -30,7 +29,11 @@ from symdiff.core.errors import SymdiffError
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import ONE, ZERO, Call, Expr, Pow, Sym
 from symdiff.core.traverse import postorder_by
+from symdiff.core.typing_lite import TYPE_CHECKING, NamedTuple
 from symdiff.core.vocabulary import call
+
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Default bound on the terms built for one high-order derivative (about a second per 10**5).
 MAX_TERMS = 400_000

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import symdiff
 from symdiff import FormulaWarning, SymdiffError, parse_variable
-from symdiff.cli import batch, interactive, output, serve
+from symdiff.cli import output
 from symdiff.cli.arguments import build_parser, choose_mode
 from symdiff.cli.progress import Working
 from symdiff.cli.usage import formulas_last
@@ -57,6 +57,8 @@ def _main(argv: list[str] | None) -> int:
         raise output.OutputFailed("standard output is closed")
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["serve"]:  # the web page (a variable named serve: write "(serve)")
+        from symdiff.cli import serve  # (the other modules load only when used: start-up)
+
         try:
             return serve.main(argv[1:])
         except SymdiffError as error:
@@ -75,6 +77,8 @@ def _main(argv: list[str] | None) -> int:
         if args.wrt:  # --wrt sin, --wrt pi, --wrt 2x: an error that says what the name is
             args.wrt = [parse_variable(name).name for name in args.wrt]
         if args.formula is None and sys.stdin.isatty() and sys.stdout.isatty():
+            from symdiff.cli import interactive
+
             return interactive.run(args, run_one)
         if args.formula is None and sys.stdin.isatty():
             parser.print_usage(sys.stderr)
@@ -85,6 +89,8 @@ def _main(argv: list[str] | None) -> int:
                 text = run_one(args, args.formula)
             output.write(text)
             return 0
+        from symdiff.cli import batch
+
         return batch.run(args, sys.stdin, run_one)  # "-", or no formula and piped input
     except SymdiffError as error:
         output.error(str(error))

@@ -9,11 +9,15 @@ code, the default of ``compile``, and the literal code), or with ``--format json
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 import symdiff
 from symdiff import SymdiffError
 from symdiff.cli.options import read_formula
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (start-up; type checkers read it as True)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 TITLE = "accuracy of the generated code"
 TARGETS = ("numpy", "python", "c")

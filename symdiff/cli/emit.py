@@ -9,7 +9,7 @@ import argparse
 
 import symdiff
 from symdiff import Expr
-from symdiff.cli import sparse, tables
+from symdiff.cli import sparse
 from symdiff.cli.options import derivative, read_formula
 
 TITLE = "code generation"
@@ -33,6 +33,8 @@ def run(args: argparse.Namespace, formula: str) -> str:
     if args.sparse:  # --jacobian/--hessian --sparse: code filling a CSC data array
         return sparse.emit(args, formula)
     if args.jacobian or args.hessian:  # a function returning the matrix as a 2-D array
+        from symdiff.cli import tables  # (only the matrix modes need it: start-up)
+
         found = tables.table(args, formula)
         rows = [[symdiff.simplify(e, goal="compact") for e in row] for row in found.rows]
         source = symdiff.codegen(rows, found.variables, target=args.emit, name=args.name)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import symdiff
 from symdiff import Expr, SymdiffError, tree_size
-from symdiff.cli import sparse, steps, tables
+from symdiff.cli import sparse, steps
 from symdiff.cli.options import read_formula, warn_absent
 from symdiff.cli.progress import Progress
 from symdiff.cli.render import shared_form, use_cse
@@ -97,6 +97,8 @@ def run(args: argparse.Namespace, formula: str) -> str:
     if args.steps:  # --grad --steps: the steps of each component in turn
         return steps.per_variable(args, formula)
     if args.format in ("json", "latex") and not args.sparse:
+        from symdiff.cli import tables  # (only these formats need it: start-up)
+
         found = tables.table(args, formula)
         if not found.variables:
             raise SymdiffError(

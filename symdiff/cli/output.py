@@ -15,7 +15,11 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
-from typing import TextIO
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (start-up; type checkers read it as True)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 #: The exit status after a broken pipe: 128 + SIGPIPE (13), as the shell reports a killed writer.
 BROKEN_PIPE_STATUS = 141

@@ -8,11 +8,15 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 import symdiff
 from symdiff import SymdiffError
 from symdiff.cli.options import read_formula
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (start-up; type checkers read it as True)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 TITLE = "values at a point"
 METHOD_CHOICES = ("symbolic", "forward", "reverse", "numeric", "all")

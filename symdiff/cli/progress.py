@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TYPE_CHECKING, TextIO
 
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (start-up; type checkers read it as True)
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import threading
+    from typing import TextIO
 
 
 class Progress:

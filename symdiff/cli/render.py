@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import TextIO
 
 import symdiff
 from symdiff import Expr, SymdiffError, dag_size, tree_size
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (start-up; type checkers read it as True)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 TITLE = "presentation"
 FORMAT_CHOICES = ("text", "latex", "json", "tree")

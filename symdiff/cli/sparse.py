@@ -8,11 +8,12 @@ fills the CSC ``data`` array, after comments giving the shape and the index arra
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
 
 import symdiff
 from symdiff import Expr, SymdiffError
 
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (start-up; type checkers read it as True)
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # (a name only: importing it at start-up would load the calculus)
     from symdiff import SparseMatrix
 

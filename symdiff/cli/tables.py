@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple  # (imported by the matrix modes only: start-up)
 
 import symdiff
 from symdiff import Expr, Sym

@@ -10,9 +10,13 @@ import argparse
 import os
 import re
 import sys
-from typing import Any
 
 from symdiff.cli import output
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (start-up; type checkers read it as True)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class FriendlyParser(argparse.ArgumentParser):
@@ -65,7 +69,7 @@ def _terminal_columns() -> int:
 
 #: A word that looks like a long option (``--name`` or ``--name=value``); anything else that
 #: starts with '-' and is not one of the options is a formula.
-LONG_OPTION = re.compile(r"--[A-Za-z][A-Za-z0-9-]*(=.*)?\Z", re.DOTALL)
+LONG_OPTION = r"(?s)--[A-Za-z][A-Za-z0-9-]*(=.*)?\Z"  # (compiled on first use: start-up)
 
 
 def _option(parser: argparse.ArgumentParser, word: str) -> argparse.Action | None:
@@ -104,7 +108,7 @@ def formulas_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]
         if action is not None:
             options.append(word)
             taking_value = "=" not in word and action.nargs != 0
-        elif word.startswith("-") and word != "-" and not LONG_OPTION.match(word):
+        elif word.startswith("-") and word != "-" and not re.match(LONG_OPTION, word):
             formulas.append(word)
         else:
             options.append(word)

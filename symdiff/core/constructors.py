@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from fractions import Fraction
-from typing import Any
 from weakref import WeakKeyDictionary
 
 from symdiff.core import digests, numbers
@@ -18,6 +17,10 @@ from symdiff.core.hooks import register
 from symdiff.core.nary import Add, Mul, ordered
 from symdiff.core.nodes import MINUS_ONE, ONE, ZERO, Call, Expr, Num, Pow
 from symdiff.core.numbers import Number
+from symdiff.core.typing_lite import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _coerce_or_none(value: object) -> Expr | None:

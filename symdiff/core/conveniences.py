@@ -6,13 +6,15 @@ through the canonical constructors, so unpickling in another process gives the i
 
 from __future__ import annotations
 
-from typing import Any
-
 from symdiff.core.constructors import add, mul, power
 from symdiff.core.hooks import register
 from symdiff.core.nodes import Call, Expr, Num, Sym
 from symdiff.core.traverse import free_symbols, postorder, substitute
+from symdiff.core.typing_lite import TYPE_CHECKING
 from symdiff.core.vocabulary import call
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def symbols(names: str) -> Any:

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import TYPE_CHECKING, cast
 
 from symdiff.core import numbers
 from symdiff.core.errors import SymdiffError
 from symdiff.core.hooks import HOOKS
 from symdiff.core.numbers import Number
+from symdiff.core.typing_lite import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from symdiff.core.nodes import Expr

@@ -3,7 +3,7 @@ sort keys, and with them every printed order, never depend on the run."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from symdiff.core.typing_lite import TYPE_CHECKING
 
 try:  # hashlib's own BLAKE2, without loading OpenSSL for its other hashes (start-up time)
     from _blake2 import blake2b

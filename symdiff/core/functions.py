@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import keyword
 from collections.abc import Callable
-from typing import Any
 
 from symdiff.core.conditions import CONDITIONS
 from symdiff.core.constructors import as_expr, divide, power
 from symdiff.core.nodes import HALF, ONE, ZERO, Call, Expr, Sym
 from symdiff.core.traverse import free_symbols, substitute
+from symdiff.core.typing_lite import TYPE_CHECKING
 from symdiff.core.unknown import derivative_name, split_head
 from symdiff.core.vocabulary import ALIASES, DEFINED, FUNCTIONS, call, unknown_head
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _constructor(name: str) -> Callable[..., Expr]:

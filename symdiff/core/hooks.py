@@ -8,9 +8,12 @@ is ``Hooks`` below.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+
+from symdiff.core.typing_lite import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from symdiff.core.nodes import Expr, Sym
 
 

@@ -4,12 +4,15 @@ arguments that may be *pending* so that a long sum built term by term costs O(n)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, ClassVar, Self
 
 from symdiff.core import digests
 from symdiff.core.hooks import HOOKS
 from symdiff.core.nodes import TABLE, Expr, Num, enter, lookup
 from symdiff.core.numbers import Number
+from symdiff.core.typing_lite import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, Self
 
 
 class _Collection(Expr):

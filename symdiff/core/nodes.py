@@ -20,19 +20,26 @@ node classes import nothing above themselves.
 
 from __future__ import annotations
 
-import re
 from _weakref import _remove_dead_weakref  # type: ignore[attr-defined]
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from typing import Any, ClassVar, Self
 from weakref import KeyedRef
 
 from symdiff.core import digests, numbers
 from symdiff.core.conversions import Conversions
 from symdiff.core.hooks import HOOKS
 from symdiff.core.numbers import Number
+from symdiff.core.typing_lite import TYPE_CHECKING
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, Self
+
+
+def is_name(text: str) -> bool:
+    """True for ``[A-Za-z_][A-Za-z0-9_]*``: an ASCII identifier (string methods rather than a
+    regular expression, whose compiling would cost start-up)."""
+    return text.isascii() and text.isidentifier()
+
 
 #: Every live node by its structural key, held weakly (a node that nothing else holds is freed
 #: and its entry removed).  What ``WeakValueDictionary`` does, with the lookup left to the
@@ -215,7 +222,7 @@ class Sym(Expr):
         existing = None if ref is None else ref()
         if existing is not None:
             return existing  # type: ignore[return-value]
-        if not isinstance(name, str) or not _NAME.match(name):
+        if not isinstance(name, str) or not is_name(name):
             raise ValueError(f"invalid symbol name {name!r}: use letters, digits and '_'")
         return cls._intern((Sym, name), (), digests.of_text(f"sym:{name}"), name=name)
 
@@ -263,7 +270,7 @@ class Call(Expr):
 
     @classmethod
     def _raw(cls, name: str, args: tuple[Expr, ...]) -> Call:
-        if _NAME.match(name):
+        if is_name(name):
             digest = digests.composite(5, (Sym(name), *args))
         else:  # a derivative head, D[0](f)
             digest = hash((5, digests.of_text(name), *(a._key[1] for a in args))) & digests.MASK

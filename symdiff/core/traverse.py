@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import attrgetter
-from typing import Any, TypeVar
 
 from symdiff.core.constructors import as_expr
 from symdiff.core.nodes import Expr, Sym
+from symdiff.core.typing_lite import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from typing import Any
 
 T = TypeVar("T")
 

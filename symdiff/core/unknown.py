@@ -19,10 +19,10 @@ import re
 from collections.abc import Callable, Iterable
 
 from symdiff.core.errors import EvaluationError
-from symdiff.core.nodes import Call, Expr
+from symdiff.core.nodes import Call, Expr, is_name
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_HEAD = re.compile(r"D\[([0-9]+(?:,[0-9]+)*)\]\(([A-Za-z_][A-Za-z0-9_]*)\)\Z")
+#: A derivative head ``D[0,1](f)`` (compiled on first use, by ``re``'s cache: start-up).
+_HEAD = r"D\[([0-9]+(?:,[0-9]+)*)\]\(([A-Za-z_][A-Za-z0-9_]*)\)\Z"
 
 
 def derivative_name(function: str, positions: Iterable[int]) -> str:
@@ -37,9 +37,9 @@ def split_head(name: str) -> tuple[str, tuple[int, ...]] | None:
     Says only whether ``name`` is *shaped* like an unknown function's head; whether a plain
     identifier is a function of the vocabulary is the vocabulary's question.
     """
-    if _IDENTIFIER.match(name):
+    if is_name(name):
         return name, ()
-    found = _HEAD.match(name)
+    found = re.match(_HEAD, name)
     if found is None:
         return None
     positions = tuple(int(p) for p in found.group(1).split(","))

@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, NamedTuple
 
 from symdiff.core import conditions
 from symdiff.core.constructors import as_expr, power
 from symdiff.core.hooks import register
 from symdiff.core.nodes import HALF, ZERO, Call, Expr, Num
 from symdiff.core.numbers import Number
+from symdiff.core.typing_lite import TYPE_CHECKING, NamedTuple
 from symdiff.core.unknown import split_head, unknown_partials, unknown_value
+
+if TYPE_CHECKING:
+    from typing import Any
 
 Partial = Callable[..., Expr]
 

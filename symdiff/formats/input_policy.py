@@ -13,11 +13,14 @@ from __future__ import annotations
 import keyword
 import re
 import warnings
-from typing import Any
 
 from symdiff.core.errors import FormulaWarning
 from symdiff.core.functions import NON_FINITE_WORDS, reserved_word
+from symdiff.core.typing_lite import TYPE_CHECKING
 from symdiff.formats.lalr import Token, UnexpectedInput
+
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Longest formula ``parse`` reads, in characters.
 MAX_LENGTH = 1_000_000
@@ -65,7 +68,7 @@ _STARTS = frozenset(
 _BARE = frozenset({"NAME", "SYMBOL"})
 _CHAIN_ENDS = frozenset({"MULOP", "ADDOP", "COMMA"})  # end a chain of powers x**y**z
 _KEYWORDS = frozenset(keyword.kwlist)
-_HEX = re.compile(r"[xXoObB][0-9A-Fa-f_]+\Z")
+_HEX = r"[xXoObB][0-9A-Fa-f_]+\Z"  # (compiled on first use, by re's cache: start-up)
 
 
 class Located(Exception):
@@ -117,7 +120,7 @@ def _literal_error(number: Token, name: Token) -> Located | None:
         joined = digits + word.replace("_", "")
         hint = f"write {joined}" if joined.isdigit() else f"write {digits}*{word} for a product"
         message = f"{text}: numbers have no digit separators; {hint}"
-    elif number.value == "0" and _HEX.match(name.value):
+    elif number.value == "0" and re.match(_HEX, name.value):
         base = {"x": 16, "o": 8, "b": 2}[word[0].lower()]
         kind = {16: "hexadecimal", 8: "octal", 2: "binary"}[base]
         try:

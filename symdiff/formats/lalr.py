@@ -13,7 +13,11 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from types import ModuleType
-from typing import Any
+
+from symdiff.core.typing_lite import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "Parser",
@@ -100,12 +104,36 @@ class _Tree:
 
 
 class _Scanner:
-    """One state's lexer: its terminals as one alternation, tried in Lark's order."""
+    """One state's lexer: its terminals as one alternation, tried in Lark's order.
 
-    def __init__(self, spec: tuple[Any, ...], patterns: dict[str, str]) -> None:
-        names, self.unless, allowed = spec
-        self.regex = re.compile("|".join(f"(?P<{n}>{patterns[n]})" for n in names))
+    For a token starting with an ASCII character only the terminals that can start with it
+    (``FIRST``) are in the alternation: the same match, as the others cannot match there, and
+    compiling each state's full alternation was a tenth of the command's start-up.  The
+    alternations are compiled on first use and shared by the scanners of one parser.
+    """
+
+    def __init__(self, spec: tuple[Any, ...], parser: Parser) -> None:
+        self.names, self.unless, allowed = spec
         self.allowed = frozenset(allowed)
+        self._parser = parser
+        #: the alternation to match at a character (filled in by ``at``)
+        self.by_char: dict[str, re.Pattern[str]] = {}
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """The alternation of all the scanner's terminals."""
+        return self._parser.alternation(self.names)
+
+    def at(self, char: str) -> re.Pattern[str]:
+        """The alternation to match where the text continues with ``char``."""
+        found = self.by_char.get(char)
+        if found is None:
+            first = self._parser.first
+            names = self.names
+            if char.isascii():
+                names = tuple(n for n in names if (f := first.get(n)) is None or char in f)
+            found = self.by_char[char] = self._parser.alternation(names)
+        return found
 
 
 def _reducer(rule: tuple[Any, ...], transformer: object) -> Callable[[list[Any]], Any] | None:
@@ -164,6 +192,9 @@ class Parser:
         self._root_spec = tables.ROOT_SCANNER
         self._scanners: dict[int, _Scanner] = {}
         self._root: _Scanner | None = None
+        #: terminal -> the ASCII characters its matches start with (None: any)
+        self.first: dict[str, str | None] = tables.FIRST
+        self._alternations: dict[tuple[str, ...], re.Pattern[str]] = {}
         self._by_state: list[_Scanner | None] = [None] * len(self.states)
         self.terminals = dict(self._patterns)
         #: (state below, state, terminal) -> the state after the unit reductions it starts
@@ -176,14 +207,24 @@ class Parser:
             index = self._state_scanners[state]
             found = self._scanners.get(index)
             if found is None:
-                found = self._scanners[index] = _Scanner(self._specs[index], self._patterns)
+                found = self._scanners[index] = _Scanner(self._specs[index], self)
             self._by_state[state] = found
         return found
 
     def root(self) -> _Scanner:
         if self._root is None:
-            self._root = _Scanner(self._root_spec, self._patterns)
+            self._root = _Scanner(self._root_spec, self)
         return self._root
+
+    def alternation(self, names: tuple[str, ...]) -> re.Pattern[str]:
+        """The terminals ``names`` as one regular expression, tried in that order (each group
+        named after its terminal; compiled once per parser)."""
+        found = self._alternations.get(names)
+        if found is None:
+            patterns = self._patterns
+            text = "|".join(f"(?P<{n}>{patterns[n]})" for n in names) or "(?!)"
+            found = self._alternations[names] = re.compile(text)
+        return found
 
     def after_units(self, below: int, top: int, type_: str) -> int:
         """The state that the chain of unit reductions started by ``type_`` in state ``top``
@@ -221,7 +262,8 @@ class Interactive:
         scanner = parser._by_state[self.state_stack[-1]] or parser.scanner(self.state_stack[-1])
         end = len(text)
         while pos < end:
-            match = scanner.regex.match(text, pos)
+            char = text[pos]
+            match = (scanner.by_char.get(char) or scanner.at(char)).match(text, pos)
             if match is None:
                 raise self._unexpected(pos, scanner.allowed)
             type_, value = match.lastgroup or "", match.group()

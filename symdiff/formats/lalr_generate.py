@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import os
 import pprint
+import re
 import sys
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 from lark import Lark
@@ -43,6 +45,60 @@ def _lexer(lexer: BasicLexer, ignore: frozenset[str]) -> tuple[Any, ...]:
     names = tuple(t.name for t in terminals)
     allowed = tuple(sorted(set(names) - ignore))
     return names, unless, allowed
+
+
+def _first_of(items: Any) -> tuple[set[str] | None, bool]:
+    """The characters a match of the parsed pattern ``items`` may start with (None: any) and
+    whether it may match the empty string.  Zero-width parts (anchors, lookarounds) are
+    skipped, which can only make the set larger: a superset is all the lexer needs."""
+    found: set[str] = set()
+    for op, arg in items:
+        chars: set[str] | None
+        if op is sre_parse.LITERAL:
+            chars, empty = {chr(arg)}, False
+        elif op is sre_parse.IN:
+            chars, empty = set(), False
+            for kind, value in arg:
+                if kind is sre_parse.LITERAL:
+                    chars.add(chr(value))
+                elif kind is sre_parse.RANGE:
+                    chars.update(chr(c) for c in range(value[0], min(value[1], 127) + 1))
+                else:  # NEGATE, CATEGORY (\d, \w, ...): any character, to be safe
+                    chars = None
+                    break
+        elif op is sre_parse.BRANCH:
+            chars, empty = set(), False
+            for branch in arg[1]:
+                more, may_be_empty = _first_of(branch)
+                chars = None if chars is None or more is None else chars | more
+                empty = empty or may_be_empty
+        elif op is sre_parse.SUBPATTERN and not arg[1] and not arg[2]:  # a group, no flags
+            chars, empty = _first_of(arg[3])
+        elif op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT, sre_parse.POSSESSIVE_REPEAT):
+            chars, empty = _first_of(arg[2])
+            empty = empty or arg[0] == 0
+        elif op in (sre_parse.AT, sre_parse.ASSERT, sre_parse.ASSERT_NOT):
+            chars, empty = set(), True  # zero width
+        else:  # ANY, NOT_LITERAL, back references, ...: any character
+            chars, empty = None, False
+        if chars is None:
+            return None, False
+        found |= chars
+        if not empty:
+            return found, False
+    return found, True
+
+
+def first_characters(pattern: str) -> str | None:
+    """The ASCII characters a match of ``pattern`` may start with, sorted; None when it may
+    start with any character or match the empty string.  ``symdiff.formats.lalr`` compiles
+    for a character only the terminals that can start with it (compiling every terminal of a
+    state's lexer was a tenth of the command's start-up)."""
+    parsed = sre_parse.parse(pattern)
+    chars, empty = _first_of(parsed)
+    if chars is None or empty or parsed.state.flags & re.IGNORECASE:
+        return None
+    return "".join(sorted(c for c in chars if c.isascii()))
 
 
 def tables(grammar: str) -> dict[str, Any]:
@@ -115,6 +171,7 @@ def tables(grammar: str) -> dict[str, Any]:
     return {
         "GRAMMAR": grammar,
         "PATTERNS": patterns,
+        "FIRST": {name: first_characters(pattern) for name, pattern in patterns.items()},
         "IGNORE": tuple(sorted(ignore)),
         "STATES": tuple(states),
         "START": 0,

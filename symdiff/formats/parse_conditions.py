@@ -5,13 +5,15 @@ is a grammar alias of ``grammar/symdiff.lark``."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from symdiff.core.conditions import COMPARISONS, is_condition
 from symdiff.core.nodes import ONE, ZERO, Expr
+from symdiff.core.typing_lite import TYPE_CHECKING
 from symdiff.core.vocabulary import call
 from symdiff.formats.input_policy import Located
 from symdiff.formats.lalr import Token
+
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["ConditionRules", "Unlocated", "number_operand"]
 

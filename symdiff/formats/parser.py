@@ -15,14 +15,14 @@ import functools
 import re
 from collections.abc import Iterable
 from types import SimpleNamespace
-from typing import Any, cast
 
 from symdiff.core.conditions import CONDITIONS
 from symdiff.core.constructors import add, as_expr, mul, negate, power
 from symdiff.core.errors import DivisionByZeroError, NonFiniteError, ParseError
 from symdiff.core.functions import CONSTANTS, SPECIAL_FORMS, reserved_word
-from symdiff.core.nodes import MINUS_ONE, Expr, Num, Sym
+from symdiff.core.nodes import MINUS_ONE, Expr, Num, Sym, is_name
 from symdiff.core.numbers import int_from_text
+from symdiff.core.typing_lite import TYPE_CHECKING, cast
 from symdiff.core.vocabulary import ALIASES, DEFINED, FUNCTIONS
 from symdiff.formats.input_policy import (
     MAX_DEPTH,
@@ -43,6 +43,9 @@ from symdiff.formats.lalr import (
 )
 from symdiff.formats.parse_calls import CallRules, declared_functions
 from symdiff.formats.parse_conditions import ConditionRules, Unlocated, number_operand
+
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "MAX_DEPTH",
@@ -250,9 +253,9 @@ def parse_variable(text: str, expr: Expr | None = None) -> Sym:
     name = text.strip()
     if expr is not None and any(s.name == name for s in expr.free_symbols):
         return Sym(name)
-    if _symbol_pattern().fullmatch(name):
+    if "(" in name and _symbol_pattern().fullmatch(name):  # (compiled only for Symbol(...))
         return Sym(name.split("(", 1)[1].strip(" )")[1:-1])
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+    if not is_name(name):
         raise ParseError(
             f"{shown(name)!r} is not a variable name: use letters, digits and '_' "
             "(starting with a letter or '_')"

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
 from symdiff.core.numbers import Number
 from symdiff.core.traverse import dag_size, fold_once
+from symdiff.core.typing_lite import Generic, NamedTuple, Protocol, TypeVar
 
 E_NODE = Call._raw("exp", (Num(1),))
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from fractions import Fraction
-from typing import NamedTuple
 
 from symdiff.core.conditions import COMPARISONS, CONDITIONS
 from symdiff.core.functions import reserved_word
@@ -22,6 +21,7 @@ from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
 from symdiff.core.numbers import int_text
 from symdiff.core.traverse import fold_once
+from symdiff.core.typing_lite import NamedTuple
 from symdiff.core.unknown import split_head
 from symdiff.core.vocabulary import known
 from symdiff.formats.applied import sympy_text

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from fractions import Fraction
-from typing import NamedTuple, Self
 
 from symdiff.core.constructors import _split_coefficient
 from symdiff.core.digests import of_text
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import ONE, Call, Expr, Num, Pow
 from symdiff.core.numbers import Number, normalize
+from symdiff.core.typing_lite import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Self
 
 Bindings = dict[str, Expr]
 

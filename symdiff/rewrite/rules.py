@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from fractions import Fraction
-from typing import Any, NamedTuple
 
 from symdiff.core.constructors import add, mul, power
 from symdiff.core.functions import Abs, cos, cosh, cot, exp, log, sign, sin, sinh, tan, tanh
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import ZERO, Call, Expr, Num, Pow, Sym
 from symdiff.core.numbers import normalize
+from symdiff.core.typing_lite import TYPE_CHECKING, NamedTuple
 from symdiff.rewrite import algebra, branches, exponentials, polynomial
 from symdiff.rewrite.pattern import (
     Bindings,
@@ -29,6 +29,9 @@ from symdiff.rewrite.pattern import (
     names_near_top,
     wilds,
 )
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Facts(NamedTuple):
