@@ -39,7 +39,10 @@ def _best(work: Callable[..., Any], repeat: int, *args: Any) -> float:
 def _tools(with_sympy: bool) -> dict[str, tuple[Callable[[str], Any], Callable[[str, str], Any]]]:
     """Each tool's ``parse(text)`` and ``parse_and_diff(text, variable)``."""
     tools: dict[str, tuple[Callable[[str], Any], Callable[[str, str], Any]]] = {
-        "symdiff": (symdiff.parse, lambda text, x: symdiff.diff(symdiff.parse(text), x)),
+        "symdiff": (
+            symdiff.parse,
+            lambda text, x: symdiff.diff(symdiff.parse(text), x, simplify=False),
+        ),
     }
     if importlib.util.find_spec("symengine") is not None:
         import symengine

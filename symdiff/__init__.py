@@ -49,7 +49,7 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
     from typing import Any
 
     from symdiff import math
-    from symdiff.api import derivative, diff, simplify
+    from symdiff.api import SIMPLIFY_LIMIT, derivative, diff, simplify
     from symdiff.backend.accuracy import (
         AccuracyComparison,
         AccuracyReport,
@@ -113,7 +113,7 @@ __version__ = "0.1.0"
 
 #: Public names loaded on first use, by defining module (``math`` is the module ``symdiff.math``).
 EXPORTS: dict[str, tuple[str, ...]] = {
-    "symdiff.api": ("derivative", "diff", "simplify"),
+    "symdiff.api": ("SIMPLIFY_LIMIT", "derivative", "diff", "simplify"),
     "symdiff.backend.accuracy": (
         "AccuracyComparison", "AccuracyReport", "compare_accuracy", "error_report", "parse_domain",
     ),

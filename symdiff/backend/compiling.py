@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -73,6 +74,13 @@ def prepare(exprs: Any, args: Any) -> tuple[list[Expr], list[Sym], bool]:
     return roots, symbols, single
 
 
+@functools.cache
+def default_target() -> str:
+    """The target of ``compile`` and ``lambdify`` when none is given: ``"numpy"`` when NumPy
+    is importable, else ``"python"`` (as SymPy's ``lambdify`` chooses its modules)."""
+    return "numpy" if importlib.util.find_spec("numpy") is not None else "python"
+
+
 def _target(target: str) -> Callable[[Program, Sequence[str], str, bool], str]:
     try:
         return TARGETS[target]
@@ -114,7 +122,7 @@ def codegen(
 
 
 def compile(
-    exprs: Any, args: Any, target: str = "python", name: str = "f", *,
+    exprs: Any, args: Any, target: str | None = None, name: str = "f", *,
     compiler: str | None = None, cache_dir: str | os.PathLike | None = None, stable: bool = True,
 ) -> Callable[..., Any]:  # fmt: skip
     """A callable computing ``exprs`` from positional ``args`` (see ``codegen``).
@@ -124,8 +132,11 @@ def compile(
     and takes arrays or floats: where the interpreter's ``Python.h`` is installed, as an
     extension module whose float calls cost what a builtin call costs (``native.py``), else
     through ``ctypes``.  No compiler raises ``CodegenError`` naming what is missing.
-    ``stable`` as in ``codegen``.
+    ``stable`` as in ``codegen``.  With no ``target``: ``"numpy"`` when NumPy is importable,
+    else ``"python"`` (``default_target``); a scalar call then returns a NumPy float64.
     """
+    if target is None:
+        target = default_target()
     if target == "c":
         options = functools.partial(compile, compiler=compiler, cache_dir=cache_dir, stable=stable)
         recipe = (options, (exprs, symbols_of(args), target, name))
@@ -184,13 +195,15 @@ MODULES = {"math": "python", "numpy": "numpy", "jax": "jax", "torch": "torch", "
 
 
 def lambdify(
-    f: Any, args: Any, grad: bool = False, target: str = "numpy", *,
+    f: Any, args: Any, grad: bool = False, target: str | None = None, *,
     modules: str | None = None, wrt: Any = None, **options: Any,
 ) -> Callable[..., Any]:  # fmt: skip
     """A function of ``args`` computing ``f``; with ``grad=True`` it returns
-    ``(value, gradient)``, the gradient a tuple with one entry per argument, or per name of
-    ``wrt`` (``wrt="w b"``: the parameters only, the data arguments held fixed).  ``modules`` is
-    SymPy's name for the target (``"math"``, ``"numpy"``, ``"jax"``, ``"torch"``, ``"cupy"``).
+    ``(value, gradient)``, the gradient a tuple with one entry per argument (data arguments
+    too), or per name of ``wrt`` (``wrt="w b"``: the parameters only, the data arguments held
+    fixed).  ``target`` defaults as in ``compile`` (``"numpy"`` when NumPy is importable, else
+    ``"python"``); ``modules`` is SymPy's name for the target (``"math"``, ``"numpy"``,
+    ``"jax"``, ``"torch"``, ``"cupy"``).
 
     >>> value_and_grad = lambdify("x**2*y", "x y", grad=True, target="python")
     >>> value_and_grad(3.0, 2.0)

@@ -4,7 +4,8 @@
 entries share so much that writing them out as trees would repeat work (tree size at least twice
 the DAG size), the output names the shared subexpressions once: ``t0 = ...`` lines first (in
 LaTeX an ``aligned`` block); JSON and the tree picture write shared nodes once by themselves.
-Small entries are simplified for display, as in the derivative mode (``--no-simplify``: raw).
+Entries are simplified for display by the size rule of the derivative mode and ``symdiff.diff``
+(``symdiff.SIMPLIFY_LIMIT``; ``--no-simplify``: raw).
 """
 
 from __future__ import annotations
@@ -20,9 +21,6 @@ from symdiff.cli.progress import Progress
 from symdiff.cli.render import shared_form, use_cse
 
 TITLE = "gradient, Hessian, Jacobian (use --wrt to pick variables)"
-
-#: Entries are simplified for display (as the derivative mode does) only up to this tree size.
-SIMPLIFY_LIMIT = 300
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -81,13 +79,14 @@ def labelled_entries(args: argparse.Namespace, formula: str) -> tuple[list[str],
 
 
 def _display(args: argparse.Namespace) -> Callable[[Expr], Expr]:
-    """How an entry is shown: simplified for display when cheap (``--no-simplify``: raw)."""
+    """How an entry is shown: simplified for display by the size rule of ``symdiff.diff``
+    (``symdiff.SIMPLIFY_LIMIT``; ``--no-simplify``: raw)."""
 
     memo: dict[Expr, Expr] = {}  # entries repeat (a Hessian's two triangles), and modes ask twice
 
     def shown(entry: Expr) -> Expr:
         if entry not in memo:
-            small = args.simplify and tree_size(entry) <= SIMPLIFY_LIMIT
+            small = args.simplify and tree_size(entry) <= symdiff.SIMPLIFY_LIMIT
             memo[entry] = symdiff.simplify(entry) if small else entry
         return memo[entry]
 

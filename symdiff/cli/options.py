@@ -79,7 +79,8 @@ def derivative(args: argparse.Namespace, expr: Expr, goal: str = "readable") -> 
     if args.order < 0:
         raise SymdiffError("--order must be 0 or more")
     names = variables_of(args, expr)
-    simplify: bool | str = goal if args.simplify else False
+    # "auto": the API's default, so the derivative printed is what symdiff.diff returns
+    simplify: bool | str = ("auto" if goal == "readable" else goal) if args.simplify else False
     if not names:  # a constant: its derivatives with respect to anything are 0
         return symdiff.diff(expr, ("x", args.order), simplify=simplify) if args.order else expr
     return symdiff.diff(expr, *((name, args.order) for name in names), simplify=simplify)

@@ -9,9 +9,10 @@
 The derivation follows the same single sweep over the expression DAG as ``diff`` (children
 before parents), so every step's result is exactly the derivative ``diff`` builds for that
 subexpression, a subexpression used twice is explained once and referred to by its step number,
-and the last step's result is ``diff(f, x)`` (``diff(f, x, simplify=True)`` once the simplifier
-has had its say in the closing "simplify" steps).  Steps for constants and for ``x`` itself are
-folded into their parent unless ``all=True``.  Rendering lives in ``symdiff.steps.derivation``.
+and the last step's result is ``diff(f, x, simplify=False)`` (``diff(f, x)``, simplified, once
+the simplifier has had its say in the closing "simplify" steps).  Steps for constants and for
+``x`` itself are folded into their parent unless ``all=True``.  Rendering lives in
+``symdiff.steps.derivation``.
 """
 
 from __future__ import annotations

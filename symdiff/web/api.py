@@ -97,7 +97,7 @@ def api_diff(body: dict[str, Any]) -> dict[str, Any]:
     expr = formula_field(body)
     wrt = variables_field(body, expr)
     order = integer_field(body, "order", 1, 1, int(LIMITS["order"]))
-    raw = symdiff.diff(expr, *((name, order) for name in wrt))
+    raw = symdiff.diff(expr, *((name, order) for name in wrt), simplify=False)
     simplified = symdiff.simplify(raw)
     args = [s.name for s in expr.free_symbols] or wrt
     name = "df_" + "_".join(f"d{v}" for v in wrt for _ in range(order))
@@ -174,10 +174,10 @@ def api_plot(body: dict[str, Any]) -> dict[str, Any]:
         raise ApiError(400, "bad_field", "'second' must be true or false", field="second")
     given = values_field(body, "values")  # the other variables (default 1)
     others = {s.name: given.get(s.name, 1.0) for s in expr.free_symbols if s.name != wrt}
-    first = symdiff.simplify(symdiff.diff(expr, wrt))
+    first = symdiff.diff(expr, wrt)  # simplified, as the derivative is shown
     curves = [("f", expr), ("f\u2032", first)]
     if second:
-        curves.append(("f\u2033", symdiff.simplify(symdiff.diff(first, wrt))))
+        curves.append(("f\u2033", symdiff.diff(first, wrt)))
     args = [wrt, *others]
     values = list(others.values())
     count = int(LIMITS["plot_samples"])

@@ -212,7 +212,7 @@ def test_printed_formula_stays_literal() -> None:
 def test_stable_false_overflows_as_before() -> None:
     derivative = symdiff.diff(symdiff.parse("log(1 + exp(x))"), "x")
     with pytest.raises(OverflowError):
-        symdiff.compile(derivative, "x", stable=False)(800.0)
+        symdiff.compile(derivative, "x", "python", stable=False)(800.0)
 
 
 def test_deep_expression_is_rewritten_iteratively() -> None:

@@ -143,7 +143,7 @@ def _build(case: Case, rng: random.Random) -> Forms | None:
         case.variable = rng.choice(present)
     case.order = 2 if rng.random() < 0.2 and symdiff.dag_size(e) <= 30 else 1
     try:
-        d = diff(e, (case.variable, case.order))
+        d = diff(e, (case.variable, case.order), simplify=False)  # the raw derivative
         compact, compact_d = simplify(e, goal="compact"), simplify(d, goal="compact")
         forms = Forms(e, simplify(e), d, simplify(d))  # the readable goal, the default
         # simplify is deterministic: where it changed nothing, the second call is the first
