@@ -256,6 +256,39 @@ def _expand_product(node: Expr) -> Expr | None:
     return add(*terms)  # type: ignore[misc]
 
 
+def expand_fully(expr: Expr, rounds: int = 6) -> Expr | None:
+    """``expr`` as a sum of expanded monomials (sums and small powers of sums inside products
+    distributed, to a fixed point), or ``None`` past the term budget or ``rounds``."""
+    for _ in range(rounds):
+        terms = expr.args if isinstance(expr, Add) else (expr,)
+        expanded = [_expand_product(t) for t in terms]
+        if all(e is None for e in expanded):
+            return expr
+        if any(e is None and _has_sum(t) for t, e in zip(terms, expanded, strict=True)):
+            return None  # a sum the budget would not distribute
+        expr = add(*(t if e is None else e for t, e in zip(terms, expanded, strict=True)))
+        if isinstance(expr, Add) and len(expr.args) > MAX_EXPANDED_TERMS:
+            return None
+    return None
+
+
+def _has_sum(term: Expr) -> bool:
+    """Whether ``term`` has a factor ``_expand_product`` distributes (a sum, or a small
+    positive integer power of one)."""
+    factors = term.args if isinstance(term, Mul) else (term,)
+    return any(
+        isinstance(f, Add)
+        or (
+            isinstance(f, Pow)
+            and isinstance(f.base, Add)
+            and isinstance(f.exp, Num)
+            and type(f.exp.value) is int
+            and 2 <= f.exp.value <= MAX_EXPANDED_POWER
+        )
+        for f in factors
+    )
+
+
 def expand_candidates(node: Expr) -> Iterator[Expr]:
     """The expanded form of a product, a power of a sum, or of each term of a sum."""
     if isinstance(node, Add):

@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from symdiff.core.constructors import add, mul, power
+from symdiff.core.errors import SymdiffError
 from symdiff.core.nary import Add, Mul
-from symdiff.core.nodes import Call, Expr, Num, Pow
+from symdiff.core.nodes import ONE, Call, Expr, Num, Pow
+from symdiff.core.traverse import dag_size
 from symdiff.core.vocabulary import call
+from symdiff.rewrite import algebra
 
 
 def _negated_exponent(term: Expr) -> Expr | None:
@@ -68,3 +71,77 @@ def positive_exp_sum_candidates(node: Expr) -> Iterator[Expr]:
     terms = [next(positive_exp_candidates(t), t) for t in node.args]
     if any(t is not u for t, u in zip(terms, node.args, strict=True)):
         yield add(*terms)
+
+
+#: The exp-ratio rule looks at no more than this many ``exp`` terms of one sum, and at
+#: exponents of no more than this many nodes (each pair costs one expansion).
+MAX_EXP_TERMS = 6
+MAX_EXPONENT_NODES = 120
+
+_RATIOS: dict[tuple[Expr, Expr], Expr | None] = {}
+
+
+def _exp_factor(term: Expr) -> tuple[list[Expr], Expr] | None:
+    """``(other factors, u)`` for a term with exactly one factor ``exp(u)``."""
+    factors = list(term.args) if isinstance(term, Mul) else [term]
+    found = [i for i, f in enumerate(factors) if isinstance(f, Call) and f.name == "exp"]
+    if len(found) != 1:
+        return None
+    (i,) = found
+    return factors[:i] + factors[i + 1 :], factors[i].args[0]
+
+
+def _ratio(a: Expr, b: Expr) -> Expr | None:
+    """``exp(a)/exp(b)`` without ``exp`` when ``a - b`` expands to numbers and multiples of
+    logarithms (``c*log(X)`` gives ``X**c``, valid where the ``log`` is defined), else None."""
+    key = (a, b)
+    if key not in _RATIOS:
+        if len(_RATIOS) > 4096:
+            _RATIOS.clear()
+        try:
+            difference = algebra.expand_fully(add(a, mul(-1, b)))
+            _RATIOS[key] = None if difference is None else _without_exp(difference)
+        except (SymdiffError, ArithmeticError):  # log(0)**-1 and the like: no candidate
+            _RATIOS[key] = None
+    return _RATIOS[key]
+
+
+def _without_exp(difference: Expr) -> Expr | None:
+    """``exp(difference)`` as a product of powers, for a sum of numbers and ``c*log(X)``."""
+    factors: list[Expr] = []
+    constants: list[Expr] = []
+    for term in difference.args if isinstance(difference, Add) else (difference,):
+        if isinstance(term, Num):
+            constants.append(term)
+            continue
+        scale, rest = (term.args[0], term.args[1:]) if isinstance(term, Mul) else (ONE, (term,))
+        logarithm = rest[0] if len(rest) == 1 else None
+        if not (isinstance(scale, Num) and isinstance(logarithm, Call) and logarithm.name == "log"):
+            return None
+        factors.append(power(logarithm.args[0], scale))
+    return mul(*factors, call("exp", add(*constants)))
+
+
+def exp_ratio_candidates(node: Expr) -> Iterator[Expr]:
+    """Terms ``p*exp(a)`` and ``q*exp(b)`` of one sum whose exponents differ by numbers and
+    logarithms: ``p*exp(a) -> p*exp(a - b)*exp(b)`` with ``exp(a - b)`` written without
+    ``exp``, so that like terms can combine (the Black-Scholes delta:
+    ``S*phi(d1) = K*exp(-r*T)*phi(d2)``)."""
+    if not isinstance(node, Add):
+        return
+    split = []
+    for i, term in enumerate(node.args):
+        parts = _exp_factor(term)
+        if parts is not None and dag_size(parts[1]) <= MAX_EXPONENT_NODES:
+            split.append((i, parts))
+        if len(split) == MAX_EXP_TERMS:
+            break
+    for i, (others, a) in split:
+        for j, (_, b) in split:
+            if i == j or a is b:
+                continue
+            ratio = _ratio(a, b)
+            if ratio is None:
+                continue
+            moved = mul(*others, ratio, call("exp", b))
+            yield add(moved, *(t for k, t in enumerate(node.args) if k != i))

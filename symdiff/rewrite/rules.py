@@ -292,6 +292,7 @@ RULES: tuple[Rule, ...] = (
     Rule("content", match=algebra.content_candidates, heads=(Mul,)),
     Rule("positive-exp", match=exponentials.positive_exp_candidates, heads=(Mul, Pow)),
     Rule("positive-exp-sum", match=exponentials.positive_exp_sum_candidates, heads=(Add,)),
+    Rule("exp-ratio", match=exponentials.exp_ratio_candidates, heads=(Add,)),
     Rule("factor-partial", match=algebra.partial_factor_candidates, heads=(Add,)),
     Rule("expand", match=algebra.expand_candidates, heads=(Add, Mul, Pow)),
     # where and the selecting functions (rewrite/branches.py)

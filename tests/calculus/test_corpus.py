@@ -21,7 +21,7 @@ from symdiff import Expr, diff, parse
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from corpus import CASES, Case  # the corpus lives with the benchmarks
 
-# (formula, variable) -> count_ops of symdiff's simplified derivative, measured 2026-11-25
+# (formula, variable) -> count_ops of symdiff's simplified derivative, measured 2026-11-25; lowered 2026-12-02 (exp-ratio rule)
 RECORDED_OPS: dict[tuple[str, str], int] = {
     ('poly_cubic', 'x'): 4,
     ('poly_bivariate', 'x'): 5,
@@ -46,8 +46,8 @@ RECORDED_OPS: dict[tuple[str, str], int] = {
     ('gaussian_pdf', 'sigma'): 20,
     ('logistic_loss', 'w0'): 8,
     ('logistic_loss', 'w1'): 7,
-    ('black_scholes_call', 'S'): 74,
-    ('black_scholes_call', 'sigma'): 60,
+    ('black_scholes_call', 'S'): 19,
+    ('black_scholes_call', 'sigma'): 24,
     ('planck_law', 'nu'): 27,
     ('planck_law', 'T'): 21,
     ('relativistic_energy', 'v'): 8,
@@ -124,8 +124,8 @@ RECORDED_OPS: dict[tuple[str, str], int] = {
     ('random_medium_7', 'y'): 98,
     ('random_medium_7', 'z'): 96,
     ('random_large_0', 'x'): 661,
-    ('random_large_0', 'y'): 603,
-    ('random_large_0', 'z'): 592,
+    ('random_large_0', 'y'): 602,
+    ('random_large_0', 'z'): 591,
     ('random_large_1', 'x'): 743,
     ('random_large_1', 'y'): 665,
     ('random_large_1', 'z'): 618,
@@ -135,15 +135,15 @@ RECORDED_OPS: dict[tuple[str, str], int] = {
     ('random_large_3', 'x'): 625,
     ('random_large_3', 'y'): 532,
     ('random_large_3', 'z'): 637,
-    ('random_large_4', 'x'): 535,
-    ('random_large_4', 'y'): 749,
-    ('random_large_4', 'z'): 667,
+    ('random_large_4', 'x'): 530,
+    ('random_large_4', 'y'): 743,
+    ('random_large_4', 'z'): 661,
     ('random_large_5', 'x'): 484,
-    ('random_large_5', 'y'): 490,
+    ('random_large_5', 'y'): 489,
     ('random_large_5', 'z'): 462,
     ('random_large_6', 'x'): 667,
     ('random_large_6', 'y'): 673,
-    ('random_large_6', 'z'): 690,
+    ('random_large_6', 'z'): 689,
     ('random_large_7', 'x'): 495,
     ('random_large_7', 'y'): 359,
     ('random_large_7', 'z'): 476,

@@ -106,6 +106,10 @@ EXAMPLES: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("content", "-exp(z)*(x - y)", "exp(z)*(y - x)", ()),
     ("positive-exp", "exp(-x)/(exp(-x) + 1)**2", "exp(x)/(exp(x) + 1)**2", ()),
     ("expand", "(x + 1)*(x - 1)", "x**2 - 1", ()),
+    ("exp-ratio", "x*exp(log(x) + y) - x**2*exp(y)", "0", ()),
+    ("exp-ratio", "2*exp(x + log(3)) - 6*exp(x)", "0", ()),
+    ("exp-ratio", "exp(-(x + 1)**2/2) - exp(-x**2/2 - x - 1/2)", "0", ()),
+    ("exp-ratio", "y*exp(x + 1) + exp(x)", "e*y*exp(x) + exp(x)", ()),
     ("expand", "(x + 1)**2 - x**2", "2*x + 1", ()),
 ]
 
