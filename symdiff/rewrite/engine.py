@@ -189,13 +189,33 @@ def _run(
         assume_positive = assume_positive.replace(",", " ").split()
     facts = Facts(frozenset(assume_positive))
     steps = budget if budget is not None else STEPS_PER_NODE * dag_size(expr) + MIN_STEPS
-    result, engine = _settle_from(expr, facts, steps, trace, skip)
+    result, engine = _settle_from(expr, facts, steps, trace, skip | LATE_RULES)
+    if not skip >= LATE_RULES and _late_rule_applies(result, facts):
+        result, engine = _settle_from(result, facts, steps, trace, skip)
     split = split_logs(expr, facts)
     if split is not expr:  # a second start, from the logarithms split (see positive_logs)
         other, other_engine = _settle_from(split, facts, steps, trace, skip)
         if other_engine.cost(other) < engine.cost(result):
             return other, other_engine
     return result, engine
+
+
+#: Rules tried only once the others have settled: they rewrite a product of a sum that the
+#: other rules may still combine with its neighbours (``x*exp(x)/(exp(x) + 1)**2 + ...``
+#: first shares a denominator, then becomes ``(...)/(4*cosh(x/2)**2)``).
+LATE_RULES = frozenset({"half-angle"})
+
+
+def _late_rule_applies(expr: Expr, facts: Facts) -> bool:
+    """Whether a late rule proposes anything somewhere in ``expr`` (a settle costs more)."""
+    for node in postorder(expr):
+        for rule in rules_for(node):
+            if (
+                rule.name in LATE_RULES
+                and next(iter(rule.candidates(node, facts)), None) is not None
+            ):
+                return True
+    return False
 
 
 def _settle_from(
@@ -225,7 +245,7 @@ GOALS = ("readable", "compact")
 #: Rules the readable goal leaves out: they save an operation by inventing an argument the
 #: reader never wrote (``2*sin(x)*cos(x) -> sin(2*x)``, ``cos(x)**2 - sin(x)**2 -> cos(2*x)``),
 #: where a derivative table writes the product (an input's own ``sin(2*x)`` is kept as it is).
-READABLE_SKIP = frozenset({"double-angle", "cos-double-angle"})
+READABLE_SKIP = frozenset({"double-angle", "cos-double-angle", "half-angle", "trig-squares"})
 
 
 def simplify(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from fractions import Fraction
 
 from symdiff.core.constructors import add, mul, power
 from symdiff.core.errors import SymdiffError
@@ -145,3 +146,41 @@ def exp_ratio_candidates(node: Expr) -> Iterator[Expr]:
                 continue
             moved = mul(*others, ratio, call("exp", b))
             yield add(moved, *(t for k, t in enumerate(node.args) if k != i))
+
+
+def _exp_plus_minus_one(base: Expr) -> tuple[Expr, str] | None:
+    """``(u, "cosh")`` for ``exp(u) + 1``, ``(u, "sinh")`` for ``exp(u) - 1`` or ``1 - exp(u)``."""
+    if not (isinstance(base, Add) and len(base.args) == 2):
+        return None
+    number, other = base.args
+    if not isinstance(number, Num) or number.value not in (1, -1):
+        return None
+    scale, rest = (other.args[0], other.args[1:]) if isinstance(other, Mul) else (ONE, (other,))
+    if len(rest) != 1 or not (isinstance(rest[0], Call) and rest[0].name == "exp"):
+        return None
+    if not (isinstance(scale, Num) and scale.value in (1, -1)):
+        return None
+    if number.value == 1 and scale.value == 1:
+        return rest[0].args[0], "cosh"
+    if number.value != scale.value:
+        return rest[0].args[0], "sinh"
+    return None
+
+
+def half_angle_candidates(node: Expr) -> Iterator[Expr]:
+    """``exp(u)/(exp(u) + 1)**2 -> 1/(4*cosh(u/2)**2)`` and ``exp(u)/(exp(u) - 1)**2 ->
+    1/(4*sinh(u/2)**2)`` (both sides are ``1/(exp(u/2) +- exp(-u/2))**2``, with the same
+    domain): the logistic and Planck derivatives."""
+    if not isinstance(node, Mul):
+        return
+    exps = {f.args[0]: f for f in node.args if isinstance(f, Call) and f.name == "exp"}
+    for factor in node.args:
+        if not (isinstance(factor, Pow) and isinstance(factor.exp, Num) and factor.exp.value == -2):
+            continue
+        found = _exp_plus_minus_one(factor.base)
+        if found is None or found[0] not in exps:
+            continue
+        u, name = found
+        rest = [f for f in node.args if f is not factor and f is not exps[u]]
+        yield mul(Fraction(1, 4), power(call(name, mul(Fraction(1, 2), u)), -2), *rest)
+        return

@@ -19,7 +19,7 @@ from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import ZERO, Call, Expr, Num, Pow, Sym
 from symdiff.core.numbers import normalize
 from symdiff.core.typing_lite import TYPE_CHECKING, NamedTuple
-from symdiff.rewrite import algebra, branches, exponentials, polynomial
+from symdiff.rewrite import algebra, branches, exponentials, polynomial, trig_squares
 from symdiff.rewrite.pattern import (
     Bindings,
     Wild,
@@ -293,6 +293,8 @@ RULES: tuple[Rule, ...] = (
     Rule("positive-exp", match=exponentials.positive_exp_candidates, heads=(Mul, Pow)),
     Rule("positive-exp-sum", match=exponentials.positive_exp_sum_candidates, heads=(Add,)),
     Rule("exp-ratio", match=exponentials.exp_ratio_candidates, heads=(Add,)),
+    Rule("half-angle", match=exponentials.half_angle_candidates, heads=(Mul,)),
+    Rule("trig-squares", match=trig_squares.trig_square_candidates, heads=(Add,)),
     Rule("factor-partial", match=algebra.partial_factor_candidates, heads=(Add,)),
     Rule("expand", match=algebra.expand_candidates, heads=(Add, Mul, Pow)),
     # where and the selecting functions (rewrite/branches.py)

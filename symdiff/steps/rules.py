@@ -138,6 +138,15 @@ STATED: dict[str, tuple[str, str]] = {
         "exp(u)*a + exp(u)*b = exp(u)*(a + b)",
         r"e^{u} a + e^{u} b = e^{u} (a + b)",
     ),
+    "exp-ratio": (
+        "exp(u + log(a))*b - exp(u)*c = exp(u)*(a*b - c)",
+        r"e^{u + \ln a} b - e^{u} c = e^{u} (a b - c)",
+    ),
+    "half-angle": (
+        "exp(u)/(exp(u) + 1)**2 = 1/(4*cosh(u/2)**2)",
+        r"\frac{e^{u}}{(e^{u} + 1)^{2}} = \frac{1}{4 \cosh^{2}(u/2)}",
+    ),
+    "trig-squares": ("cos(u)**2 = 1 - sin(u)**2", r"\cos^{2} u = 1 - \sin^{2} u"),
     "factor-partial": ("a*b + a*c + d = a*(b + c) + d", r"a b + a c + d = a (b + c) + d"),
     "expand": ("a*(b + c) = a*b + a*c", r"a (b + c) = a b + a c"),
     "branch-product": (
