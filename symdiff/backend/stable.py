@@ -78,10 +78,20 @@ class _Symbolic(dict[Expr, bool]):
     nodes that rows make are looked up on demand."""
 
     def of(self, node: Expr) -> bool:
-        if node not in self:
-            for n in postorder(node):
-                if n not in self:
-                    self[n] = isinstance(n, Sym) or any(self[a] for a in n.args)
+        """Whether ``node`` contains a symbol; walks only the nodes not yet known (one walk per
+        root would make many outputs over a shared graph quadratic)."""
+        stack = [node]
+        while stack:
+            n = stack[-1]
+            if n in self:
+                stack.pop()
+                continue
+            pending = [a for a in n.args if a not in self]
+            if pending:
+                stack.extend(pending)
+                continue
+            stack.pop()
+            self[n] = isinstance(n, Sym) or any(self[a] for a in n.args)
         return self[node]
 
 

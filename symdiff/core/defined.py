@@ -42,6 +42,13 @@ def inline_defined(expr: Expr, purpose: str = "code generation") -> Expr:
     raise CodegenError("the defined functions call each other without end")
 
 
+def inline_all(roots: list[Expr], purpose: str = "code generation") -> list[Expr]:
+    """``inline_defined`` of each root, after one walk over all of them finds anything to do."""
+    if not any(_to_inline(n) for n in postorder(*roots)):
+        return roots
+    return [inline_defined(root, purpose) for root in roots]
+
+
 def _to_inline(node: Expr) -> bool:
     return (
         isinstance(node, Call) and bool(node.args) and (node.name in BODIES or not known(node.name))

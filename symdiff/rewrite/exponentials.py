@@ -92,6 +92,18 @@ def _exp_factor(term: Expr) -> tuple[list[Expr], Expr] | None:
     return factors[:i] + factors[i + 1 :], factors[i].args[0]
 
 
+def _exp_terms(node: Add) -> list[tuple[int, tuple[list[Expr], Expr]]]:
+    """``(index, (other factors, u))`` for the first terms of a sum with one ``exp(u)``."""
+    split = []
+    for i, term in enumerate(node.args):
+        parts = _exp_factor(term)
+        if parts is not None and dag_size(parts[1]) <= MAX_EXPONENT_NODES:
+            split.append((i, parts))
+        if len(split) == MAX_EXP_TERMS:
+            break
+    return split
+
+
 def _ratio(a: Expr, b: Expr) -> Expr | None:
     """``exp(a)/exp(b)`` without ``exp`` when ``a - b`` expands to numbers and multiples of
     logarithms (``c*log(X)`` gives ``X**c``, valid where the ``log`` is defined), else None."""
@@ -130,13 +142,7 @@ def exp_ratio_candidates(node: Expr) -> Iterator[Expr]:
     ``S*phi(d1) = K*exp(-r*T)*phi(d2)``)."""
     if not isinstance(node, Add):
         return
-    split = []
-    for i, term in enumerate(node.args):
-        parts = _exp_factor(term)
-        if parts is not None and dag_size(parts[1]) <= MAX_EXPONENT_NODES:
-            split.append((i, parts))
-        if len(split) == MAX_EXP_TERMS:
-            break
+    split = _exp_terms(node)
     for i, (others, a) in split:
         for j, (_, b) in split:
             if i == j or a is b:
@@ -184,3 +190,42 @@ def half_angle_candidates(node: Expr) -> Iterator[Expr]:
         rest = [f for f in node.args if f is not factor and f is not exps[u]]
         yield mul(Fraction(1, 4), power(call(name, mul(Fraction(1, 2), u)), -2), *rest)
         return
+
+
+def exp_split_candidates(node: Expr) -> Iterator[Expr]:
+    """Terms ``p*exp(a)`` and ``q*exp(a + d)`` of one sum share ``exp(a)``: ``exp(a)*(p +
+    q*exp(d))`` (``exp(a + d) = exp(a)*exp(d)`` everywhere), when ``d`` is smaller than
+    ``a + d``: ``2*exp(-E) - 4*y*exp(w - E) -> exp(-E)*(2 - 4*y*exp(w))``."""
+    if not isinstance(node, Add):
+        return
+    split = _exp_terms(node)
+    for i, (others, a) in split:
+        shared = [mul(*others)]
+        used = {i}
+        for j, (rest, b) in split:
+            if j in used or a is b:
+                continue
+            d = _difference(b, a)
+            if d is None or isinstance(d, Num) or dag_size(d) >= dag_size(b):
+                continue
+            shared.append(mul(*rest, call("exp", d)))
+            used.add(j)
+        if len(used) > 1:
+            kept = (t for k, t in enumerate(node.args) if k not in used)
+            yield add(mul(call("exp", a), add(*shared)), *kept)
+
+
+def _difference(b: Expr, a: Expr) -> Expr | None:
+    """``b - a`` expanded, or None when the expansion fails or is too large (memoised)."""
+    key = (b, a)
+    if key not in _DIFFERENCES:
+        if len(_DIFFERENCES) > 4096:
+            _DIFFERENCES.clear()
+        try:
+            _DIFFERENCES[key] = algebra.expand_fully(add(b, mul(-1, a)))
+        except (SymdiffError, ArithmeticError):
+            _DIFFERENCES[key] = None
+    return _DIFFERENCES[key]
+
+
+_DIFFERENCES: dict[tuple[Expr, Expr], Expr | None] = {}

@@ -293,6 +293,7 @@ RULES: tuple[Rule, ...] = (
     Rule("positive-exp", match=exponentials.positive_exp_candidates, heads=(Mul, Pow)),
     Rule("positive-exp-sum", match=exponentials.positive_exp_sum_candidates, heads=(Add,)),
     Rule("exp-ratio", match=exponentials.exp_ratio_candidates, heads=(Add,)),
+    Rule("exp-split", match=exponentials.exp_split_candidates, heads=(Add,)),
     Rule("half-angle", match=exponentials.half_angle_candidates, heads=(Mul,)),
     Rule("trig-squares", match=trig_squares.trig_square_candidates, heads=(Add,)),
     Rule("factor-partial", match=algebra.partial_factor_candidates, heads=(Add,)),

@@ -142,6 +142,10 @@ STATED: dict[str, tuple[str, str]] = {
         "exp(u + log(a))*b - exp(u)*c = exp(u)*(a*b - c)",
         r"e^{u + \ln a} b - e^{u} c = e^{u} (a b - c)",
     ),
+    "exp-split": (
+        "p*exp(a) + q*exp(a + d) = exp(a)*(p + q*exp(d))",
+        r"p e^{a} + q e^{a + d} = e^{a} (p + q e^{d})",
+    ),
     "half-angle": (
         "exp(u)/(exp(u) + 1)**2 = 1/(4*cosh(u/2)**2)",
         r"\frac{e^{u}}{(e^{u} + 1)^{2}} = \frac{1}{4 \cosh^{2}(u/2)}",

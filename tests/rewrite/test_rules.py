@@ -118,6 +118,8 @@ EXAMPLES: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("half-angle", "exp(2*y)/(exp(2*y) - 1)**2", "1/(4*sinh(y)**2)", ()),
     ("half-angle", "exp(y)/(1 - exp(y))**2", "1/(4*sinh(y/2)**2)", ()),
     ("exp-ratio", "2*exp(x + log(3)) - 6*exp(x)", "0", ()),
+    ("exp-split", "2*exp(-x) - y*exp(x**2 - x)", "exp(-x)*(2 - y*exp(x**2))", ()),
+    ("exp-split", "exp(x) + exp(x + y*z) + exp(x - y)", "exp(x)*(1 + exp(y*z) + exp(-y))", ()),
     ("exp-ratio", "exp(-(x + 1)**2/2) - exp(-x**2/2 - x - 1/2)", "0", ()),
     ("exp-ratio", "y*exp(x + 1) + exp(x)", "e*y*exp(x) + exp(x)", ()),
     ("expand", "(x + 1)**2 - x**2", "2*x + 1", ()),
