@@ -143,6 +143,25 @@ def bench_brusselator(sizes: list[int], target: str) -> list[tuple[int, float]]:
     return fits
 
 
+def bench_build(sizes: list[int], target: str) -> list[tuple[int, float]]:
+    """Build (system and sparse Jacobian) and compile (first calls) only, no solves."""
+    print(f"## 2-D Brusselator: build + compile only, CPU s (symdiff target {target})\n")
+    print("| N | states | nonzeros | build s | compile s | total s |")
+    print("|---|---|---|---|---|---|")
+    fits = []
+    for N in sizes:
+        F, ys = brusselator(N)
+        y0 = initial(N)
+        t_build, rhs = timed(lambda F=F, ys=ys: compile_system(F, ys, target=target))
+        t_jac, J = timed(lambda rhs=rhs: rhs.jacobian)
+        t_compile, _ = timed(lambda rhs=rhs, y0=y0: (rhs(0.0, y0), rhs.jac(0.0, y0)))
+        build = t_build + t_jac
+        print(f"| {N} | {2 * N * N} | {J.nnz} | {build:.2f} | {t_compile:.2f} | "
+              f"{build + t_compile:.2f} |")  # fmt: skip
+        fits.append((J.nnz, build + t_compile))
+    return fits
+
+
 def exponent(points: list[tuple[int, float]]) -> float:
     xs = [math.log(n) for n, _ in points]
     ys = [math.log(t) for _, t in points]
@@ -270,10 +289,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, shorter caps")
     parser.add_argument("--target", default="python", choices=("python", "numpy", "c"))
+    parser.add_argument(
+        "--build-only", action="store_true", help="Brusselator build + compile, N = 8 ... 64"
+    )
     options = parser.parse_args()
     sizes = [8, 16, 32] if options.quick else [8, 16, 32, 64]
     command = "python benchmarks/bench_sparse.py" + (" --quick" if options.quick else "")
+    command += " --build-only" if options.build_only else ""
     print(f"# bench_sparse ({datetime.date.today()}, `{command}`)\n")
+    if options.build_only:
+        fits = bench_build([8, 16, 32, 64], options.target)
+        print(f"\nfitted exponent of build + compile vs nonzeros: **{exponent(fits):.2f}**")
+        return
     fits = bench_brusselator(sizes, options.target)
     print(f"\nfitted exponent of build + compile vs nonzeros: **{exponent(fits):.2f}**")
     bench_rosenbrock(10_000)
