@@ -11,7 +11,7 @@ only when it runs (start-up), and argparse only when the parser is built.
 
 from __future__ import annotations
 
-import importlib
+import sys
 from collections.abc import Callable
 
 from symdiff import SymdiffError
@@ -119,7 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def mode_module(name: str) -> ModuleType:
     """The module ``symdiff.cli.<name>`` (a mode is imported when it runs: start-up)."""
-    return importlib.import_module(f"symdiff.cli.{name}")
+    module = f"symdiff.cli.{name}"
+    __import__(module)  # (importlib.import_module, without importing importlib: start-up)
+    return sys.modules[module]
 
 
 def choose_mode(args: Arguments) -> ModuleType:
