@@ -126,12 +126,14 @@ def test_the_groups_given_are_the_same_for_both_readers() -> None:
 
 def test_the_common_command_imports_no_argparse() -> None:
     """``symdiff FORMULA --wrt x`` runs without argparse (and what it imports), the modes it
-    does not use, and ``typing``; ``--version`` still gets argparse.  (Modules the interpreter
+    does not use, ``typing``, ``weakref`` and the high-order sweep; ``--version`` still gets
+    argparse.  (Modules the interpreter
     loaded before, as an editable install's finder does, do not count.)"""
     avoided = (
         "argparse", "gettext", "locale", "typing", "dataclasses", "inspect", "textwrap",
-        "difflib", "shutil", "contextlib", "symdiff.cli.usage", "symdiff.cli.grad",
-        "symdiff.cli.steps", "symdiff.cli.point", "symdiff.cli.emit", "symdiff.cli.accuracy",
+        "difflib", "shutil", "contextlib", "weakref", "importlib", "symdiff.cli.usage",
+        "symdiff.cli.grad", "symdiff.cli.steps", "symdiff.cli.point", "symdiff.cli.emit",
+        "symdiff.cli.accuracy", "symdiff.calculus.high_order",
     )  # fmt: skip
     code = (
         "import sys\nbefore = set(sys.modules)\nfrom symdiff.cli import main\n"
