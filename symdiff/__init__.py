@@ -14,7 +14,7 @@ module it names (``tests/test_layers.py`` checks the table as well as the import
 
 from __future__ import annotations
 
-import importlib
+import sys
 
 from symdiff.core.conveniences import symbols
 from symdiff.core.conversions import NotConstantError
@@ -169,7 +169,8 @@ def __getattr__(name: str) -> Any:
     module = _DEFINED_IN.get(name)
     if module is None:
         raise AttributeError(f"module 'symdiff' has no attribute {name!r}")
-    loaded = importlib.import_module(module)
+    __import__(module)  # (importlib.import_module, without importing importlib: start-up)
+    loaded = sys.modules[module]
     value = loaded if module == f"symdiff.{name}" else getattr(loaded, name)
     globals()[name] = value
     return value

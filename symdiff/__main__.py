@@ -2,6 +2,6 @@
 
 import sys
 
-from symdiff.cli import main
+from symdiff.cli import command
 
-sys.exit(main())
+sys.exit(command())

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from symdiff.calculus.high_order import MAX_TERMS as MAX_TERMS
-from symdiff.calculus.high_order import nth_derivative
+from symdiff.calculus.partials import MAX_TERMS as MAX_TERMS
 from symdiff.calculus.partials import chain_rule
 from symdiff.core import numbers
 from symdiff.core.constructors import mul, power
@@ -141,6 +140,8 @@ def _derivative_run(expr: Expr, variable: Sym, count: int, max_terms: int) -> Ex
     result = repeated_derivative(expr, variable, count, max_terms)
     if result is not None:
         return result
+    from symdiff.calculus.high_order import nth_derivative  # (rarely needed: start-up)
+
     return nth_derivative(expr, variable, count, max_terms)
 
 

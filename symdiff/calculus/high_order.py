@@ -23,6 +23,7 @@ import math
 from collections.abc import Callable, Mapping
 from math import comb
 
+from symdiff.calculus.partials import MAX_TERMS as MAX_TERMS
 from symdiff.calculus.partials import partial_factors
 from symdiff.core.constructors import add, mul
 from symdiff.core.errors import SymdiffError
@@ -34,9 +35,6 @@ from symdiff.core.vocabulary import call
 
 if TYPE_CHECKING:
     from typing import Any
-
-#: Default bound on the terms built for one high-order derivative (about a second per 10**5).
-MAX_TERMS = 400_000
 
 
 class DerivativeTooLargeError(SymdiffError):

@@ -17,6 +17,11 @@ from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import ONE, ZERO, Call, Expr, Num, Pow
 from symdiff.core.vocabulary import call, partials
 
+#: Default bound on the terms built for one high-order derivative (about a second per 10**5);
+#: ``high_order`` applies it.  (Kept here, below both sweeps, so that a first derivative never
+#: loads ``high_order``: start-up.)
+MAX_TERMS = 400_000
+
 
 def partial_factors(node: Expr, wanted: Sequence[bool]) -> list[tuple[Expr, ...] | None]:
     """For each argument, the factors whose product is ``d node / d arg`` (None: not wanted).

@@ -1,37 +1,48 @@
-"""The ``symdiff`` command: a thin argparse shell over the public API.
+"""The ``symdiff`` command: a thin shell over the public API.
 
-``arguments`` builds the parser (one group per mode) and chooses the mode once from the groups
-given; each mode (``derive``, ``grad``, ``emit``, ``point``, ``steps``, ``check``) is a module
-with ``run(args, formula) -> str``.  This shell reads formulas (an argument, or one per line
-from stdin), prints what the mode returns, and turns every ``SymdiffError`` into a message with
-a caret and exit status 2.
+``flags`` holds the options as one table; the common command lines (``symdiff FORMULA --wrt x``)
+are read from it directly, and everything else by the argparse parser ``arguments`` builds from
+the same table (``--help``, errors, abbreviations).  ``arguments`` chooses the mode once from the
+groups given; each mode (``derive``, ``grad``, ``emit``, ``point``, ``steps``, ``check``) is a
+module with ``run(args, formula) -> str``, imported when it runs.  This shell reads formulas (an
+argument, or one per line from stdin), prints what the mode returns, and turns every
+``SymdiffError`` into a message with a caret and exit status 2.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 import warnings
-from collections.abc import Callable
 
 import symdiff
 from symdiff import FormulaWarning, SymdiffError, parse_variable
 from symdiff.cli import output
 from symdiff.cli.arguments import build_parser, choose_mode
+from symdiff.cli.flags import Arguments, parse_common
 from symdiff.cli.progress import Working
-from symdiff.cli.usage import formulas_last
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "command", "main"]
 
 
-def _runner(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace, str], str]:
-    """``run_one(args, formula)``: the output text of the mode the arguments choose (chosen
-    again only when the interactive prompt changes the arguments)."""
+def run_one(args: Arguments, formula: str) -> str:
+    """The output text of the mode the arguments choose (chosen again for each formula, as the
+    interactive prompt may change the arguments)."""
+    return choose_mode(args).run(args, formula)  # type: ignore[no-any-return]
 
-    def run_one(args: argparse.Namespace, formula: str) -> str:
-        return choose_mode(parser, args).run(args, formula)
 
-    return run_one
+def _read_arguments(argv: list[str]) -> Arguments | int:
+    """The arguments, or the exit status when argparse has finished (``--help``, ``--version``,
+    a usage error, already reported)."""
+    args = parse_common(argv)  # the common command lines, without argparse (start-up)
+    if args is not None:
+        return args
+    from symdiff.cli.usage import formulas_last
+
+    parser = build_parser()
+    try:
+        return Arguments(**vars(parser.parse_args(formulas_last(parser, argv))))
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else 0 if done.code is None else 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,6 +63,24 @@ def main(argv: list[str] | None = None) -> int:
         return output.WRITE_FAILED_STATUS
 
 
+def command() -> int:
+    """The ``symdiff`` console script and ``python -m symdiff``: ``main()`` in a process that
+    exits right after it.
+
+    The objects still alive are first taken out of the cycle collector's sight
+    (``gc.freeze``): at exit the interpreter would otherwise run full collections over every
+    module's objects (about a tenth of ``symdiff "x**2" --wrt x``) to free memory that the
+    operating system takes back anyway.  Exit handlers, reference counting and the flushing of
+    standard output still run.  ``main`` itself never does this: tests and other callers run
+    it in a process that goes on.
+    """
+    status = main()
+    import gc
+
+    gc.freeze()
+    return status
+
+
 def _main(argv: list[str] | None) -> int:
     if sys.stdout is None:  # started with file descriptor 1 closed: nothing could be shown
         raise output.OutputFailed("standard output is closed")
@@ -64,14 +93,11 @@ def _main(argv: list[str] | None) -> int:
         except SymdiffError as error:
             output.error(str(error))
             return 2
-    parser = build_parser()
+    args = _read_arguments(argv)
+    if isinstance(args, int):
+        return args
     try:
-        args = parser.parse_args(formulas_last(parser, argv))
-    except SystemExit as done:  # --help, --version, or a usage error (already reported)
-        return done.code if isinstance(done.code, int) else 0 if done.code is None else 2
-    run_one = _runner(parser)
-    try:
-        choose_mode(parser, args)  # a meaningless combination of modes fails before any input
+        choose_mode(args)  # a meaningless combination of modes fails before any input
         if args.define:  # definitions first: the formula and --wrt may use their names
             symdiff.define_from_file(args.define)
         if args.wrt:  # --wrt sin, --wrt pi, --wrt 2x: an error that says what the name is
@@ -81,7 +107,7 @@ def _main(argv: list[str] | None) -> int:
 
             return interactive.run(args, run_one)
         if args.formula is None and sys.stdin.isatty():
-            parser.print_usage(sys.stderr)
+            build_parser().print_usage(sys.stderr)
             output.error("give a formula, or - to read formulas from standard input")
             return 2
         if args.formula is not None and args.formula != "-":

@@ -8,10 +8,9 @@ code, the default of ``compile``, and the literal code), or with ``--format json
 
 from __future__ import annotations
 
-import argparse
-
 import symdiff
 from symdiff import SymdiffError
+from symdiff.cli.flags import DEFAULT_POINTS, group_flags
 from symdiff.cli.options import read_formula
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing`` (start-up; type checkers read it as True)
@@ -19,39 +18,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-TITLE = "accuracy of the generated code"
-TARGETS = ("numpy", "python", "c")
-CODES = ("both", "stable", "literal")
-#: Points measured when ``--points`` is not given (mpmath costs about 2 ms a point).
-DEFAULT_POINTS = 1000
-
-#: The options of the accuracy mode: flag -> argparse settings (defaults None: "not given").
-OPTIONS: dict[str, dict[str, Any]] = {
-    "--accuracy": {"action": "store_true", "help": "measure the errors of the code compiled "
-                   "for the formula and its gradient against mpmath: median and max ulps, the "
-                   "worst relative error and where, non-finite outputs (needs NumPy and mpmath)"},
-    "--domain": {"metavar": "DOMAIN", "help": "where --accuracy samples, e.g. "
-                 "x=-1000:1000,y=0:1 (x=1e-9:1:log for log-uniform; bounds may be formulas: "
-                 "x=-pi:pi); default every variable in [-1000, 1000]"},
-    "--target": {"choices": TARGETS, "default": None, "help": "the code --accuracy measures "
-                 "(default numpy)"},
-    "--points": {"type": int, "metavar": "N", "default": None, "help": "random points "
-                 f"--accuracy measures (default {DEFAULT_POINTS})"},
-    "--code": {"choices": CODES, "default": None, "help": "what --accuracy measures: the "
-               "stable code (the default of compile), the literal code (stable=False), or "
-               "both at the same points (default both)"},
-    "--seed": {"type": int, "metavar": "S", "default": None, "help": "the random points' seed "
-               "for --accuracy (default 0)"},
-}  # fmt: skip
+    from symdiff.cli.flags import Arguments
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group(TITLE)
-    for flag, settings in OPTIONS.items():
-        group.add_argument(flag, **settings)
-
-
-def clash(args: argparse.Namespace) -> str | None:
+def clash(args: Arguments) -> str | None:
     """The option that means nothing with ``--accuracy`` (it measures the value and the whole
     gradient of one formula as text or JSON), or None."""
     if not args.accuracy:
@@ -66,9 +36,11 @@ def clash(args: argparse.Namespace) -> str | None:
     return next((option for option, value in given.items() if value), None)
 
 
-def run(args: argparse.Namespace, formula: str) -> str:
+def run(args: Arguments, formula: str) -> str:
     if not args.accuracy:
-        given = [flag for flag in list(OPTIONS)[1:] if getattr(args, flag[2:]) is not None]
+        given = [
+            flag for flag in group_flags("accuracy")[1:] if getattr(args, flag[2:]) is not None
+        ]
         verb = "goes" if len(given) == 1 else "go"
         raise SymdiffError(f"{' and '.join(given)} {verb} with --accuracy: add it")
     expr = read_formula(args, formula)

@@ -1,27 +1,35 @@
-"""The command's arguments: one argparse group per mode plus the shared groups, and the choice
-of the mode, made in one place from the groups whose options were given.
+"""The command's arguments: the argparse parser made from the option table (``flags``), and the
+choice of the mode, made in one place from the groups whose options were given.
 
 Shared groups (``options``: what to differentiate; ``render``: how to write it) are read by
 every mode.  A mode's own group selects it; ``MODES`` says which wins when several are given
 (``--grad --at`` is the point mode, which prints the gradient at the point; ``--grad --emit``
 compiles the value and gradient together), and ``choose_mode`` rejects the combinations that
-mean nothing.  Without a mode's option the derivative mode runs.
+mean nothing.  Without a mode's option the derivative mode runs.  A mode's module is imported
+only when it runs (start-up), and argparse only when the parser is built.
 """
 
 from __future__ import annotations
 
-import argparse
+import sys
 from collections.abc import Callable
-from types import ModuleType
 
-from symdiff import FUNCTIONS, SymdiffError, __version__
-from symdiff.cli import accuracy, check, derive, emit, grad, implicit, options, point, render, steps
-from symdiff.cli.usage import FriendlyParser
+from symdiff import SymdiffError
+from symdiff.cli.flags import GROUPS, TOP, given_groups
 
-#: Modes by precedence, each selected by the options of its group (titled ``mode.TITLE``).
-MODES: tuple[ModuleType, ...] = (implicit, check, accuracy, emit, point, grad, steps)
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (start-up; type checkers read it as True)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from types import ModuleType
+
+    from symdiff.cli.flags import Arguments
+
+#: Modes by precedence (modules of ``symdiff.cli``), each selected by the options of its group.
+MODES: tuple[str, ...] = ("implicit", "check", "accuracy", "emit", "point", "grad", "steps")
 #: What runs when no mode's option is given.
-DEFAULT_MODE = derive
+DEFAULT_MODE = "derive"
+_TITLES = {module: title for module, title, _ in GROUPS}
 
 EXAMPLES = r"""
 examples:
@@ -88,72 +96,60 @@ quietly, as the shell reports a program stopped by SIGPIPE.
 """
 
 
-def _function_list() -> str:
-    """The unary functions of the vocabulary, wrapped for the help text."""
-    import textwrap  # (only --help needs it: start-up)
-
-    names = [n for n, row in FUNCTIONS.items() if row.arity == 1 and n != "stop_gradient"]
-    return textwrap.fill(" ".join(names), width=96, subsequent_indent="")
-
-
-class _Parser(FriendlyParser):
-    """The command's parser: the epilog's function list is written only when help is shown."""
-
-    def format_help(self) -> str:
-        if self.epilog and "FUNCTION_LIST" in self.epilog:
-            self.epilog = self.epilog.replace("FUNCTION_LIST", _function_list())
-        return super().format_help()
-
-
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser: the formula, the shared groups, then each mode's group."""
-    parser = _Parser(
+    """The argument parser: the formula and the top-level options, then each group of ``flags``."""
+    import argparse  # (only what the fast path leaves to argparse needs it: start-up)
+
+    from symdiff.cli.usage import CommandParser
+
+    parser = CommandParser(
         prog="symdiff",
         description="Differentiate formulas symbolically and print small, readable results.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("formula", nargs="?", help="the formula, or - to read one per line")
-    parser.add_argument("--version", action="version", version=f"symdiff {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    for part in (options, render, *MODES):
-        part.add_arguments(parser)
+    for flags, settings in TOP:
+        parser.add_argument(*flags, **settings)
+    for _, title, options in GROUPS:
+        group = parser.add_argument_group(title)
+        for flags, settings in options:
+            group.add_argument(*flags, **settings)
     return parser
 
 
-def given_groups(parser: argparse.ArgumentParser, args: argparse.Namespace) -> set[str]:
-    """Titles of the argument groups with at least one option set away from its default."""
-    return {
-        group.title
-        for group in parser._action_groups
-        if group.title
-        and any(vars(args).get(action.dest, action.default) != action.default
-                for action in group._group_actions)
-    }  # fmt: skip
+def mode_module(name: str) -> ModuleType:
+    """The module ``symdiff.cli.<name>`` (a mode is imported when it runs: start-up)."""
+    module = f"symdiff.cli.{name}"
+    __import__(module)  # (importlib.import_module, without importing importlib: start-up)
+    return sys.modules[module]
 
 
-def choose_mode(parser: argparse.ArgumentParser, args: argparse.Namespace) -> ModuleType:
+def choose_mode(args: Arguments) -> ModuleType:
     """The mode these arguments ask for: the first of ``MODES`` whose group was given."""
-    given = given_groups(parser, args)
-    mode = next((mode for mode in MODES if mode.TITLE in given), DEFAULT_MODE)
+    given = given_groups(args)
+    mode = next((mode for mode in MODES if _TITLES[mode] in given), DEFAULT_MODE)
     for clash, message in CLASHES:
         if clash(args):
             raise SymdiffError(message(args))
-    return mode
+    return mode_module(mode)
 
 
-def _steps_with_matrix(args: argparse.Namespace) -> bool:
+def _accuracy_clash(args: Arguments) -> str | None:
+    return mode_module("accuracy").clash(args) if args.accuracy else None  # type: ignore[no-any-return]
+
+
+def _steps_with_matrix(args: Arguments) -> bool:
     return bool(args.steps and (args.jacobian or args.hessian))
 
 
-Test = Callable[[argparse.Namespace], bool]
-Message = Callable[[argparse.Namespace], str]
+Test = Callable[["Arguments"], bool]
+Message = Callable[["Arguments"], str]
 
 #: Combinations of modes and formats that mean nothing: (test, message naming both).
 CLASHES: tuple[tuple[Test, Message], ...] = (
-    (lambda a: accuracy.clash(a) is not None,
+    (lambda a: _accuracy_clash(a) is not None,
      lambda a: f"--accuracy measures the code of the formula and its whole gradient (text or "
-     f"json); {accuracy.clash(a)} asks for something else: use one at a time"),
+     f"json); {_accuracy_clash(a)} asks for something else: use one at a time"),
     (lambda a: bool(a.emit and a.at is not None),
      lambda a: f"--emit {a.emit} writes code and --at computes values at a point: "
      "use one at a time"),

@@ -8,13 +8,17 @@ standard error as ``line N: ...`` (the position is the column of that line).
 
 from __future__ import annotations
 
-import argparse
 import re
 from collections.abc import Callable, Iterable
 
 from symdiff import ParseError, SymdiffError
 from symdiff.cli import output
 from symdiff.cli.progress import Progress
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (start-up; type checkers read it as True)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from symdiff.cli.flags import Arguments
 
 #: What a line that failed prints on standard output.
 ERROR_MARKER = "# error"
@@ -37,9 +41,9 @@ def message_of(error: SymdiffError, number: int) -> str:
 
 
 def run(
-    args: argparse.Namespace,
+    args: Arguments,
     lines: Iterable[str],
-    run_one: Callable[[argparse.Namespace, str], str],
+    run_one: Callable[[Arguments, str], str],
 ) -> int:
     """Answer each line; the exit status is 2 when some line failed, else 0."""
     status = 0

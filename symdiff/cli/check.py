@@ -6,23 +6,15 @@ Prints the verdict (correct / incorrect / undecided) with its reason and any cav
 
 from __future__ import annotations
 
-import argparse
-
 import symdiff
 
-TITLE = "check an answer"
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (start-up; type checkers read it as True)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from symdiff.cli.flags import Arguments
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group(TITLE)
-    group.add_argument(
-        "--check", metavar="ANSWER",
-        help="say whether ANSWER is the derivative (--wrt, --order) of the formula, with a proof "
-        "or a counterexample point",
-    )  # fmt: skip
-
-
-def run(args: argparse.Namespace, formula: str) -> str:
+def run(args: Arguments, formula: str) -> str:
     result = symdiff.check(
         formula, args.check, args.wrt, order=args.order, functions=args.functions
     )

@@ -5,31 +5,18 @@ derivative (or, with ``--grad``, the value and the gradient together; with ``--j
 
 from __future__ import annotations
 
-import argparse
-
 import symdiff
 from symdiff import Expr
 from symdiff.cli import sparse
 from symdiff.cli.options import derivative, read_formula
 
-TITLE = "code generation"
-TARGETS = ("python", "numpy", "c")
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (start-up; type checkers read it as True)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from symdiff.cli.flags import Arguments
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group(TITLE)
-    group.add_argument(
-        "--emit", choices=TARGETS, metavar="TARGET",
-        help="print a python, numpy or c function computing the derivative (with --grad: the "
-        "value and the gradient together)",
-    )  # fmt: skip
-    group.add_argument(
-        "--name", default="f", metavar="NAME",
-        help="name of the emitted function (default f; reserved words get a trailing _)",
-    )  # fmt: skip
-
-
-def run(args: argparse.Namespace, formula: str) -> str:
+def run(args: Arguments, formula: str) -> str:
     if args.sparse:  # --jacobian/--hessian --sparse: code filling a CSC data array
         return sparse.emit(args, formula)
     if args.jacobian or args.hessian:  # a function returning the matrix as a 2-D array

@@ -10,7 +10,6 @@ Entries are simplified for display by the size rule of the derivative mode and `
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable
 
 import symdiff
@@ -20,31 +19,17 @@ from symdiff.cli.options import read_formula, warn_absent
 from symdiff.cli.progress import Progress
 from symdiff.cli.render import shared_form, use_cse
 
-TITLE = "gradient, Hessian, Jacobian (use --wrt to pick variables)"
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (start-up; type checkers read it as True)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from symdiff.cli.flags import Arguments
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group(TITLE)
-    group.add_argument(
-        "--grad", action="store_true",
-        help="all first derivatives, one line per variable (d/dx = ...)",
-    )  # fmt: skip
-    group.add_argument(
-        "--hessian", action="store_true",
-        help="second derivatives d2/dxdy, each distinct entry once",
-    )  # fmt: skip
-    group.add_argument(
-        "--jacobian", action="store_true",
-        help='derivatives of several comma-separated formulas: "x*y, x + y**2"',
-    )  # fmt: skip
-    sparse.add_argument(group)
-
-
-def _wanted_variables(args: argparse.Namespace) -> str | None:
+def _wanted_variables(args: Arguments) -> str | None:
     return " ".join(args.wrt) if args.wrt else None
 
 
-def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Expr]]:
+def _entries(args: Arguments, formula: str) -> tuple[list[str], list[Expr]]:
     """Labels and derivative expressions for the requested mode."""
     variables = _wanted_variables(args)
     if args.wrt:
@@ -73,12 +58,12 @@ def _entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Ex
     return [f"d/d{v.name}" for v in vector.variables], list(vector)
 
 
-def labelled_entries(args: argparse.Namespace, formula: str) -> tuple[list[str], list[Expr]]:
+def labelled_entries(args: Arguments, formula: str) -> tuple[list[str], list[Expr]]:
     """``(labels, entries)`` as the text output lists them (``d2/dxdy``, ``df1/dx``)."""
     return _entries(args, formula)
 
 
-def _display(args: argparse.Namespace) -> Callable[[Expr], Expr]:
+def _display(args: Arguments) -> Callable[[Expr], Expr]:
     """How an entry is shown: simplified for display by the size rule of ``symdiff.diff``
     (``symdiff.SIMPLIFY_LIMIT``; ``--no-simplify``: raw)."""
 
@@ -93,7 +78,7 @@ def _display(args: argparse.Namespace) -> Callable[[Expr], Expr]:
     return shown
 
 
-def run(args: argparse.Namespace, formula: str) -> str:
+def run(args: Arguments, formula: str) -> str:
     if args.steps:  # --grad --steps: the steps of each component in turn
         return steps.per_variable(args, formula)
     if args.format in ("json", "latex") and not args.sparse:

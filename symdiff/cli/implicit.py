@@ -6,28 +6,16 @@ each order), ``--format`` writes the expressions as every other mode does.
 
 from __future__ import annotations
 
-import argparse
-
 import symdiff
 from symdiff import SymdiffError
 
-TITLE = "implicit differentiation"
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (start-up; type checkers read it as True)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from symdiff.cli.flags import Arguments
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group(TITLE)
-    group.add_argument(
-        "--implicit", metavar="Y",
-        help="the formula is an equation (lhs = rhs) defining Y as a function of the --wrt "
-        "variable: print dY/dx (--order N for the N-th derivative, --steps for the derivation)",
-    )  # fmt: skip
-    group.add_argument(
-        "--use-relation", action="store_true",
-        help="with --implicit: put the equation back in where it shortens the result",
-    )  # fmt: skip
-
-
-def run(args: argparse.Namespace, formula: str) -> str:
+def run(args: Arguments, formula: str) -> str:
     if args.implicit is None:
         raise SymdiffError("--use-relation goes with --implicit Y")
     if not args.wrt or len(args.wrt) != 1:

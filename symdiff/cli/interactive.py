@@ -8,14 +8,18 @@ has it.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
 import sys
 from collections.abc import Callable
 
 from symdiff import SymdiffError, parse_variable
-from symdiff.cli.render import FORMAT_CHOICES
+from symdiff.cli.flags import FORMAT_CHOICES
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (start-up; type checkers read it as True)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from symdiff.cli.flags import Arguments
 
 HISTORY_FILE = "~/.symdiff_history"
 
@@ -46,11 +50,11 @@ def _setup_history() -> Callable[[], None]:
     return save
 
 
-def _prompt(args: argparse.Namespace) -> str:
+def _prompt(args: Arguments) -> str:
     return f"d/d{args.wrt[0]}> " if args.wrt else "symdiff> "
 
 
-def _command(args: argparse.Namespace, line: str) -> str | None:
+def _command(args: Arguments, line: str) -> str | None:
     """Apply a ``:command``; returns what to print, or ``None`` to leave."""
     name, _, value = line[1:].partition(" ")
     value = value.strip()
@@ -74,7 +78,7 @@ def _command(args: argparse.Namespace, line: str) -> str | None:
     return f"unknown command {line!r}; :help lists the commands"
 
 
-def run(args: argparse.Namespace, run_one: Callable[[argparse.Namespace, str], str]) -> int:
+def run(args: Arguments, run_one: Callable[[Arguments, str], str]) -> int:
     """Read formulas until end of input; every error is reported and the prompt comes back."""
     import copy  # (only the prompt needs it: start-up)
 

@@ -3,38 +3,15 @@ and the derivative they ask for (the derivative mode prints it, ``--emit`` compi
 
 from __future__ import annotations
 
-import argparse
 import warnings
 
 import symdiff
 from symdiff import Expr, FormulaWarning, SymdiffError
 
-TITLE = "derivative"
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group(TITLE)
-    group.add_argument(
-        "--wrt", "-w", action="append", metavar="VAR",
-        help="differentiate with respect to VAR (repeat for mixed partials; optional when the "
-        "formula has one variable)",
-    )  # fmt: skip
-    group.add_argument(
-        "--order", "-n", type=int, default=1, metavar="N",
-        help="differentiate N times with respect to each --wrt variable (default 1)",
-    )  # fmt: skip
-    group.add_argument(
-        "--functions", metavar="F,G", default=None,
-        help="names of unknown functions the formula uses: f(x), g(x, y)",
-    )  # fmt: skip
-    group.add_argument(
-        "--define", metavar="FILE", default=None,
-        help="define functions from FILE, one a line: softclip(x, k) = log(1 + exp(k*x))/k",
-    )  # fmt: skip
-    group.add_argument(
-        "--no-simplify", dest="simplify", action="store_false",
-        help="print the raw derivative (by default it is simplified)",
-    )  # fmt: skip
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (start-up; type checkers read it as True)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from symdiff.cli.flags import Arguments
 
 
 def warn_absent(names: list[str], *exprs: Expr) -> None:
@@ -55,12 +32,12 @@ def warn_absent(names: list[str], *exprs: Expr) -> None:
             )
 
 
-def read_formula(args: argparse.Namespace, formula: str) -> Expr:
+def read_formula(args: Arguments, formula: str) -> Expr:
     """The formula parsed with the unknown functions of ``--functions``."""
     return symdiff.parse(formula, functions=getattr(args, "functions", None))
 
 
-def variables_of(args: argparse.Namespace, expr: Expr) -> list[str]:
+def variables_of(args: Arguments, expr: Expr) -> list[str]:
     """The ``--wrt`` names, or the single free variable; a clear error otherwise."""
     if args.wrt:
         warn_absent(list(args.wrt), expr)
@@ -73,7 +50,7 @@ def variables_of(args: argparse.Namespace, expr: Expr) -> list[str]:
     return free
 
 
-def derivative(args: argparse.Namespace, expr: Expr, goal: str = "readable") -> Expr:
+def derivative(args: Arguments, expr: Expr, goal: str = "readable") -> Expr:
     """The derivative ``--wrt`` / ``--order`` / ``--no-simplify`` ask for (order 0: ``expr``),
     simplified for ``goal``: ``readable`` to print, ``compact`` to compile."""
     if args.order < 0:

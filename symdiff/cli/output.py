@@ -11,15 +11,8 @@ Each result is flushed as it is written, so a failure shows up here, not at inte
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-from collections.abc import Iterator
-
-#: ``typing.TYPE_CHECKING`` without importing ``typing`` (start-up; type checkers read it as True)
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import TextIO
 
 #: The exit status after a broken pipe: 128 + SIGPIPE (13), as the shell reports a killed writer.
 BROKEN_PIPE_STATUS = 141
@@ -34,13 +27,17 @@ class OutputFailed(Exception):
     """Standard output could not be written; the message says why."""
 
 
-@contextlib.contextmanager
-def _stdout() -> Iterator[TextIO]:
-    """Standard output, with its write errors turned into ``ReaderGone`` / ``OutputFailed``."""
-    if sys.stdout is None:  # started with file descriptor 1 closed
+def _to_stdout(text: str) -> None:
+    """Write ``text`` (it may be empty) to standard output and flush, with its write errors
+    turned into ``ReaderGone`` / ``OutputFailed``.  (Plain ``try``: ``contextlib`` would cost
+    the start-up more than all of this module.)"""
+    stream = sys.stdout
+    if stream is None:  # started with file descriptor 1 closed
         raise OutputFailed("standard output is closed")
     try:
-        yield sys.stdout
+        if text:
+            stream.write(text)
+        stream.flush()
     except BrokenPipeError:
         raise ReaderGone from None
     except (OSError, ValueError) as error:  # ValueError: the stream itself was closed
@@ -49,25 +46,24 @@ def _stdout() -> Iterator[TextIO]:
 
 def write(text: str) -> None:
     """Print ``text`` and a newline to standard output, and flush."""
-    with _stdout() as stream:
-        stream.write(text + "\n")
-        stream.flush()
+    _to_stdout(text + "\n")
 
 
 def flush() -> None:
     """Flush what others (argparse's ``--help``) wrote; the same errors as ``write``."""
     if sys.stdout is not None:
-        with _stdout() as stream:
-            stream.flush()
+        _to_stdout("")
 
 
 def detach() -> None:
     """Point file descriptor 1 at /dev/null, so that the interpreter's final flush of what is
     still buffered cannot fail again (and print a traceback) after the error was reported."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
+    try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def error(message: str) -> None:
@@ -87,6 +83,8 @@ def show_warning(message: Warning | str, *_: object, **__: object) -> None:
 
 def to_stderr(text: str) -> None:
     """Write ``text`` to stderr; a stderr that cannot be written is ignored (nowhere to say so)."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
+    try:
         sys.stderr.write(text)
         sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass

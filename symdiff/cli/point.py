@@ -7,8 +7,6 @@
 
 from __future__ import annotations
 
-import argparse
-
 import symdiff
 from symdiff import SymdiffError
 from symdiff.cli.options import read_formula
@@ -18,29 +16,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-TITLE = "values at a point"
-METHOD_CHOICES = ("symbolic", "forward", "reverse", "numeric", "all")
-
-
-#: The options of the point mode: flag -> argparse settings.
-OPTIONS: dict[str, dict[str, Any]] = {
-    "--at": {"metavar": "POINT", "help": "evaluate at POINT, e.g. x=3,y=4 (values may be "
-             "formulas: x=pi/4); prints the value and every partial derivative"},
-    "--method": {"choices": METHOD_CHOICES, "default": None, "help": "how to compute the "
-                 "partials at --at (default symbolic); 'all' compares the four methods: "
-                 "gradient, error against symbolic, and cost"},
-    "--trace": {"action": "store_true", "help": "print the evaluation trace (Wengert list) at "
-                "--at: one row per DAG node with its operation, value, tangent and adjoint"},
-    "--graph": {"metavar": "FILE", "help": "draw the computation graph to FILE (.dot, or "
-                ".svg/.png/.pdf with Graphviz), labelled with values and adjoints when --at "
-                "is given"},
-}  # fmt: skip
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group(TITLE)
-    for flag, settings in OPTIONS.items():
-        group.add_argument(flag, **settings)
+    from symdiff.cli.flags import Arguments
 
 
 def _top_level_parts(text: str) -> list[str]:
@@ -69,7 +45,7 @@ def parse_point(text: str) -> dict[str, float]:
     return point
 
 
-def run(args: argparse.Namespace, formula: str) -> str:
+def run(args: Arguments, formula: str) -> str:
     if args.at is not None and (args.jacobian or args.hessian):
         return _matrix_at(args, formula, parse_point(args.at))
     expr = read_formula(args, formula)
@@ -145,7 +121,7 @@ def _latex_at(result: Any) -> str:
     return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
 
-def _matrix_at(args: argparse.Namespace, formula: str, point: dict[str, float]) -> str:
+def _matrix_at(args: Arguments, formula: str, point: dict[str, float]) -> str:
     """``--jacobian --at`` / ``--hessian --at``: every entry's value at the point."""
     from symdiff.cli import tables
 

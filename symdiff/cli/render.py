@@ -7,7 +7,6 @@ not set.  Large results that share much of their DAG print in CSE form (``t0 = .
 
 from __future__ import annotations
 
-import argparse
 import os
 
 import symdiff
@@ -18,26 +17,12 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import TextIO
 
-TITLE = "presentation"
-FORMAT_CHOICES = ("text", "latex", "json", "tree")
+
 #: Below this many printed nodes the plain form is always readable enough.
 SMALL_OUTPUT = 60
 #: Formats that write each shared node once by themselves (JSON references, the tree's ``[k]``
 #: marks): never a huge tree, so they need no CSE form.
 SHARING_FORMATS = ("json", "tree")
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group(TITLE)
-    group.add_argument(
-        "--format", "-f", choices=FORMAT_CHOICES, default="text",
-        help="how to write results: text (Python syntax, the default), latex, json (the tree, "
-        "read back by symdiff.from_json) or tree (an indented picture)",
-    )  # fmt: skip
-    group.add_argument(
-        "--cse", choices=("auto", "always", "never"), default="auto",
-        help="name shared subexpressions t0, t1, ... (auto: when the output is shared and large)",
-    )  # fmt: skip
 
 
 def use_color(stream: TextIO) -> bool:

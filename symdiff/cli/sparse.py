@@ -7,8 +7,6 @@ fills the CSC ``data`` array, after comments giving the shape and the index arra
 
 from __future__ import annotations
 
-import argparse
-
 import symdiff
 from symdiff import Expr, SymdiffError
 
@@ -16,20 +14,13 @@ from symdiff import Expr, SymdiffError
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # (a name only: importing it at start-up would load the calculus)
     from symdiff import SparseMatrix
+    from symdiff.cli.flags import Arguments
 
 #: The comment marker of each ``--emit`` target.
 COMMENT = {"python": "#", "numpy": "#", "c": "//"}
 
 
-def add_argument(group: argparse._ArgumentGroup) -> None:
-    group.add_argument(
-        "--sparse", action="store_true",
-        help="with --jacobian/--hessian: the sparsity pattern and only the nonzero entries "
-        "(with --emit: code filling a CSC data array)",
-    )  # fmt: skip
-
-
-def matrix(args: argparse.Namespace, formula: str) -> SparseMatrix:
+def matrix(args: Arguments, formula: str) -> SparseMatrix:
     """The sparse Jacobian or Hessian that ``--jacobian``/``--hessian`` ask for."""
     variables = " ".join(args.wrt) if args.wrt else None
     if args.jacobian:
@@ -39,7 +30,7 @@ def matrix(args: argparse.Namespace, formula: str) -> SparseMatrix:
     raise SymdiffError("--sparse goes with --jacobian or --hessian")
 
 
-def entries(args: argparse.Namespace, formula: str) -> tuple[str, list[str], list[Expr]]:
+def entries(args: Arguments, formula: str) -> tuple[str, list[str], list[Expr]]:
     """The pattern as text, and a label and an expression for each stored nonzero (row by
     row)."""
     found = matrix(args, formula)
@@ -61,7 +52,7 @@ def entries(args: argparse.Namespace, formula: str) -> tuple[str, list[str], lis
     return text, labels, chosen
 
 
-def emit(args: argparse.Namespace, formula: str) -> str:
+def emit(args: Arguments, formula: str) -> str:
     """Source of a function returning the nonzeros in CSC order, with its index arrays."""
     found = matrix(args, formula)
     rows, _, values = found.full()

@@ -7,7 +7,6 @@ budget are refused with the reason (the derivative itself has no such limit).
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 import symdiff
@@ -15,25 +14,16 @@ from symdiff import Expr, SymdiffError, dag_size, postorder
 from symdiff.cli.options import read_formula, variables_of
 from symdiff.cli.render import use_color
 
-TITLE = "step by step"
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (start-up; type checkers read it as True)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from symdiff.cli.flags import Arguments
+
 #: ``--steps`` explains formulas of at most this many distinct nodes (``explain`` and the
 #: steps' size grow faster than linearly with it) ...
 STEPS_MAX_FORMULA = 2_000
 #: ... whose steps, written out as trees, print at most this many nodes (about a megabyte).
 STEPS_MAX_PRINTED = 100_000
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group(TITLE)
-    group.add_argument(
-        "--steps", dest="steps", action="store_const", const="brief",
-        help="explain the derivative step by step, naming the rule of each step",
-    )  # fmt: skip
-    # "--steps=all" is an option string of its own, so "--steps FORMULA" never eats the formula
-    group.add_argument(
-        "--steps=all", dest="steps", action="store_const", const="all",
-        help="the same, also showing the trivial steps (constants, the variable itself)",
-    )  # fmt: skip
 
 
 def derivation_json(derivation: symdiff.Derivation) -> str:
@@ -89,7 +79,7 @@ def printed_size(derivation: symdiff.Derivation) -> int:
     return sum(sizes[root] for root in roots)
 
 
-def per_variable(args: argparse.Namespace, formula: str) -> str:
+def per_variable(args: Arguments, formula: str) -> str:
     """``--grad --steps``: the steps of each partial derivative, one variable after another
     (text: one numbered list each; LaTeX: one block each; JSON: ``{"x": [steps], ...}``)."""
     expr = symdiff.parse(formula)
@@ -98,9 +88,7 @@ def per_variable(args: argparse.Namespace, formula: str) -> str:
         raise SymdiffError(
             "the formula has no variables to differentiate by (name some with --wrt)"
         )
-    parts = {
-        name: run(argparse.Namespace(**{**vars(args), "wrt": [name]}), formula) for name in names
-    }
+    parts = {name: run(type(args)(**{**vars(args), "wrt": [name]}), formula) for name in names}
     if args.format == "json":
         return "{\n" + ",\n".join(f'"{name}": {text}' for name, text in parts.items()) + "\n}"
     if args.format == "latex":
@@ -108,7 +96,7 @@ def per_variable(args: argparse.Namespace, formula: str) -> str:
     return "\n\n".join(parts.values())  # each starts with its own d/dx line
 
 
-def run(args: argparse.Namespace, formula: str) -> str:
+def run(args: Arguments, formula: str) -> str:
     expr = read_formula(args, formula)
     names = variables_of(args, expr)
     if len(names) > 1:

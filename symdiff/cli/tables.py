@@ -8,13 +8,17 @@ or a ``pmatrix`` (Jacobian, Hessian).  The point, emit and derivative modes shar
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable
 from typing import Any, NamedTuple  # (imported by the matrix modes only: start-up)
 
 import symdiff
 from symdiff import Expr, Sym
 from symdiff.cli.options import read_formula
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (start-up; type checkers read it as True)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from symdiff.cli.flags import Arguments
 
 
 class Table(NamedTuple):
@@ -26,7 +30,7 @@ class Table(NamedTuple):
     rows: list[list[Any]]  # expressions, or floats: the values at a point (``--at``)
 
 
-def table(args: argparse.Namespace, formula: str) -> Table:
+def table(args: Arguments, formula: str) -> Table:
     """The rows that ``--grad``, ``--jacobian`` or ``--hessian`` ask for."""
     variables = " ".join(args.wrt) if args.wrt else None
     if args.jacobian:

@@ -11,6 +11,7 @@ import os
 import re
 import sys
 
+from symdiff import FUNCTIONS
 from symdiff.cli import output
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing`` (start-up; type checkers read it as True)
@@ -50,6 +51,23 @@ class FriendlyParser(argparse.ArgumentParser):
                 if wrong:  # --x: a formula that looks like an option goes after --
                     hint = f"for the formula {wrong[0]}, write: symdiff -- '{wrong[0]}' ({hint})"
         self.exit(2, f"{self.prog}: error: {message}\nhint: {hint}\n")
+
+
+def _function_list() -> str:
+    """The unary functions of the vocabulary, wrapped for the help text."""
+    import textwrap  # (only --help needs it: start-up)
+
+    names = [n for n, row in FUNCTIONS.items() if row.arity == 1 and n != "stop_gradient"]
+    return textwrap.fill(" ".join(names), width=96, subsequent_indent="")
+
+
+class CommandParser(FriendlyParser):
+    """The command's parser: the epilog's function list is written only when help is shown."""
+
+    def format_help(self) -> str:
+        if self.epilog and "FUNCTION_LIST" in self.epilog:
+            self.epilog = self.epilog.replace("FUNCTION_LIST", _function_list())
+        return super().format_help()
 
 
 def _terminal_columns() -> int:

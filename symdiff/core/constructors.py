@@ -8,9 +8,9 @@ arithmetic operators (``HOOKS``).
 
 from __future__ import annotations
 
+from _weakref import ref
 from collections.abc import Iterable
 from fractions import Fraction
-from weakref import WeakKeyDictionary
 
 from symdiff.core import digests, numbers
 from symdiff.core.hooks import register
@@ -63,12 +63,34 @@ _GROW_FROM = 16
 
 #: The key index (monomials of a sum, bases of a product) of the last long sum or product
 #: grown, handed on to the next one when it grows again: a side table, so nodes stay immutable.
-_INDEX: WeakKeyDictionary[Expr, dict[Expr, None]] = WeakKeyDictionary()
+#: Keyed by the node's id with a weak reference that drops the entry when the node goes: what
+#: ``WeakKeyDictionary`` does (nodes compare by identity), without importing ``weakref``.
+_INDEX: dict[int, tuple[ref[Expr], dict[Expr, None]]] = {}
+
+
+def _forget_index(
+    key: int,
+    reference: ref[Expr],
+    table: dict[int, tuple[ref[Expr], dict[Expr, None]]] = _INDEX,  # bound now: gone at exit
+) -> None:
+    entry = table.get(key)
+    if entry is not None and entry[0] is reference:  # (not a newer node with the same id)
+        del table[key]
+
+
+def _keep_index(node: Expr, index: dict[Expr, None], replace: bool = True) -> None:
+    """Keep ``index`` for ``node`` (``replace=False``: unless it has one already)."""
+    key = id(node)
+    entry = _INDEX.get(key)
+    if not replace and entry is not None and entry[0]() is node:
+        return
+    _INDEX[key] = (ref(node, lambda reference: _forget_index(key, reference)), index)
 
 
 def _index_of(node: Add | Mul, key_of: Any) -> dict[Expr, None]:
     """Take over the node's key index (building it if needed); the node keeps none."""
-    index = _INDEX.pop(node, None)
+    entry = _INDEX.pop(id(node), None)
+    index = entry[1] if entry is not None and entry[0]() is node else None
     if index is None:
         index = dict.fromkeys(key_of(a) for a in node.args if not isinstance(a, Num))
     return index
@@ -103,7 +125,7 @@ def _grow(node: Add | Mul, new: Expr, key_of: Any) -> Expr | None:
     index = _index_of(node, key_of)
     keys = [key_of(t) for t in terms]
     if len(set(keys)) != len(keys) or any(k in index for k in keys):
-        _INDEX[node] = index
+        _keep_index(node, index)
         return None
     digest = node._key[1] + sum(digests.mix(t._key[1]) for t in terms)
     count = node._count + len(terms)
@@ -115,7 +137,7 @@ def _grow(node: Add | Mul, new: Expr, key_of: Any) -> Expr | None:
         count += 1
     grown = cls._pending(digest & digests.MASK, count, constant, node, terms)
     index.update(dict.fromkeys(keys))
-    _INDEX.setdefault(grown, index)
+    _keep_index(grown, index, replace=False)
     return grown
 
 

@@ -20,10 +20,9 @@ node classes import nothing above themselves.
 
 from __future__ import annotations
 
-from _weakref import _remove_dead_weakref  # type: ignore[attr-defined]
+from _weakref import _remove_dead_weakref, ref  # type: ignore[attr-defined]
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from weakref import KeyedRef
 
 from symdiff.core import digests, numbers
 from symdiff.core.conversions import Conversions
@@ -33,6 +32,22 @@ from symdiff.core.typing_lite import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import Any, ClassVar, Self
+    from weakref import KeyedRef
+else:
+
+    class KeyedRef(ref):
+        """``weakref.KeyedRef`` (a weak reference that carries its table key), without
+        importing ``weakref``, the one module of it that the core needs (start-up)."""
+
+        __slots__ = ("key",)
+
+        def __new__(cls, ob, callback, key):
+            self = ref.__new__(cls, ob, callback)
+            self.key = key
+            return self
+
+        def __init__(self, ob, callback, key):
+            super().__init__(ob, callback)
 
 
 def is_name(text: str) -> bool:

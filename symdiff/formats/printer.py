@@ -160,13 +160,13 @@ def _natural(text: str) -> tuple[tuple[int, int, str], ...]:
     """Sort key of a text in which digit runs compare as numbers: ``cos(2*x)`` < ``cos(10*x)``
     (by length, then digits: no conversion of huge integers)."""
     key = []
-    for chunk in _CHUNKS.findall(text):
+    for chunk in re.findall(_CHUNKS, text):
         digits = chunk.lstrip("0")
         key.append((1, len(digits), digits) if chunk.isdigit() else (0, 0, chunk))
     return tuple(key)
 
 
-_CHUNKS = re.compile(r"\d+|\D+")
+_CHUNKS = r"\d+|\D+"  # (compiled on first use, by re's cache: start-up)
 
 
 def _shape(term: Expr) -> int:
