@@ -64,7 +64,8 @@ def prepare(exprs: Any, args: Any) -> tuple[list[Expr], list[Sym], bool]:
     if not roots:
         raise CodegenError("nothing to generate: give at least one expression")
     symbols = symbols_of(args)
-    missing = [s.name for s in free_symbols(*roots) if s not in set(symbols)]
+    known = set(symbols)
+    missing = [s.name for s in free_symbols(*roots) if s not in known]
     if missing:
         raise CodegenError(
             f"the expressions depend on {', '.join(missing)}, which "

@@ -33,7 +33,7 @@ from symdiff.backend.trees import (
     is_atom,
     one_operation,
 )
-from symdiff.core.defined import inline_defined
+from symdiff.core.defined import inline_defined_all
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
 from symdiff.core.traverse import postorder_by
@@ -269,7 +269,7 @@ def lower(
     written out at each use instead of being stored: for whole arrays, a fresh allocation costs
     more than one more pass (NumPy reuses the temporaries of an expression in place).
     """
-    roots = [inline_defined(root) for root in roots]  # user-defined functions by their bodies
+    roots = inline_defined_all(roots)  # user-defined functions by their bodies
     if stable is not None:
         roots = stabilize(roots, stable)
     return _Lowering(roots, args, recompute).run()

@@ -78,10 +78,23 @@ class _Symbolic(dict[Expr, bool]):
     nodes that rows make are looked up on demand."""
 
     def of(self, node: Expr) -> bool:
-        if node not in self:
-            for n in postorder(node):
-                if n not in self:
-                    self[n] = isinstance(n, Sym) or any(self[a] for a in n.args)
+        known = self.get(node)
+        if known is not None:
+            return known
+        # a walk that stops at known nodes: the roots of a Jacobian share most of their DAG,
+        # so a full postorder per node would be quadratic
+        stack = [node]
+        while stack:
+            top = stack[-1]
+            if top in self:
+                stack.pop()
+                continue
+            pending = [a for a in top.args if a not in self]
+            if pending:
+                stack.extend(pending)
+                continue
+            stack.pop()
+            self[top] = isinstance(top, Sym) or any(self[a] for a in top.args)
         return self[node]
 
 

@@ -3,6 +3,8 @@ places that need plain formulas: code generation, and checks that compare with t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from symdiff.core.errors import CodegenError
 from symdiff.core.nodes import Call, Expr, Sym
 from symdiff.core.traverse import fold, postorder, substitute
@@ -40,6 +42,14 @@ def inline_defined(expr: Expr, purpose: str = "code generation") -> Expr:
             return expr
         expr = fold(expr, visit)
     raise CodegenError("the defined functions call each other without end")
+
+
+def inline_defined_all(roots: Sequence[Expr], purpose: str = "code generation") -> list[Expr]:
+    """``inline_defined`` of each root, with one walk over their shared DAG when there is
+    nothing to inline (the common case: a Jacobian's roots share most of their nodes)."""
+    if not any(_to_inline(n) for n in postorder(*roots)):
+        return list(roots)
+    return [inline_defined(root, purpose) for root in roots]
 
 
 def _to_inline(node: Expr) -> bool:
