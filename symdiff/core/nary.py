@@ -4,6 +4,7 @@ arguments that may be *pending* so that a long sum built term by term costs O(n)
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 
 from symdiff.core import digests
 from symdiff.core.hooks import HOOKS
@@ -42,9 +43,16 @@ class _Collection(Expr):
 
     @classmethod
     def _raw(cls, args: tuple[Expr, ...], digest: int | None = None) -> Self:
-        digest = digests.of_sum(cls.TAG, args) if digest is None else digest
+        if digest is None:  # digests.of_sum, written out (the inner loop of every constructor)
+            total = sum([a._key[1] for a in args])
+            digest = (cls.TAG + digests.MIX_FACTOR * total + len(args) * digests.MIX_OFFSET) & _MASK
+        ref = TABLE.get((cls, digest))
+        if ref is not None:  # the common case, a node that exists: found without _lookup
+            found = ref()
+            if found is not None and found._count == len(args) and found.args == args:
+                return found  # type: ignore[return-value]
         first = args[0]
-        constant = first.value if isinstance(first, Num) else cls.IDENTITY
+        constant = first.value if type(first) is Num else cls.IDENTITY
         return cls._lookup(digest, len(args), constant, args, None, ())
 
     @classmethod
@@ -79,15 +87,27 @@ class _Collection(Expr):
                 return found  # type: ignore[return-value]
         node = object.__new__(cls)
         if args is not None:
-            object.__setattr__(node, "args", args)
-        object.__setattr__(node, "_key", (cls.RANK, digest))
-        object.__setattr__(node, "_count", count)
-        object.__setattr__(node, "_constant", constant)
-        object.__setattr__(node, "_parent", parent)
-        object.__setattr__(node, "_terms", terms)
+            _SET_ARGS(node, args)
+        _SET_KEY(node, (cls.RANK, digest))
+        _SET_COUNT(node, count)
+        _SET_CONSTANT(node, constant)
+        _SET_PARENT(node, parent)
+        _SET_TERMS(node, terms)
         enter(key, node)
         return node
 
+
+# The slots' own setters: what ``object.__setattr__`` ends up calling, without looking the
+# name up along the class hierarchy each time (``Expr.__setattr__`` forbids plain assignment).
+_SET_ARGS = Expr.__dict__["args"].__set__
+_SET_KEY = Expr.__dict__["_key"].__set__
+_SET_COUNT = _Collection.__dict__["_count"].__set__
+_SET_CONSTANT = _Collection.__dict__["_constant"].__set__
+_SET_PARENT = _Collection.__dict__["_parent"].__set__
+_SET_TERMS = _Collection.__dict__["_terms"].__set__
+
+
+_MASK = digests.MASK
 
 #: Digests shared by two different live collections; their nodes are keyed by their arguments.
 _COLLIDED: set[tuple[Any, ...]] = set()
@@ -131,8 +151,7 @@ def _pending_args(
     return ordered((*number, *old, *new))  # sorted runs: one linear merge
 
 
-def _sort_key(node: Expr) -> tuple[int, int]:
-    return node._key
+_sort_key = attrgetter("_key")  # a node's (rank, digest), the canonical order
 
 
 def _materialize(node: _Collection) -> tuple[Expr, ...]:
@@ -146,7 +165,7 @@ def _materialize(node: _Collection) -> tuple[Expr, ...]:
 def ordered(nodes: Iterable[Expr]) -> tuple[Expr, ...]:
     """Sort nodes into the canonical, process-independent order."""
     result = sorted(nodes, key=_sort_key)
-    if len({node._key for node in result}) < len(result):  # digest collision: fall back to text
+    if len(set(map(_sort_key, result))) < len(result):  # digest collision: fall back to text
         return tuple(sorted(result, key=lambda node: (node._key, repr(node))))
     return tuple(result)
 

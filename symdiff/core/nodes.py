@@ -197,8 +197,11 @@ class Num(Expr):
     value: Number
 
     def __new__(cls, value: Number) -> Num:
-        value = numbers.normalize(value)
-        key = (Num, type(value), value)
+        kind = type(value)
+        if kind is not int:  # ints are canonical already (the common case)
+            value = numbers.normalize(value)
+            kind = type(value)
+        key = (Num, kind, value)
         ref = TABLE.get(key)  # skip the digest for numbers that already exist
         existing = None if ref is None else ref()
         if existing is not None:

@@ -16,8 +16,30 @@ T = TypeVar("T")
 
 
 def postorder(*roots: Expr) -> list[Expr]:
-    """All nodes reachable from ``roots``, children before parents, each node once."""
-    return postorder_by(roots, _ARGS)
+    """All nodes reachable from ``roots``, children before parents, each node once.
+
+    ``postorder_by`` over ``node.args``, written for nodes: they hash by identity, so the set
+    holds them directly (no ``id`` calls), and atoms are finished without a second visit.
+    """
+    out: list[Expr] = []
+    seen: set[Expr] = set()
+    stack: list[tuple[Expr, bool]] = [(root, False) for root in reversed(roots)]
+    push, pop, mark, emit = stack.append, stack.pop, seen.add, out.append
+    while stack:
+        node, expanded = pop()
+        if expanded:
+            emit(node)
+            continue
+        if node in seen:
+            continue
+        mark(node)
+        args = node.args
+        if not args:
+            emit(node)
+            continue
+        push((node, True))
+        stack.extend([(a, False) for a in reversed(args) if a not in seen])
+    return out
 
 
 def postorder_by(roots: Iterable[Expr], children: Callable[[Expr], Sequence[Expr]]) -> list[Expr]:
