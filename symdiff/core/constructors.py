@@ -134,35 +134,39 @@ def add(*terms: Any) -> Expr:
         return as_expr(terms[0])
     if len(terms) == 2:
         a, b = terms
-        if type(a) is not Num or type(b) is not Num:
-            a, b = as_expr(a), as_expr(b)
+        if not isinstance(a, Expr):
+            a = as_expr(a)
+        if not isinstance(b, Expr):
+            b = as_expr(b)
         kind_a, kind_b = type(a), type(b)
-        if kind_a is not Add and kind_b is not Add:
-            quick = _add_two(a, b, kind_a, kind_b)
-            if quick is not None:
-                return quick
-        else:
+        if kind_a is Add or kind_b is Add:
             big, new = (a, b) if _larger(a, b, Add) else (b, a)
             if big._count >= _GROW_FROM:  # type: ignore[attr-defined]
                 grown = _grow(big, new, _monomial)  # type: ignore[arg-type]
                 if grown is not None:  # never the truth value of an expression (see tracing)
                     return grown
+        # two terms that are not sums, without like terms: the fast path of _add_collect
+        # (the same node: the tests compare the two on random terms)
+        elif kind_a is Num:
+            if kind_b is Num:
+                total = numbers.plus(numbers.plus(0, a.value), b.value)  # type: ignore[attr-defined]
+                return Num(numbers.normalize(total))
+            return b if a.value == 0 else Add._raw(_pair(a, b))  # type: ignore[attr-defined]
+        elif kind_b is Num:
+            return a if b.value == 0 else Add._raw(_pair(a, b))  # type: ignore[attr-defined]
+        elif _like_key(a) != _like_key(b):
+            return Add._raw(_pair(a, b))
     return _add_collect(terms)
 
 
-def _add_two(a: Expr, b: Expr, kind_a: type, kind_b: type) -> Expr | None:
-    """The sum of two terms that are not sums, when no like terms meet (else None): the fast
-    path of ``_add_collect`` (same node: the tests compare the two on random terms)."""
-    if kind_a is Num:
-        if kind_b is Num:
-            return Num(numbers.normalize(numbers.plus(numbers.plus(0, a.value), b.value)))  # type: ignore[attr-defined]
-        a, b = b, a
-    elif kind_b is not Num:
-        if _like_key(a) == _like_key(b):
-            return None
-        return Add._raw(ordered((a, b)))
-    constant = numbers.normalize(numbers.plus(0, b.value))  # type: ignore[attr-defined]
-    return a if constant == 0 else Add._raw(ordered((a, Num(constant))))
+def _pair(a: Expr, b: Expr) -> tuple[Expr, Expr]:
+    """``ordered((a, b))`` for two nodes: one comparison."""
+    key_a, key_b = a._key, b._key
+    if key_a < key_b:
+        return (a, b)
+    if key_b < key_a:
+        return (b, a)
+    return ordered((a, b))  # type: ignore[return-value]
 
 
 def _like_key(term: Expr) -> Any:
@@ -199,7 +203,7 @@ def _add_collect(terms: tuple[Any, ...]) -> Expr:
         if kind is Mul:
             args = term.args
             if type(args[0]) is Num:
-                coefficient = args[0].value  # type: ignore[attr-defined]
+                coefficient = args[0].value
                 key = args[1] if len(args) == 2 else args[1:]
             else:
                 key = args
@@ -280,12 +284,35 @@ def mul(*factors: Any) -> Expr:
     if len(factors) == 1:
         return as_expr(factors[0])
     if len(factors) == 2:
-        a, b = as_expr(factors[0]), as_expr(factors[1])
-        big, new = (a, b) if _larger(a, b, Mul) else (b, a)
-        if isinstance(big, Mul) and big._count >= _GROW_FROM:
-            grown = _grow(big, new, _base)
-            if grown is not None:
-                return grown
+        a, b = factors
+        if not isinstance(a, Expr):
+            a = as_expr(a)
+        if not isinstance(b, Expr):
+            b = as_expr(b)
+        kind_a, kind_b = type(a), type(b)
+        if kind_a is Mul or kind_b is Mul:
+            big, new = (a, b) if _larger(a, b, Mul) else (b, a)
+            if big._count >= _GROW_FROM:  # type: ignore[attr-defined]
+                grown = _grow(big, new, _base)  # type: ignore[arg-type]
+                if grown is not None:
+                    return grown
+        # a number times a node, two factors of distinct bases: the fast path of _mul_distinct
+        # (the same node: the tests compare the two on random factors)
+        elif kind_a is Num or kind_b is Num:
+            if kind_a is kind_b:
+                product = numbers.times(numbers.times(1, b.value), a.value)  # type: ignore[attr-defined]
+                return Num(numbers.normalize(product))
+            number, other = (a, b) if kind_a is Num else (b, a)
+            value = number.value  # type: ignore[attr-defined]
+            if value == 0:
+                return number
+            if value == 1:
+                return other
+            if type(other) is Add:
+                return _distribute(value, other)
+            return Mul._raw((number, other))
+        elif (a.args[0] if kind_a is Pow else a) is not (b.args[0] if kind_b is Pow else b):
+            return Mul._raw(_pair(a, b))
         factors = (a, b)
     quick = _mul_distinct(factors)
     return quick if quick is not None else _mul_collect(factors)
@@ -305,11 +332,11 @@ def _mul_distinct(factors: tuple[Any, ...]) -> Expr | None:
                 return None  # the general pass raises, naming the first such factor
             kind = type(factor)
         if kind is Num:
-            coefficient = numbers.times(coefficient, factor.value)  # type: ignore[attr-defined]
+            coefficient = numbers.times(coefficient, factor.value)
         elif kind is Mul:
             for arg in reversed(factor.args):
                 if type(arg) is Num:
-                    coefficient = numbers.times(coefficient, arg.value)  # type: ignore[attr-defined]
+                    coefficient = numbers.times(coefficient, arg.value)
                 elif type(arg) is Mul:
                     return None  # not flat (a raw product): let the general pass flatten it
                 else:
@@ -328,12 +355,19 @@ def _mul_distinct(factors: tuple[Any, ...]) -> Expr | None:
         if coefficient == 1:
             return single
         if type(single) is Add:
-            return _distribute(coefficient, single)  # type: ignore[arg-type]
+            return _distribute(coefficient, single)
         return Mul._raw((Num(coefficient), single))
     ordered_body = ordered(body)
     if coefficient == 1:
         return Mul._raw(ordered_body)
     return Mul._raw((Num(coefficient), *ordered_body))
+
+
+def _times(a: Number, b: Number) -> Number:
+    """``normalize(times(a, b))``, with integers (the common case) multiplied directly."""
+    if type(a) is int and type(b) is int:
+        return a * b
+    return numbers.normalize(numbers.times(a, b))
 
 
 #: Kinds that a canonical product holds only as its first factor (a number) or never.
@@ -351,14 +385,14 @@ def _distribute(coefficient: Number, total: Add) -> Expr:
         if kind is Add or (kind is Mul and type(term.args[-1]) in _NOT_FLAT):
             return add(*(_scale_term(coefficient, t) for t in total.args))  # a raw sum
         if kind is Num:
-            product = numbers.normalize(numbers.times(coefficient, term.value))  # type: ignore[attr-defined]
+            product = _times(coefficient, term.value)  # type: ignore[attr-defined]
             if product == 0:
                 return add(*(_scale_term(coefficient, t) for t in total.args))
             scaled.append(Num(product))
             continue
         if kind is Mul and type(term.args[0]) is Num:
             rest = term.args[1:]
-            product = numbers.normalize(numbers.times(coefficient, term.args[0].value))  # type: ignore[attr-defined]
+            product = _times(coefficient, term.args[0].value)
         else:
             rest = term.args if kind is Mul else (term,)
             product = coefficient

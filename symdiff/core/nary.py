@@ -8,12 +8,14 @@ from operator import attrgetter
 
 from symdiff.core import digests
 from symdiff.core.hooks import HOOKS
-from symdiff.core.nodes import TABLE, Expr, Num, enter, lookup
+from symdiff.core.nodes import TABLE, Expr, Num, keyed, lookup
 from symdiff.core.numbers import Number
 from symdiff.core.typing_lite import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from typing import Any, ClassVar, Self
+    from typing import Any, ClassVar, Self, TypeVar
+
+    _C = TypeVar("_C", bound="_Collection")
 
 
 class _Collection(Expr):
@@ -46,13 +48,17 @@ class _Collection(Expr):
         if digest is None:  # digests.of_sum, written out (the inner loop of every constructor)
             total = sum([a._key[1] for a in args])
             digest = (cls.TAG + digests.MIX_FACTOR * total + len(args) * digests.MIX_OFFSET) & _MASK
-        ref = TABLE.get((cls, digest))
-        if ref is not None:  # the common case, a node that exists: found without _lookup
-            found = ref()
-            if found is not None and found._count == len(args) and found.args == args:
-                return found  # type: ignore[return-value]
+        key = (cls, digest)
+        ref = TABLE.get(key)
         first = args[0]
         constant = first.value if type(first) is Num else cls.IDENTITY
+        if ref is None:
+            if key not in _COLLIDED:  # the common cases without _lookup: a new node ...
+                return _new(cls, key, digest, len(args), constant, args, None, ())
+        else:
+            found: Any = ref()  # ... or one that exists (a collection: the digest says so)
+            if found is not None and found._count == len(args) and found.args == args:
+                return found  # type: ignore[no-any-return]
         return cls._lookup(digest, len(args), constant, args, None, ())
 
     @classmethod
@@ -85,16 +91,30 @@ class _Collection(Expr):
             found = lookup(key)
             if found is not None:
                 return found  # type: ignore[return-value]
-        node = object.__new__(cls)
-        if args is not None:
-            _SET_ARGS(node, args)
-        _SET_KEY(node, (cls.RANK, digest))
-        _SET_COUNT(node, count)
-        _SET_CONSTANT(node, constant)
-        _SET_PARENT(node, parent)
-        _SET_TERMS(node, terms)
-        enter(key, node)
-        return node
+        return _new(cls, key, digest, count, constant, args, parent, terms)
+
+
+def _new(
+    cls: type[_C],
+    key: tuple[Any, ...],
+    digest: int,
+    count: int,
+    constant: Number,
+    args: tuple[Expr, ...] | None,
+    parent: _Collection | None,
+    terms: tuple[Expr, ...],
+) -> _C:
+    """A new collection, interned under ``key``."""
+    node = object.__new__(cls)
+    if args is not None:
+        _SET_ARGS(node, args)
+    _SET_KEY(node, (cls.RANK, digest))
+    _SET_COUNT(node, count)
+    _SET_CONSTANT(node, constant)
+    _SET_PARENT(node, parent)
+    _SET_TERMS(node, terms)
+    TABLE[key] = keyed(node, key)
+    return node
 
 
 # The slots' own setters: what ``object.__setattr__`` ends up calling, without looking the

@@ -23,7 +23,7 @@ from __future__ import annotations
 from _weakref import _remove_dead_weakref  # type: ignore[attr-defined]
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from weakref import KeyedRef
+from weakref import ref as weak_ref
 
 from symdiff.core import digests, numbers
 from symdiff.core.conversions import Conversions
@@ -41,19 +41,34 @@ def is_name(text: str) -> bool:
     return text.isascii() and text.isidentifier()
 
 
+class KeyedRef(weak_ref["Expr"]):
+    """A weak reference that knows its table key (``weakref.KeyedRef`` without its Python-level
+    ``__new__`` and ``__init__``: made once per new node, so twice as fast to make)."""
+
+    __slots__ = ("key",)
+    key: tuple[Any, ...]
+
+
+def keyed(node: Expr, key: tuple[Any, ...]) -> KeyedRef:
+    """The table's weak reference to ``node``, which removes its entry when ``node`` dies."""
+    reference = KeyedRef(node, _forget)
+    reference.key = key
+    return reference
+
+
 #: Every live node by its structural key, held weakly (a node that nothing else holds is freed
 #: and its entry removed).  What ``WeakValueDictionary`` does, with the lookup left to the
 #: dict and the weak reference (both C), not to Python methods: interning is the inner loop of
 #: parsing and of building derivatives.  Look up with ``lookup``; enter with ``enter``.
-TABLE: dict[tuple[Any, ...], KeyedRef[tuple[Any, ...], Expr]] = {}
+TABLE: dict[tuple[Any, ...], KeyedRef] = {}
 
 
 def _forget(
-    ref: KeyedRef[tuple[Any, ...], Expr],
-    table: dict[tuple[Any, ...], KeyedRef[tuple[Any, ...], Expr]] = TABLE,
+    reference: KeyedRef,
+    table: dict[tuple[Any, ...], KeyedRef] = TABLE,
     remove: Any = _remove_dead_weakref,  # bound now: module globals are gone at exit
 ) -> None:
-    remove(table, ref.key)  # only if the entry is still this dead reference
+    remove(table, reference.key)  # only if the entry is still this dead reference
 
 
 def lookup(key: tuple[Any, ...]) -> Expr | None:
@@ -64,7 +79,7 @@ def lookup(key: tuple[Any, ...]) -> Expr | None:
 
 def enter(key: tuple[Any, ...], node: Expr) -> None:
     """Intern ``node`` under ``key``."""
-    TABLE[key] = KeyedRef(node, _forget, key)
+    TABLE[key] = keyed(node, key)
 
 
 class Expr(Conversions):
@@ -88,7 +103,7 @@ class Expr(Conversions):
             object.__setattr__(node, "_key", (cls.RANK, digest))
             for name, value in fields.items():
                 object.__setattr__(node, name, value)
-            TABLE[key] = KeyedRef(node, _forget, key)
+            TABLE[key] = keyed(node, key)
         return node  # type: ignore[return-value]
 
     def __setattr__(self, name: str, value: object) -> None:
