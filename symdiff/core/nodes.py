@@ -260,8 +260,13 @@ class Pow(Expr):
 
     @classmethod
     def _raw(cls, base: Expr, exp: Expr) -> Pow:
+        key = (Pow, base, exp)
+        ref = TABLE.get(key)  # an existing power needs no digest
+        existing = None if ref is None else ref()
+        if existing is not None:
+            return existing  # type: ignore[return-value]
         args = (base, exp)
-        return cls._intern((Pow, base, exp), args, digests.composite(2, args))
+        return cls._intern(key, args, digests.composite(2, args))
 
     @property
     def base(self) -> Expr:
@@ -288,11 +293,16 @@ class Call(Expr):
 
     @classmethod
     def _raw(cls, name: str, args: tuple[Expr, ...]) -> Call:
+        key = (Call, name, *args)
+        ref = TABLE.get(key)  # an existing call needs no digest
+        existing = None if ref is None else ref()
+        if existing is not None:
+            return existing  # type: ignore[return-value]
         if is_name(name):
             digest = digests.composite(5, (Sym(name), *args))
         else:  # a derivative head, D[0](f)
             digest = hash((5, digests.of_text(name), *(a._key[1] for a in args))) & digests.MASK
-        return cls._intern((Call, name, *args), args, digest, name=name)
+        return cls._intern(key, args, digest, name=name)
 
     def rebuild(self, args: Iterable[Expr]) -> Expr:
         return HOOKS.call(self.name, *args)

@@ -97,7 +97,7 @@ def _outcome(build: Any) -> Any:
     """The node built, or the kind of error raised (both paths must agree on errors too)."""
     try:
         return build()
-    except SymdiffError as error:
+    except (SymdiffError, ValueError, ArithmeticError) as error:
         return type(error)
 
 
@@ -170,3 +170,16 @@ def test_like_terms_and_factors_still_collect() -> None:
     assert str(mul(x, power(x, 2))) == "a**3"
     assert str(mul(2, add(x, 1), Fraction(1, 2))) == "a + 1"
     assert mul(0.0, x) is Num(0.0) and add(0.0, x) is x
+
+
+def test_call_of_one_argument_is_the_general_call(monkeypatch) -> None:
+    """``call``'s shortcut for a row of one symbolic argument gives the general path's node."""
+    from symdiff.core import vocabulary
+
+    rng = random.Random(7)
+    names = [n for n, spec in vocabulary.FUNCTIONS.items() if spec.arity == 1]
+    cases = [(name, _node(rng)) for name in names for _ in range(6)]
+    fast = [_outcome(lambda n=n, u=u: call(n, u)) for n, u in cases]
+    monkeypatch.setattr(vocabulary, "_PLAIN", ())  # every argument takes the general path
+    general = [_outcome(lambda n=n, u=u: call(n, u)) for n, u in cases]
+    assert all(a is b for a, b in zip(fast, general, strict=True))
