@@ -59,6 +59,7 @@ class _Lowering(PowerWriter):
         self.depths: dict[int, int] = {}  # id(tree of a node) -> its depth (trees stay alive)
         self.counts: dict[Expr, int] = {}
         self.powers: dict[tuple[Tree, Fraction], Tree] = {}  # (atom, exponent) -> temporary
+        self.kids: dict[Expr, tuple[Expr, ...]] = {}  # children(node) of every node (graph)
 
     def emit(self, tree: Tree) -> Tree:
         """A new temporary holding ``tree``."""
@@ -90,9 +91,12 @@ class _Lowering(PowerWriter):
         products = [n for n in self._postorder() if isinstance(n, Mul) and n not in self.rest]
         self.shared_products = share_products(products, self.children)
         order = self._postorder()
+        # each node's lowered arguments, asked for once (the passes below read them often)
+        self.kids = kids = {node: self.children(node) for node in order}
+        counts = self.counts
         for node in order:
-            for child in self.children(node):
-                self.counts[child] = self.counts.get(child, 0) + 1
+            for child in kids[node]:
+                counts[child] = counts.get(child, 0) + 1
         for root in self.roots:
             self.counts[root] = self.counts.get(root, 0) + 1
         return order
@@ -143,18 +147,25 @@ class _Lowering(PowerWriter):
 
     def _dependencies(self, nodes: list[Expr]) -> dict[Expr, frozenset[int]]:
         found: dict[Expr, frozenset[int]] = {}
+        empty: frozenset[int] = frozenset()
+        get = found.__getitem__
         for node in nodes:
             if isinstance(node, Sym):
                 found[node] = frozenset({self.arg_index[node]})
-            else:
-                found[node] = frozenset().union(*(found[a] for a in self.children(node)))
+                continue
+            sets = list(map(get, self.kids[node]))
+            if not sets:
+                found[node] = empty
+                continue
+            found[node] = sets[0] if len(sets) == 1 else sets[0].union(*sets[1:])
         return found
 
     def _symbolic(self, nodes: list[Expr]) -> set[Expr]:
         """The nodes that contain a symbol."""
         found: set[Expr] = set()
+        kids = self.kids
         for node in nodes:
-            if isinstance(node, Sym) or any(a in found for a in self.children(node)):
+            if isinstance(node, Sym) or not found.isdisjoint(kids[node]):
                 found.add(node)
         return found
 
@@ -164,7 +175,7 @@ class _Lowering(PowerWriter):
         roots = set(self.roots)
         for node in nodes:
             if isinstance(node, Mul):
-                for factor in self.children(node):
+                for factor in self.kids[node]:
                     if (
                         isinstance(factor, Pow)
                         and self.counts.get(factor) == 1
@@ -182,7 +193,7 @@ class _Lowering(PowerWriter):
             case Add(terms):
                 return self._sum([self.tree[t] for t in terms])
             case Mul():
-                return self._product(self.children(node))
+                return self._product(self.kids[node])
             case Pow(base, exponent):
                 if expanded_exponent(exponent) is None:
                     return ("call", "pow", (self.tree[base], self.tree[exponent]))

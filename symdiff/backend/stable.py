@@ -44,7 +44,8 @@ from symdiff.backend.stable_terms import (
     Plan,
     helper,
 )
-from symdiff.core.nodes import Call, Expr, Sym
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import Call, Expr, Pow, Sym
 from symdiff.core.traverse import postorder
 
 #: Passes over the DAG (a later pass sees helpers an earlier one made: log(sigmoid(u))).
@@ -73,6 +74,33 @@ ROWS: tuple[tuple[str, Callable[[Expr, Context], Plan | None]], ...] = (
 )
 
 
+#: The node kinds each row can apply to (every other kind makes it return None at once), so
+#: that a node tries only its own kind's rows, in table order (a test checks the claims).
+KINDS: dict[str, tuple[type[Expr], ...]] = {
+    "softplus": (Call,),
+    "log-sigmoid": (Call,),
+    "logaddexp": (Call,),
+    "log-of-power": (Call,),
+    "log-one-minus-exp": (Call,),
+    "log-cosh": (Call,),
+    "log1p": (Call,),
+    "one-minus-sigmoid": (Add,),
+    "sigmoid-complement": (Add,),
+    "distribute-exp": (Mul,),
+    "tanh": (Mul,),
+    "exp-ratio": (Mul, Pow),
+    "expm1": (Add,),
+    "one-minus-cos": (Add,),
+    "one-minus-tanh-squared": (Add,),
+    "difference-of-squares": (Add,),
+    "hypot": (Pow,),
+}
+_BY_KIND: dict[type[Expr], tuple[tuple[str, Callable[[Expr, Context], Plan | None]], ...]] = {
+    kind: tuple((name, rule) for name, rule in ROWS if kind in KINDS[name])
+    for kind in (Add, Mul, Pow, Call)
+}
+
+
 class _Symbolic(dict[Expr, bool]):
     """Whether a node contains a symbol (the others are folded to constants by lowering);
     nodes that rows make are looked up on demand."""
@@ -99,7 +127,7 @@ class _Symbolic(dict[Expr, bool]):
 
 
 def _rebuild(node: Expr, args: list[Expr]) -> Expr:
-    if all(a is b for a, b in zip(args, node.args, strict=True)):
+    if tuple(args) == node.args:  # nodes compare by identity: nothing changed
         return node
     if isinstance(node, Call) and node.name in HELPERS:
         return helper(node.name, *args)
@@ -153,7 +181,7 @@ def _one_pass(roots: Sequence[Expr], ctx: Context, rows: Collection[str] | None)
 def _plan(node: Expr, ctx: Context, symbolic: _Symbolic, rows: Collection[str] | None) -> Plan:
     if not node.args or not symbolic.of(node):
         return (), lambda new: node
-    for name, rule in ROWS:
+    for name, rule in _BY_KIND.get(type(node), ()):
         if rows is None or name in rows:
             plan = rule(node, ctx)
             if plan is not None:

@@ -46,18 +46,23 @@ def postorder_by(roots: Iterable[Expr], children: Callable[[Expr], Sequence[Expr
     """``postorder`` over the edges ``children(node)`` instead of ``node.args`` (a lowered
     graph, the rules of a derivative plan), visiting children in their given order."""
     out: list[Expr] = []
-    seen: set[int] = set()
+    seen: set[Expr] = set()  # nodes hash by identity
     stack: list[tuple[Expr, bool]] = [(root, False) for root in reversed(tuple(roots))]
+    push, pop, mark, emit = stack.append, stack.pop, seen.add, out.append
     while stack:
-        node, expanded = stack.pop()
+        node, expanded = pop()
         if expanded:
-            out.append(node)
+            emit(node)
             continue
-        if id(node) in seen:
+        if node in seen:
             continue
-        seen.add(id(node))
-        stack.append((node, True))
-        stack.extend((a, False) for a in reversed(children(node)) if id(a) not in seen)
+        mark(node)
+        edges = children(node)
+        if not edges:
+            emit(node)
+            continue
+        push((node, True))
+        stack.extend([(a, False) for a in reversed(edges) if a not in seen])
     return out
 
 
