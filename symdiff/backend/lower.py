@@ -36,7 +36,7 @@ from symdiff.backend.trees import (
 from symdiff.core.defined import inline_defined_all
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
-from symdiff.core.traverse import postorder_by
+from symdiff.core.traverse import no_collection, postorder_by
 from symdiff.numeric.evaluation import node_value
 
 #: Deepest inline nesting before a subtree gets a statement of its own (keeps parsers happy).
@@ -280,7 +280,8 @@ def lower(
     written out at each use instead of being stored: for whole arrays, a fresh allocation costs
     more than one more pass (NumPy reuses the temporaries of an expression in place).
     """
-    roots = inline_defined_all(roots)  # user-defined functions by their bodies
-    if stable is not None:
-        roots = stabilize(roots, stable)
-    return _Lowering(roots, args, recompute).run()
+    with no_collection():  # trees and rebuilt nodes: acyclic objects only
+        roots = inline_defined_all(roots)  # user-defined functions by their bodies
+        if stable is not None:
+            roots = stabilize(roots, stable)
+        return _Lowering(roots, args, recompute).run()
