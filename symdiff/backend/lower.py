@@ -17,9 +17,8 @@ parent (see ``trees.py`` for the tree vocabulary each target prints).  On the wa
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from fractions import Fraction
 
-from symdiff.backend.powers import PowerWriter, expanded_exponent
+from symdiff.backend.powers import Exponent, PowerWriter, expanded_exponent
 from symdiff.backend.products import share_products
 from symdiff.backend.program import IDENTITY, OF_RECIPROCAL, RECIPROCAL_OF, Program
 from symdiff.backend.stable import HELPERS, stabilize
@@ -58,7 +57,7 @@ class _Lowering(PowerWriter):
         self.shared_products: dict[Expr, tuple[Expr, ...]] = {}  # see products.py
         self.depths: dict[int, int] = {}  # id(tree of a node) -> its depth (trees stay alive)
         self.counts: dict[Expr, int] = {}
-        self.powers: dict[tuple[Tree, Fraction], Tree] = {}  # (atom, exponent) -> temporary
+        self.powers: dict[tuple[Tree, Exponent], Tree] = {}  # (atom, exponent) -> temporary
         self.kids: dict[Expr, tuple[Expr, ...]] = {}  # children(node) of every node (graph)
 
     def emit(self, tree: Tree) -> Tree:
@@ -250,7 +249,7 @@ class _Lowering(PowerWriter):
                 assert isinstance(factor, Pow)  # only powers have an expanded exponent
                 base = self.tree[factor.base]
                 side = numerators if exponent > 0 else denominators
-                side.extend(self._power_factors(base, abs(exponent)))
+                side.extend(self._power_factors(base, -exponent if exponent < 0 else exponent))
         numerators = constants_first(numerators)
         numerators = self._chunked(numerators)
         denominators = self._chunked(denominators)
