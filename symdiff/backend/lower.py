@@ -89,9 +89,17 @@ class _Lowering(PowerWriter):
         """The lowered graph in postorder (children first, each node once), counting parents."""
         products = [n for n in self._postorder() if isinstance(n, Mul) and n not in self.rest]
         self.shared_products = share_products(products, self.children)
-        order = self._postorder()
         # each node's lowered arguments, asked for once (the passes below read them often)
-        self.kids = kids = {node: self.children(node) for node in order}
+        kids = self.kids
+        children = self.children
+
+        def cached(node: Expr) -> tuple[Expr, ...]:
+            found = kids.get(node)
+            if found is None:
+                found = kids[node] = children(node)
+            return found
+
+        order = postorder_by(self.roots, cached)
         counts = self.counts
         for node in order:
             for child in kids[node]:
