@@ -122,6 +122,8 @@ def _multiply_out(item: Contribution) -> Expr:
     while type(item) is tuple:
         factor, item = item
         factors.append(factor)
+    if item is ONE:  # the seed: a factor 1 changes no product
+        return factors[0] if len(factors) == 1 else mul(*factors)
     return mul(item, *factors)
 
 
