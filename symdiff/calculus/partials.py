@@ -57,7 +57,7 @@ def local_partials(node: Expr, wanted: Sequence[bool]) -> list[Expr]:
         return [ONE if w else ZERO for w in wanted]
     if kind is Mul:  # the product of the other factors (one factor: itself)
         args = node.args
-        result = []
+        result: list[Expr] = []
         for i, w in enumerate(wanted):
             if not w:
                 result.append(ZERO)

@@ -8,7 +8,7 @@ from operator import attrgetter
 
 from symdiff.core import digests
 from symdiff.core.hooks import HOOKS
-from symdiff.core.nodes import TABLE, Expr, Num, keyed, lookup
+from symdiff.core.nodes import TABLE, Expr, KeyedRef, Num, forget, lookup
 from symdiff.core.numbers import Number
 from symdiff.core.typing_lite import TYPE_CHECKING
 
@@ -113,7 +113,9 @@ def _new(
     _SET_CONSTANT(node, constant)
     _SET_PARENT(node, parent)
     _SET_TERMS(node, terms)
-    TABLE[key] = keyed(node, key)
+    reference = KeyedRef(node, forget)  # nodes.keyed, written out
+    reference.key = key
+    TABLE[key] = reference
     return node
 
 

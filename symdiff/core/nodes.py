@@ -51,7 +51,7 @@ class KeyedRef(weak_ref["Expr"]):
 
 def keyed(node: Expr, key: tuple[Any, ...]) -> KeyedRef:
     """The table's weak reference to ``node``, which removes its entry when ``node`` dies."""
-    reference = KeyedRef(node, _forget)
+    reference = KeyedRef(node, forget)
     reference.key = key
     return reference
 
@@ -63,11 +63,12 @@ def keyed(node: Expr, key: tuple[Any, ...]) -> KeyedRef:
 TABLE: dict[tuple[Any, ...], KeyedRef] = {}
 
 
-def _forget(
+def forget(
     reference: KeyedRef,
     table: dict[tuple[Any, ...], KeyedRef] = TABLE,
     remove: Any = _remove_dead_weakref,  # bound now: module globals are gone at exit
 ) -> None:
+    """Remove a dead node's entry (the callback of its ``KeyedRef``)."""
     remove(table, reference.key)  # only if the entry is still this dead reference
 
 
