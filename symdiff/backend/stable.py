@@ -145,6 +145,11 @@ def _substitute(roots: Sequence[Expr], replace: Callable[[Expr, list[Expr]], Exp
 
 def expand_helpers(roots: Sequence[Expr], native: Collection[str]) -> list[Expr]:
     """Helpers the target does not print replaced by their ``FALLBACK`` formulas."""
+    if not any(
+        type(node) is Call and node.name in HELPERS and node.name not in native
+        for node in postorder(*roots)
+    ):
+        return list(roots)  # what the rebuild below gives then: every node unchanged
 
     def replace(node: Expr, args: list[Expr]) -> Expr:
         if isinstance(node, Call) and node.name in HELPERS and node.name not in native:
