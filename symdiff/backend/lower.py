@@ -17,9 +17,8 @@ parent (see ``trees.py`` for the tree vocabulary each target prints).  On the wa
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from fractions import Fraction
 
-from symdiff.backend.powers import PowerWriter, expanded_exponent
+from symdiff.backend.powers import Exponent, PowerWriter, expanded_exponent
 from symdiff.backend.products import share_products
 from symdiff.backend.program import IDENTITY, OF_RECIPROCAL, RECIPROCAL_OF, Program
 from symdiff.backend.stable import HELPERS, stabilize
@@ -33,10 +32,10 @@ from symdiff.backend.trees import (
     is_atom,
     one_operation,
 )
-from symdiff.core.defined import inline_all
+from symdiff.core.defined import inline_defined_all
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
-from symdiff.core.traverse import postorder_by
+from symdiff.core.traverse import no_collection, postorder_by
 from symdiff.numeric.evaluation import node_value
 
 #: Deepest inline nesting before a subtree gets a statement of its own (keeps parsers happy).
@@ -58,7 +57,8 @@ class _Lowering(PowerWriter):
         self.shared_products: dict[Expr, tuple[Expr, ...]] = {}  # see products.py
         self.depths: dict[int, int] = {}  # id(tree of a node) -> its depth (trees stay alive)
         self.counts: dict[Expr, int] = {}
-        self.powers: dict[tuple[Tree, Fraction], Tree] = {}  # (atom, exponent) -> temporary
+        self.powers: dict[tuple[Tree, Exponent], Tree] = {}  # (atom, exponent) -> temporary
+        self.kids: dict[Expr, tuple[Expr, ...]] = {}  # children(node) of every node (graph)
 
     def emit(self, tree: Tree) -> Tree:
         """A new temporary holding ``tree``."""
@@ -89,10 +89,21 @@ class _Lowering(PowerWriter):
         """The lowered graph in postorder (children first, each node once), counting parents."""
         products = [n for n in self._postorder() if isinstance(n, Mul) and n not in self.rest]
         self.shared_products = share_products(products, self.children)
-        order = self._postorder()
+        # each node's lowered arguments, asked for once (the passes below read them often)
+        kids = self.kids
+        children = self.children
+
+        def cached(node: Expr) -> tuple[Expr, ...]:
+            found = kids.get(node)
+            if found is None:
+                found = kids[node] = children(node)
+            return found
+
+        order = postorder_by(self.roots, cached)
+        counts = self.counts
         for node in order:
-            for child in self.children(node):
-                self.counts[child] = self.counts.get(child, 0) + 1
+            for child in kids[node]:
+                counts[child] = counts.get(child, 0) + 1
         for root in self.roots:
             self.counts[root] = self.counts.get(root, 0) + 1
         return order
@@ -143,18 +154,25 @@ class _Lowering(PowerWriter):
 
     def _dependencies(self, nodes: list[Expr]) -> dict[Expr, frozenset[int]]:
         found: dict[Expr, frozenset[int]] = {}
+        empty: frozenset[int] = frozenset()
+        get = found.__getitem__
         for node in nodes:
             if isinstance(node, Sym):
                 found[node] = frozenset({self.arg_index[node]})
-            else:
-                found[node] = frozenset().union(*(found[a] for a in self.children(node)))
+                continue
+            sets = list(map(get, self.kids[node]))
+            if not sets:
+                found[node] = empty
+                continue
+            found[node] = sets[0] if len(sets) == 1 else sets[0].union(*sets[1:])
         return found
 
     def _symbolic(self, nodes: list[Expr]) -> set[Expr]:
         """The nodes that contain a symbol."""
         found: set[Expr] = set()
+        kids = self.kids
         for node in nodes:
-            if isinstance(node, Sym) or any(a in found for a in self.children(node)):
+            if isinstance(node, Sym) or not found.isdisjoint(kids[node]):
                 found.add(node)
         return found
 
@@ -164,7 +182,7 @@ class _Lowering(PowerWriter):
         roots = set(self.roots)
         for node in nodes:
             if isinstance(node, Mul):
-                for factor in self.children(node):
+                for factor in self.kids[node]:
                     if (
                         isinstance(factor, Pow)
                         and self.counts.get(factor) == 1
@@ -182,7 +200,7 @@ class _Lowering(PowerWriter):
             case Add(terms):
                 return self._sum([self.tree[t] for t in terms])
             case Mul():
-                return self._product(self.children(node))
+                return self._product(self.kids[node])
             case Pow(base, exponent):
                 if expanded_exponent(exponent) is None:
                     return ("call", "pow", (self.tree[base], self.tree[exponent]))
@@ -239,7 +257,7 @@ class _Lowering(PowerWriter):
                 assert isinstance(factor, Pow)  # only powers have an expanded exponent
                 base = self.tree[factor.base]
                 side = numerators if exponent > 0 else denominators
-                side.extend(self._power_factors(base, abs(exponent)))
+                side.extend(self._power_factors(base, -exponent if exponent < 0 else exponent))
         numerators = constants_first(numerators)
         numerators = self._chunked(numerators)
         denominators = self._chunked(denominators)
@@ -269,7 +287,8 @@ def lower(
     written out at each use instead of being stored: for whole arrays, a fresh allocation costs
     more than one more pass (NumPy reuses the temporaries of an expression in place).
     """
-    roots = inline_all(list(roots))  # user-defined functions by their bodies
-    if stable is not None:
-        roots = stabilize(roots, stable)
-    return _Lowering(roots, args, recompute).run()
+    with no_collection():  # trees and rebuilt nodes: acyclic objects only
+        roots = inline_defined_all(roots)  # user-defined functions by their bodies
+        if stable is not None:
+            roots = stabilize(roots, stable)
+        return _Lowering(roots, args, recompute).run()

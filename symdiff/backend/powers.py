@@ -16,24 +16,31 @@ from symdiff.core.nodes import Expr, Num
 MAX_EXPANDED_POWER = 16
 
 
-def expanded_exponent(exponent: Expr) -> Fraction | None:
+#: An exponent written with products: an ``int``, or a ``Fraction`` n/2 (ints hash and compare
+#: as the equal fractions do, and cost no Python-level ``Fraction.__hash__`` as cache keys).
+Exponent = int | Fraction
+
+
+def expanded_exponent(exponent: Expr) -> Exponent | None:
     """``n`` or ``n/2`` if ``u**exponent`` is written with products (and ``sqrt``), else None."""
-    if isinstance(exponent, Num) and not isinstance(exponent.value, float):
-        value = Fraction(exponent.value)
-        if value.denominator in (1, 2) and 0 < abs(value) <= MAX_EXPANDED_POWER:
-            return value
+    if isinstance(exponent, Num):
+        value = exponent.value
+        if type(value) is int:  # the common case
+            return value if 0 < abs(value) <= MAX_EXPANDED_POWER else None
+        if isinstance(value, Fraction) and value.denominator == 2:
+            return value if abs(value) <= MAX_EXPANDED_POWER else None
     return None
 
 
 class PowerWriter:
     """The power half of a lowering: ``powers`` caches ``(atom, exponent) -> temporary``."""
 
-    powers: dict[tuple[Tree, Fraction], Tree]
+    powers: dict[tuple[Tree, Exponent], Tree]
     recompute: bool
     emit: Callable[[Tree], Tree]
     named: Callable[[Tree], Tree]
 
-    def _power_factors(self, base: Tree, exponent: Fraction) -> list[Tree]:
+    def _power_factors(self, base: Tree, exponent: Exponent) -> list[Tree]:
         """Factors whose product is ``base**exponent`` (``exponent > 0``, integer or n/2)."""
         if exponent == 1:
             return [base]
@@ -51,13 +58,13 @@ class PowerWriter:
 
     def _integer_power(self, base: Tree, n: int) -> list[Tree]:
         """Factors of ``base**n`` for an atom ``base``: squares go through (cached) temporaries."""
-        cached = self.powers.get((base, Fraction(n)))
+        cached = self.powers.get((base, n))
         if cached is not None:
             return [cached]
         if n == 1:
             return [base]
         if n == 2:  # squares are named: x**2, x**3, x**-2 and x**4 then share one x*x
-            inline = self.recompute and (base, Fraction(2)) not in self.powers
+            inline = self.recompute and (base, 2) not in self.powers
             return [base, base] if inline else [self._power_temporary(base, 2)]
         if n == 3:
             return [self._power_temporary(base, 2), base]
@@ -67,7 +74,7 @@ class PowerWriter:
     def _power_temporary(self, base: Tree, n: int) -> Tree:
         if n == 1:
             return base
-        key = (base, Fraction(n))
+        key = (base, n)
         if key not in self.powers:
             factors = (base, base) if n == 2 else tuple(self._integer_power(base, n))
             self.powers[key] = self.emit(("product", factors, ()))

@@ -44,7 +44,8 @@ from symdiff.backend.stable_terms import (
     Plan,
     helper,
 )
-from symdiff.core.nodes import Call, Expr, Sym
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import Call, Expr, Pow, Sym
 from symdiff.core.traverse import postorder
 
 #: Passes over the DAG (a later pass sees helpers an earlier one made: log(sigmoid(u))).
@@ -73,30 +74,60 @@ ROWS: tuple[tuple[str, Callable[[Expr, Context], Plan | None]], ...] = (
 )
 
 
+#: The node kinds each row can apply to (every other kind makes it return None at once), so
+#: that a node tries only its own kind's rows, in table order (a test checks the claims).
+KINDS: dict[str, tuple[type[Expr], ...]] = {
+    "softplus": (Call,),
+    "log-sigmoid": (Call,),
+    "logaddexp": (Call,),
+    "log-of-power": (Call,),
+    "log-one-minus-exp": (Call,),
+    "log-cosh": (Call,),
+    "log1p": (Call,),
+    "one-minus-sigmoid": (Add,),
+    "sigmoid-complement": (Add,),
+    "distribute-exp": (Mul,),
+    "tanh": (Mul,),
+    "exp-ratio": (Mul, Pow),
+    "expm1": (Add,),
+    "one-minus-cos": (Add,),
+    "one-minus-tanh-squared": (Add,),
+    "difference-of-squares": (Add,),
+    "hypot": (Pow,),
+}
+_BY_KIND: dict[type[Expr], tuple[tuple[str, Callable[[Expr, Context], Plan | None]], ...]] = {
+    kind: tuple((name, rule) for name, rule in ROWS if kind in KINDS[name])
+    for kind in (Add, Mul, Pow, Call)
+}
+
+
 class _Symbolic(dict[Expr, bool]):
     """Whether a node contains a symbol (the others are folded to constants by lowering);
     nodes that rows make are looked up on demand."""
 
     def of(self, node: Expr) -> bool:
-        """Whether ``node`` contains a symbol; walks only the nodes not yet known (one walk per
-        root would make many outputs over a shared graph quadratic)."""
+        known = self.get(node)
+        if known is not None:
+            return known
+        # a walk that stops at known nodes: the roots of a Jacobian share most of their DAG,
+        # so a full postorder per node would be quadratic
         stack = [node]
         while stack:
-            n = stack[-1]
-            if n in self:
+            top = stack[-1]
+            if top in self:
                 stack.pop()
                 continue
-            pending = [a for a in n.args if a not in self]
+            pending = [a for a in top.args if a not in self]
             if pending:
                 stack.extend(pending)
                 continue
             stack.pop()
-            self[n] = isinstance(n, Sym) or any(self[a] for a in n.args)
+            self[top] = isinstance(top, Sym) or any(self[a] for a in top.args)
         return self[node]
 
 
 def _rebuild(node: Expr, args: list[Expr]) -> Expr:
-    if all(a is b for a, b in zip(args, node.args, strict=True)):
+    if tuple(args) == node.args:  # nodes compare by identity: nothing changed
         return node
     if isinstance(node, Call) and node.name in HELPERS:
         return helper(node.name, *args)
@@ -114,6 +145,11 @@ def _substitute(roots: Sequence[Expr], replace: Callable[[Expr, list[Expr]], Exp
 
 def expand_helpers(roots: Sequence[Expr], native: Collection[str]) -> list[Expr]:
     """Helpers the target does not print replaced by their ``FALLBACK`` formulas."""
+    if not any(
+        type(node) is Call and node.name in HELPERS and node.name not in native
+        for node in postorder(*roots)
+    ):
+        return list(roots)  # what the rebuild below gives then: every node unchanged
 
     def replace(node: Expr, args: list[Expr]) -> Expr:
         if isinstance(node, Call) and node.name in HELPERS and node.name not in native:
@@ -150,7 +186,7 @@ def _one_pass(roots: Sequence[Expr], ctx: Context, rows: Collection[str] | None)
 def _plan(node: Expr, ctx: Context, symbolic: _Symbolic, rows: Collection[str] | None) -> Plan:
     if not node.args or not symbolic.of(node):
         return (), lambda new: node
-    for name, rule in ROWS:
+    for name, rule in _BY_KIND.get(type(node), ()):
         if rows is None or name in rows:
             plan = rule(node, ctx)
             if plan is not None:

@@ -28,6 +28,7 @@ from symdiff.backend.lower import lower
 from symdiff.backend.stable import stabilize
 from symdiff.core.errors import CodegenError
 from symdiff.core.nodes import Expr, Sym
+from symdiff.core.traverse import no_collection
 
 #: A target's kernel: fills ``out`` (points by outputs) from ``x`` (points by inputs) and ``p``.
 Kernel = Callable[[Any, Any, Any], Any]
@@ -130,6 +131,15 @@ def compile_vector(
         raise CodegenError(f"unknown target {target!r}: choose one of {', '.join(TARGETS)}")
     if isinstance(outputs, Expr | str):
         raise CodegenError("compile_vector takes a sequence of outputs, not one expression")
+    with no_collection():  # walks, trees and source text of big models: acyclic objects only
+        return _compile_vector(outputs, inputs, params, target, compiler, cache_dir, stable)
+
+
+def _compile_vector(
+    outputs: Sequence[Expr | str], inputs: Sequence[Sym | str] | str,
+    params: Sequence[Sym | str] | str, target: str, compiler: str | None,
+    cache_dir: str | os.PathLike | None, stable: bool,
+) -> VectorFunction:  # fmt: skip
     symbols = [*symbols_of(inputs), *symbols_of(params)]
     roots, symbols, _ = prepare(list(outputs), symbols) if outputs else ([], symbols, False)
     if len(set(symbols)) != len(symbols):

@@ -38,7 +38,7 @@ def partial_factors(node: Expr, wanted: Sequence[bool]) -> list[tuple[Expr, ...]
             return [(*args[:i], *args[i + 1 :]) if w else None for i, w in enumerate(wanted)]
         case Pow():
             base, exponent = args
-            by_base = (exponent, power(base, add(exponent, -1))) if wanted[0] else None
+            by_base = (exponent, power(base, _minus_one(exponent))) if wanted[0] else None
             if base is ZERO:
                 return [by_base, (ZERO,) if wanted[1] else None]
             return [by_base, (node, call("log", base)) if wanted[1] else None]
@@ -48,8 +48,28 @@ def partial_factors(node: Expr, wanted: Sequence[bool]) -> list[tuple[Expr, ...]
     return []  # symbols and numbers have no arguments
 
 
+def _minus_one(exponent: Expr) -> Expr:
+    """``add(exponent, -1)``, for an integer directly (the exponent of most powers)."""
+    if type(exponent) is Num and type(exponent.value) is int:
+        return Num(exponent.value - 1)
+    return add(exponent, -1)
+
+
 def local_partials(node: Expr, wanted: Sequence[bool]) -> list[Expr]:
     """``d node / d node.args[i]`` for each ``i`` where ``wanted[i]``; ``ZERO`` elsewhere."""
+    kind = type(node)
+    if kind is Add:  # what partial_factors gives, multiplied out: 1 for every term
+        return [ONE if w else ZERO for w in wanted]
+    if kind is Mul:  # the product of the other factors (one factor: itself)
+        args = node.args
+        result: list[Expr] = []
+        for i, w in enumerate(wanted):
+            if not w:
+                result.append(ZERO)
+                continue
+            others = (*args[:i], *args[i + 1 :])
+            result.append(others[0] if len(others) == 1 else mul(*others))
+        return result
     factors = partial_factors(node, wanted)
     return [ZERO if f is None else mul(*f) if f else ONE for f in factors]
 

@@ -14,7 +14,7 @@ principle), whatever the number of variables.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from symdiff.calculus.forward import _as_symbol
 from symdiff.calculus.occurrences import replace_occurrences
@@ -91,7 +91,7 @@ def _active(nodes: list[Expr], wanted: set[Sym]) -> set[Expr]:
             active.add(node)
         elif isinstance(node, Call) and node.name in _NO_GRADIENT:
             continue
-        elif any(a in active for a in node.args):
+        elif not active.isdisjoint(node.args):
             active.add(node)
     return active
 
@@ -104,25 +104,27 @@ def _local_partials(node: Expr, active: set[Expr]) -> Iterable[tuple[Expr, Expr]
             yield child, partial
 
 
-class _Scaled(NamedTuple):
-    """``factor * rest``, not yet multiplied out.
-
-    A canonical product is flat, so multiplying an adjoint that is already a product by one more
-    partial copies all its factors; along a chain of single-parent nodes (``sin(sin(...))``)
-    that would cost O(depth**2).  Chains of pending factors are multiplied out once, where
-    contributions meet (a sum) or at a variable.
-    """
-
-    factor: Expr
-    rest: Expr | _Scaled
+# A contribution not yet multiplied out is a pair ``(factor, rest)``: ``factor * rest``, where
+# ``rest`` is an expression or another pair (a plain tuple: no expression is one, and it is
+# cheaper to make than a named tuple).
+#
+# A canonical product is flat, so multiplying an adjoint that is already a product by one more
+# partial copies all its factors; along a chain of single-parent nodes (``sin(sin(...))``) that
+# would cost O(depth**2).  Chains of pending factors are multiplied out once, where
+# contributions meet (a sum) or at a variable.
+Contribution = Expr | tuple[Expr, "Contribution"]
 
 
-def _multiply_out(item: Expr | _Scaled) -> Expr:
+def _multiply_out(item: Contribution) -> Expr:
+    if type(item) is not tuple:
+        return item  # type: ignore[return-value]
     factors: list[Expr] = []
-    while isinstance(item, _Scaled):
-        factors.append(item.factor)
-        item = item.rest
-    return mul(item, *factors) if factors else item
+    while type(item) is tuple:
+        factor, item = item
+        factors.append(factor)
+    if item is ONE:  # the seed: a factor 1 changes no product
+        return factors[0] if len(factors) == 1 else mul(*factors)
+    return mul(item, *factors)
 
 
 def adjoints(f: Expr, variables: Iterable[Sym], seed: Expr = ONE) -> dict[Sym, Expr]:
@@ -135,7 +137,7 @@ def adjoints(f: Expr, variables: Iterable[Sym], seed: Expr = ONE) -> dict[Sym, E
     wanted = set(variables)
     nodes = postorder(f)
     active = _active(nodes, wanted)
-    contributions: dict[Expr, list[Expr | _Scaled]] = {f: [seed]} if f in active else {}
+    contributions: dict[Expr, list[Contribution]] = {f: [seed]} if f in active else {}
     result: dict[Sym, Expr] = {}
     for node in reversed(nodes):
         parts = contributions.pop(node, None) if node in active else None
@@ -147,9 +149,18 @@ def adjoints(f: Expr, variables: Iterable[Sym], seed: Expr = ONE) -> dict[Sym, E
         if node in wanted:
             result[node] = _multiply_out(adjoint)
             continue
+        if type(node) is Add:  # every partial of a sum is 1: the adjoint itself goes on
+            for child in node.args:
+                if child in active:
+                    found = contributions.get(child)
+                    if found is None:
+                        contributions[child] = [adjoint]
+                    else:
+                        found.append(adjoint)
+            continue
         for child, partial in _local_partials(node, active):
             if partial is not ZERO:
-                contribution = adjoint if partial is ONE else _Scaled(partial, adjoint)
+                contribution = adjoint if partial is ONE else (partial, adjoint)
                 contributions.setdefault(child, []).append(contribution)
     return result
 

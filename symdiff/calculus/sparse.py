@@ -16,9 +16,10 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from symdiff.calculus.reverse import Vector, adjoints, variables_of
-from symdiff.calculus.sparsity import Sparsity, hessian_sparsity, jacobian_sparsity, no_collection
+from symdiff.calculus.sparsity import Sparsity, hessian_sparsity, jacobian_sparsity
 from symdiff.core.hooks import HOOKS
 from symdiff.core.nodes import ZERO, Expr, Sym
+from symdiff.core.traverse import no_collection
 
 
 class SparseMatrix:
@@ -125,32 +126,32 @@ class SparseMatrix:
 
 def sparse_jacobian(fs: Sequence[Expr], vars: Any = None) -> SparseMatrix:
     """The Jacobian of ``fs`` by ``vars`` (default: all free symbols) as a ``SparseMatrix``."""
-    variables = variables_of(vars, *fs)
-    pattern = jacobian_sparsity(fs, variables)
-    by_row: list[list[int]] = [[] for _ in fs]
-    for r, c in pattern:
-        by_row[r].append(c)
-    items: list[tuple[int, int, Expr]] = []
-    with no_collection():
+    with no_collection():  # the pattern, the sweeps and the matrix: acyclic objects only
+        variables = variables_of(vars, *fs)
+        pattern = jacobian_sparsity(fs, variables)
+        by_row: list[list[int]] = [[] for _ in fs]
+        for r, c in pattern:
+            by_row[r].append(c)
+        items: list[tuple[int, int, Expr]] = []
         for r, (f, cols) in enumerate(zip(fs, by_row, strict=True)):
             table = adjoints(f, [variables[c] for c in cols])
             for c in cols:
                 entry = table.get(variables[c], ZERO)
                 if entry is not ZERO:
                     items.append((r, c, entry))
-    return SparseMatrix((len(fs), len(variables)), items, variables)
+        return SparseMatrix((len(fs), len(variables)), items, variables)
 
 
 def sparse_hessian(f: Expr, vars: Any = None) -> SparseMatrix:
     """The Hessian of ``f`` as a symmetric ``SparseMatrix`` (upper triangle stored)."""
-    variables = variables_of(vars, f)
-    pattern = hessian_sparsity(f, variables)
-    upper: list[list[int]] = [[] for _ in variables]
-    for r, c in pattern:
-        if r <= c:
-            upper[r].append(c)
-    items: list[tuple[int, int, Expr]] = []
-    with no_collection():
+    with no_collection():  # the pattern, the sweeps and the matrix: acyclic objects only
+        variables = variables_of(vars, f)
+        pattern = hessian_sparsity(f, variables)
+        upper: list[list[int]] = [[] for _ in variables]
+        for r, c in pattern:
+            if r <= c:
+                upper[r].append(c)
+        items: list[tuple[int, int, Expr]] = []
         gradient = adjoints(f, [variables[r] for r, cols in enumerate(upper) if cols])
         for r, cols in enumerate(upper):
             g = gradient.get(variables[r], ZERO)
@@ -161,5 +162,5 @@ def sparse_hessian(f: Expr, vars: Any = None) -> SparseMatrix:
                 entry = table.get(variables[c], ZERO)
                 if entry is not ZERO:
                     items.append((r, c, entry))
-    n = len(variables)
-    return SparseMatrix((n, n), items, variables, symmetric=True)
+        n = len(variables)
+        return SparseMatrix((n, n), items, variables, symmetric=True)

@@ -19,9 +19,7 @@ entry that cancels numerically, never misses one that does not.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -29,6 +27,7 @@ from symdiff.calculus.forward import derivative_wrt
 from symdiff.calculus.reverse import variables_of
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import ZERO, Call, Expr, Num, Pow, Sym
+from symdiff.core.traverse import no_collection
 from symdiff.core.vocabulary import FUNCTIONS
 
 Deps = frozenset[int]
@@ -195,19 +194,6 @@ def _dependencies(roots: Sequence[Expr], index: dict[Sym, int]) -> dict[Expr, De
             sets = [deps[a] for a in _live_args(node)]
         deps[node] = _union(sets)  # type: ignore[arg-type]
     return deps
-
-
-@contextmanager
-def no_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector during a walk that allocates many acyclic objects
-    (its full collections would rescan every node: up to 1 s on a 50,000-state model)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _index(variables: Sequence[Sym]) -> dict[Sym, int]:

@@ -155,17 +155,62 @@ def add(*terms: Any) -> Expr:
     if len(terms) == 1:  # every expression is canonical already
         return as_expr(terms[0])
     if len(terms) == 2:
-        a, b = as_expr(terms[0]), as_expr(terms[1])
-        big, new = (a, b) if _larger(a, b, Add) else (b, a)
-        if isinstance(big, Add) and big._count >= _GROW_FROM:
-            grown = _grow(big, new, _monomial)
-            if grown is not None:  # never the truth value of an expression (see tracing)
-                return grown
+        a, b = terms
+        if not isinstance(a, Expr):
+            a = as_expr(a)
+        if not isinstance(b, Expr):
+            b = as_expr(b)
+        kind_a, kind_b = type(a), type(b)
+        if kind_a is Add or kind_b is Add:
+            big, new = (a, b) if _larger(a, b, Add) else (b, a)
+            if big._count >= _GROW_FROM:  # type: ignore[attr-defined]
+                grown = _grow(big, new, _monomial)  # type: ignore[arg-type]
+                if grown is not None:  # never the truth value of an expression (see tracing)
+                    return grown
+        # two terms that are not sums, without like terms: the fast path of _add_collect
+        # (the same node: the tests compare the two on random terms)
+        elif kind_a is Num:
+            if kind_b is Num:
+                total = numbers.plus(numbers.plus(0, a.value), b.value)  # type: ignore[attr-defined]
+                return Num(numbers.normalize(total))
+            return b if a.value == 0 else Add._raw(_pair(a, b))  # type: ignore[attr-defined]
+        elif kind_b is Num:
+            return a if b.value == 0 else Add._raw(_pair(a, b))  # type: ignore[attr-defined]
+        elif _like_key(a) != _like_key(b):
+            return Add._raw(_pair(a, b))
+    return _add_collect(terms)
+
+
+def _pair(a: Expr, b: Expr) -> tuple[Expr, Expr]:
+    """``ordered((a, b))`` for two nodes: one comparison."""
+    key_a, key_b = a._key, b._key
+    if key_a < key_b:
+        return (a, b)
+    if key_b < key_a:
+        return (b, a)
+    return ordered((a, b))  # type: ignore[return-value]
+
+
+def _like_key(term: Expr) -> Any:
+    """What like terms share: the monomial of ``term`` (``3*x*y -> x*y``), as the node itself
+    or, for a product, the tuple of its non-numeric factors (no node is built for it)."""
+    if type(term) is Mul:
+        args = term.args
+        if type(args[0]) is Num:
+            return args[1] if len(args) == 2 else args[1:]
+        return args
+    return term
+
+
+def _add_collect(terms: tuple[Any, ...]) -> Expr:
+    """The general sum: flatten, fold the constants, collect like terms, sort."""
     constant: Number = 0
-    coefficients: dict[Expr, Number] = {}
+    coefficients: dict[Any, Number] = {}
+    first: dict[Any, Expr] = {}  # the term that brought each monomial
+    repeated: dict[Any, None] = {}  # monomials met more than once
     stack = [t if isinstance(t, Expr) else as_expr(t) for t in reversed(terms)]
     # (the inner loop of parsing and of differentiation: kinds by ``type``, as no class
-    # derives from Num, Add or Mul, and ``_split_coefficient`` written out)
+    # derives from Num, Add or Mul, and the monomial keyed without building it)
     while stack:
         term = stack.pop()
         kind = type(term)
@@ -176,15 +221,29 @@ def add(*terms: Any) -> Expr:
             stack.extend(reversed(term.args))
             continue
         coefficient: Number = 1
-        monomial = term
+        key: Any = term
         if kind is Mul:
             args = term.args
             if type(args[0]) is Num:
                 coefficient = args[0].value
-                monomial = args[1] if len(args) == 2 else Mul._raw(args[1:])
-        old = coefficients.get(monomial)
-        coefficients[monomial] = coefficient if old is None else numbers.plus(old, coefficient)
-    collected = [_scale(numbers.normalize(c), m) for m, c in coefficients.items() if c != 0]
+                key = args[1] if len(args) == 2 else args[1:]
+            else:
+                key = args
+        old = coefficients.get(key)
+        if old is None:
+            coefficients[key] = coefficient
+            first[key] = term
+        else:
+            repeated[key] = None
+            coefficients[key] = numbers.plus(old, coefficient)
+    # a term met once keeps its own (canonical) coefficient: it is the term itself
+    for key in repeated:
+        del first[key]
+    collected = list(first.values())
+    for key in repeated:
+        c = numbers.normalize(coefficients[key])
+        if c != 0:
+            collected.append(_scale(c, Mul._raw(key) if type(key) is tuple else key))
     constant = numbers.normalize(constant)
     if constant != 0:
         collected.append(Num(constant))
@@ -247,12 +306,129 @@ def mul(*factors: Any) -> Expr:
     if len(factors) == 1:
         return as_expr(factors[0])
     if len(factors) == 2:
-        a, b = as_expr(factors[0]), as_expr(factors[1])
-        big, new = (a, b) if _larger(a, b, Mul) else (b, a)
-        if isinstance(big, Mul) and big._count >= _GROW_FROM:
-            grown = _grow(big, new, _base)
-            if grown is not None:
-                return grown
+        a, b = factors
+        if not isinstance(a, Expr):
+            a = as_expr(a)
+        if not isinstance(b, Expr):
+            b = as_expr(b)
+        kind_a, kind_b = type(a), type(b)
+        if kind_a is Mul or kind_b is Mul:
+            big, new = (a, b) if _larger(a, b, Mul) else (b, a)
+            if big._count >= _GROW_FROM:  # type: ignore[attr-defined]
+                grown = _grow(big, new, _base)  # type: ignore[arg-type]
+                if grown is not None:
+                    return grown
+        # a number times a node, two factors of distinct bases: the fast path of _mul_distinct
+        # (the same node: the tests compare the two on random factors)
+        elif kind_a is Num or kind_b is Num:
+            if kind_a is kind_b:
+                product = numbers.times(numbers.times(1, b.value), a.value)  # type: ignore[attr-defined]
+                return Num(numbers.normalize(product))
+            number, other = (a, b) if kind_a is Num else (b, a)
+            value = number.value  # type: ignore[attr-defined]
+            if value == 0:
+                return number
+            if value == 1:
+                return other
+            if type(other) is Add:
+                return _distribute(value, other)
+            return Mul._raw((number, other))
+        elif (a.args[0] if kind_a is Pow else a) is not (b.args[0] if kind_b is Pow else b):
+            return Mul._raw(_pair(a, b))
+        factors = (a, b)
+    quick = _mul_distinct(factors)
+    return quick if quick is not None else _mul_collect(factors)
+
+
+def _mul_distinct(factors: tuple[Any, ...]) -> Expr | None:
+    """The product when no two factors share a base (else None): no exponent is summed, so
+    the factors stay as they are.  The fast path of ``_mul_collect`` (the same node: the tests
+    compare the two on random factors); the numbers are multiplied in its order."""
+    coefficient: Number = 1
+    body: list[Expr] = []
+    for factor in reversed(factors):
+        kind = type(factor)
+        if kind is not Num and kind is not Mul and not isinstance(factor, Expr):
+            factor = _coerce_or_none(factor)  # an int, Fraction or float: a Num
+            if factor is None:
+                return None  # the general pass raises, naming the first such factor
+            kind = type(factor)
+        if kind is Num:
+            coefficient = numbers.times(coefficient, factor.value)
+        elif kind is Mul:
+            for arg in reversed(factor.args):
+                if type(arg) is Num:
+                    coefficient = numbers.times(coefficient, arg.value)
+                elif type(arg) is Mul:
+                    return None  # not flat (a raw product): let the general pass flatten it
+                else:
+                    body.append(arg)
+        else:
+            body.append(factor)
+    if len(body) > 1:
+        bases = {f.args[0] if type(f) is Pow else f for f in body}
+        if len(bases) < len(body):
+            return None
+    coefficient = numbers.normalize(coefficient)
+    if coefficient == 0 or not body:
+        return Num(coefficient)
+    if len(body) == 1:
+        (single,) = body
+        if coefficient == 1:
+            return single
+        if type(single) is Add:
+            return _distribute(coefficient, single)
+        return Mul._raw((Num(coefficient), single))
+    ordered_body = ordered(body)
+    if coefficient == 1:
+        return Mul._raw(ordered_body)
+    return Mul._raw((Num(coefficient), *ordered_body))
+
+
+def _times(a: Number, b: Number) -> Number:
+    """``normalize(times(a, b))``, with integers (the common case) multiplied directly."""
+    if type(a) is int and type(b) is int:
+        return a * b
+    return numbers.normalize(numbers.times(a, b))
+
+
+#: Kinds that a canonical product holds only as its first factor (a number) or never.
+_NOT_FLAT = (Add, Mul, Num)
+
+
+def _distribute(coefficient: Number, total: Add) -> Expr:
+    """``coefficient * total`` as a sum, as a reader would write it (``2*(x + 1) = 2*x + 2``).
+
+    The terms of ``total`` have distinct monomials, and so have the scaled terms: nothing is
+    collected, only sorted again (a product that underflows to 0 takes the general way)."""
+    scaled: list[Expr] = []
+    for term in total.args:
+        kind = type(term)
+        if kind is Add or (kind is Mul and type(term.args[-1]) in _NOT_FLAT):
+            return add(*(_scale_term(coefficient, t) for t in total.args))  # a raw sum
+        if kind is Num:
+            product = _times(coefficient, term.value)  # type: ignore[attr-defined]
+            if product == 0:
+                return add(*(_scale_term(coefficient, t) for t in total.args))
+            scaled.append(Num(product))
+            continue
+        if kind is Mul and type(term.args[0]) is Num:
+            rest = term.args[1:]
+            product = _times(coefficient, term.args[0].value)
+        else:
+            rest = term.args if kind is Mul else (term,)
+            product = coefficient
+        if product == 0:
+            return add(*(_scale_term(coefficient, t) for t in total.args))
+        if product == 1:
+            scaled.append(rest[0] if len(rest) == 1 else Mul._raw(rest))
+        else:
+            scaled.append(Mul._raw((Num(product), *rest)))
+    return Add._raw(ordered(scaled))
+
+
+def _mul_collect(factors: tuple[Any, ...]) -> Expr:
+    """The general product: flatten, fold the constants, combine the powers of each base."""
     items = [f if isinstance(f, Expr) else as_expr(f) for f in factors]
     for _ in range(8):  # re-collect when combining exposed new factors; converges fast
         coefficient, combined, again = _mul_once(items)

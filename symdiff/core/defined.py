@@ -3,6 +3,8 @@ places that need plain formulas: code generation, and checks that compare with t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from symdiff.core.errors import CodegenError
 from symdiff.core.nodes import Call, Expr, Sym
 from symdiff.core.traverse import fold, postorder, substitute
@@ -42,10 +44,11 @@ def inline_defined(expr: Expr, purpose: str = "code generation") -> Expr:
     raise CodegenError("the defined functions call each other without end")
 
 
-def inline_all(roots: list[Expr], purpose: str = "code generation") -> list[Expr]:
-    """``inline_defined`` of each root, after one walk over all of them finds anything to do."""
+def inline_defined_all(roots: Sequence[Expr], purpose: str = "code generation") -> list[Expr]:
+    """``inline_defined`` of each root, with one walk over their shared DAG when there is
+    nothing to inline (the common case: a Jacobian's roots share most of their nodes)."""
     if not any(_to_inline(n) for n in postorder(*roots)):
-        return roots
+        return list(roots)
     return [inline_defined(root, purpose) for root in roots]
 
 

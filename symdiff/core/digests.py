@@ -29,11 +29,22 @@ def composite(tag: int, args: tuple[Expr, ...]) -> int:
     return hash((tag, *[a._key[1] for a in args])) & MASK
 
 
+MIX_FACTOR = 0x9E3779B97F4A7C15
+MIX_OFFSET = 0x632BE59BD9B4E019
+
+
 def mix(digest: int) -> int:
-    return (digest * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & MASK
+    """A child's digest as it enters an order-free digest (read at call time, as ``of_sum``
+    and ``nary`` read the constants: a test sets them to force collisions)."""
+    return (digest * MIX_FACTOR + MIX_OFFSET) & MASK
 
 
 def of_sum(tag: int, args: tuple[Expr, ...]) -> int:
     """Order-free digest of a sum or product: a sum of mixed child digests, so that growing a
-    long sum by one term updates it in O(1) (``constructors._grow``)."""
-    return (tag + sum(map(mix, [a._key[1] for a in args]))) & MASK
+    long sum by one term updates it in O(1) (``constructors._grow``).
+
+    Computed as ``tag + MIX_FACTOR * sum(digests) + n * MIX_OFFSET`` modulo 2**64, which is the
+    same number (reduction modulo 2**64 commutes with sums and products) in one C-level sum.
+    """
+    total = sum([a._key[1] for a in args])
+    return (tag + MIX_FACTOR * total + len(args) * MIX_OFFSET) & MASK

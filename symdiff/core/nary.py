@@ -4,15 +4,18 @@ arguments that may be *pending* so that a long sum built term by term costs O(n)
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 
 from symdiff.core import digests
 from symdiff.core.hooks import HOOKS
-from symdiff.core.nodes import TABLE, Expr, Num, enter, lookup
+from symdiff.core.nodes import TABLE, Expr, KeyedRef, Num, forget, lookup
 from symdiff.core.numbers import Number
 from symdiff.core.typing_lite import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from typing import Any, ClassVar, Self
+    from typing import Any, ClassVar, Self, TypeVar
+
+    _C = TypeVar("_C", bound="_Collection")
 
 
 class _Collection(Expr):
@@ -42,9 +45,20 @@ class _Collection(Expr):
 
     @classmethod
     def _raw(cls, args: tuple[Expr, ...], digest: int | None = None) -> Self:
-        digest = digests.of_sum(cls.TAG, args) if digest is None else digest
+        if digest is None:  # digests.of_sum, written out (the inner loop of every constructor)
+            total = sum([a._key[1] for a in args])
+            digest = (cls.TAG + digests.MIX_FACTOR * total + len(args) * digests.MIX_OFFSET) & _MASK
+        key = (cls, digest)
+        ref = TABLE.get(key)
         first = args[0]
-        constant = first.value if isinstance(first, Num) else cls.IDENTITY
+        constant = first.value if type(first) is Num else cls.IDENTITY
+        if ref is None:
+            if key not in _COLLIDED:  # the common cases without _lookup: a new node ...
+                return _new(cls, key, digest, len(args), constant, args, None, ())
+        else:
+            found: Any = ref()  # ... or one that exists (a collection: the digest says so)
+            if found is not None and found._count == len(args) and found.args == args:
+                return found  # type: ignore[no-any-return]
         return cls._lookup(digest, len(args), constant, args, None, ())
 
     @classmethod
@@ -77,17 +91,45 @@ class _Collection(Expr):
             found = lookup(key)
             if found is not None:
                 return found  # type: ignore[return-value]
-        node = object.__new__(cls)
-        if args is not None:
-            object.__setattr__(node, "args", args)
-        object.__setattr__(node, "_key", (cls.RANK, digest))
-        object.__setattr__(node, "_count", count)
-        object.__setattr__(node, "_constant", constant)
-        object.__setattr__(node, "_parent", parent)
-        object.__setattr__(node, "_terms", terms)
-        enter(key, node)
-        return node
+        return _new(cls, key, digest, count, constant, args, parent, terms)
 
+
+def _new(
+    cls: type[_C],
+    key: tuple[Any, ...],
+    digest: int,
+    count: int,
+    constant: Number,
+    args: tuple[Expr, ...] | None,
+    parent: _Collection | None,
+    terms: tuple[Expr, ...],
+) -> _C:
+    """A new collection, interned under ``key``."""
+    node = object.__new__(cls)
+    if args is not None:
+        _SET_ARGS(node, args)
+    _SET_KEY(node, (cls.RANK, digest))
+    _SET_COUNT(node, count)
+    _SET_CONSTANT(node, constant)
+    _SET_PARENT(node, parent)
+    _SET_TERMS(node, terms)
+    reference = KeyedRef(node, forget)  # nodes.keyed, written out
+    reference.key = key
+    TABLE[key] = reference
+    return node
+
+
+# The slots' own setters: what ``object.__setattr__`` ends up calling, without looking the
+# name up along the class hierarchy each time (``Expr.__setattr__`` forbids plain assignment).
+_SET_ARGS = Expr.__dict__["args"].__set__
+_SET_KEY = Expr.__dict__["_key"].__set__
+_SET_COUNT = _Collection.__dict__["_count"].__set__
+_SET_CONSTANT = _Collection.__dict__["_constant"].__set__
+_SET_PARENT = _Collection.__dict__["_parent"].__set__
+_SET_TERMS = _Collection.__dict__["_terms"].__set__
+
+
+_MASK = digests.MASK
 
 #: Digests shared by two different live collections; their nodes are keyed by their arguments.
 _COLLIDED: set[tuple[Any, ...]] = set()
@@ -131,8 +173,7 @@ def _pending_args(
     return ordered((*number, *old, *new))  # sorted runs: one linear merge
 
 
-def _sort_key(node: Expr) -> tuple[int, int]:
-    return node._key
+_sort_key = attrgetter("_key")  # a node's (rank, digest), the canonical order
 
 
 def _materialize(node: _Collection) -> tuple[Expr, ...]:
@@ -146,7 +187,7 @@ def _materialize(node: _Collection) -> tuple[Expr, ...]:
 def ordered(nodes: Iterable[Expr]) -> tuple[Expr, ...]:
     """Sort nodes into the canonical, process-independent order."""
     result = sorted(nodes, key=_sort_key)
-    if len({node._key for node in result}) < len(result):  # digest collision: fall back to text
+    if len(set(map(_sort_key, result))) < len(result):  # digest collision: fall back to text
         return tuple(sorted(result, key=lambda node: (node._key, repr(node))))
     return tuple(result)
 

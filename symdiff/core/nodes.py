@@ -32,22 +32,11 @@ from symdiff.core.typing_lite import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import Any, ClassVar, Self
-    from weakref import KeyedRef
+    from weakref import ref as _WeakRef
+
+    _NodeRef = _WeakRef["Expr"]
 else:
-
-    class KeyedRef(ref):
-        """``weakref.KeyedRef`` (a weak reference that carries its table key), without
-        importing ``weakref``, the one module of it that the core needs (start-up)."""
-
-        __slots__ = ("key",)
-
-        def __new__(cls, ob, callback, key):
-            self = ref.__new__(cls, ob, callback)
-            self.key = key
-            return self
-
-        def __init__(self, ob, callback, key):
-            super().__init__(ob, callback)
+    _NodeRef = ref  # the C type, without importing ``weakref`` (start-up)
 
 
 def is_name(text: str) -> bool:
@@ -56,19 +45,35 @@ def is_name(text: str) -> bool:
     return text.isascii() and text.isidentifier()
 
 
+class KeyedRef(_NodeRef):
+    """A weak reference that knows its table key (``weakref.KeyedRef`` without its Python-level
+    ``__new__`` and ``__init__``: made once per new node, so twice as fast to make)."""
+
+    __slots__ = ("key",)
+    key: tuple[Any, ...]
+
+
+def keyed(node: Expr, key: tuple[Any, ...]) -> KeyedRef:
+    """The table's weak reference to ``node``, which removes its entry when ``node`` dies."""
+    reference = KeyedRef(node, forget)
+    reference.key = key
+    return reference
+
+
 #: Every live node by its structural key, held weakly (a node that nothing else holds is freed
 #: and its entry removed).  What ``WeakValueDictionary`` does, with the lookup left to the
 #: dict and the weak reference (both C), not to Python methods: interning is the inner loop of
 #: parsing and of building derivatives.  Look up with ``lookup``; enter with ``enter``.
-TABLE: dict[tuple[Any, ...], KeyedRef[tuple[Any, ...], Expr]] = {}
+TABLE: dict[tuple[Any, ...], KeyedRef] = {}
 
 
-def _forget(
-    ref: KeyedRef[tuple[Any, ...], Expr],
-    table: dict[tuple[Any, ...], KeyedRef[tuple[Any, ...], Expr]] = TABLE,
+def forget(
+    reference: KeyedRef,
+    table: dict[tuple[Any, ...], KeyedRef] = TABLE,
     remove: Any = _remove_dead_weakref,  # bound now: module globals are gone at exit
 ) -> None:
-    remove(table, ref.key)  # only if the entry is still this dead reference
+    """Remove a dead node's entry (the callback of its ``KeyedRef``)."""
+    remove(table, reference.key)  # only if the entry is still this dead reference
 
 
 def lookup(key: tuple[Any, ...]) -> Expr | None:
@@ -79,7 +84,7 @@ def lookup(key: tuple[Any, ...]) -> Expr | None:
 
 def enter(key: tuple[Any, ...], node: Expr) -> None:
     """Intern ``node`` under ``key``."""
-    TABLE[key] = KeyedRef(node, _forget, key)
+    TABLE[key] = keyed(node, key)
 
 
 class Expr(Conversions):
@@ -103,7 +108,7 @@ class Expr(Conversions):
             object.__setattr__(node, "_key", (cls.RANK, digest))
             for name, value in fields.items():
                 object.__setattr__(node, name, value)
-            TABLE[key] = KeyedRef(node, _forget, key)
+            TABLE[key] = keyed(node, key)
         return node  # type: ignore[return-value]
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -212,8 +217,11 @@ class Num(Expr):
     value: Number
 
     def __new__(cls, value: Number) -> Num:
-        value = numbers.normalize(value)
-        key = (Num, type(value), value)
+        kind = type(value)
+        if kind is not int:  # ints are canonical already (the common case)
+            value = numbers.normalize(value)
+            kind = type(value)
+        key = (Num, kind, value)
         ref = TABLE.get(key)  # skip the digest for numbers that already exist
         existing = None if ref is None else ref()
         if existing is not None:
@@ -257,8 +265,13 @@ class Pow(Expr):
 
     @classmethod
     def _raw(cls, base: Expr, exp: Expr) -> Pow:
+        key = (Pow, base, exp)
+        ref = TABLE.get(key)  # an existing power needs no digest
+        existing = None if ref is None else ref()
+        if existing is not None:
+            return existing  # type: ignore[return-value]
         args = (base, exp)
-        return cls._intern((Pow, base, exp), args, digests.composite(2, args))
+        return cls._intern(key, args, digests.composite(2, args))
 
     @property
     def base(self) -> Expr:
@@ -285,11 +298,16 @@ class Call(Expr):
 
     @classmethod
     def _raw(cls, name: str, args: tuple[Expr, ...]) -> Call:
+        key = (Call, name, *args)
+        ref = TABLE.get(key)  # an existing call needs no digest
+        existing = None if ref is None else ref()
+        if existing is not None:
+            return existing  # type: ignore[return-value]
         if is_name(name):
             digest = digests.composite(5, (Sym(name), *args))
         else:  # a derivative head, D[0](f)
             digest = hash((5, digests.of_text(name), *(a._key[1] for a in args))) & digests.MASK
-        return cls._intern((Call, name, *args), args, digest, name=name)
+        return cls._intern(key, args, digest, name=name)
 
     def rebuild(self, args: Iterable[Expr]) -> Expr:
         return HOOKS.call(self.name, *args)

@@ -19,7 +19,8 @@ from collections.abc import Callable
 from symdiff.core import conditions
 from symdiff.core.constructors import as_expr, power
 from symdiff.core.hooks import register
-from symdiff.core.nodes import HALF, ZERO, Call, Expr, Num
+from symdiff.core.nary import Add, Mul
+from symdiff.core.nodes import HALF, ZERO, Call, Expr, Num, Pow, Sym
 from symdiff.core.numbers import Number
 from symdiff.core.typing_lite import TYPE_CHECKING, NamedTuple
 from symdiff.core.unknown import split_head, unknown_partials, unknown_value
@@ -210,12 +211,25 @@ def row(name: str, arity: int | None = None) -> Function:
     return Function(arity, unknown_value(name), unknown_partials(name, arity), "unknown function")
 
 
+#: Argument kinds that are never numbers or conditions.
+_PLAIN = (Sym, Add, Mul, Pow)
+#: Rows whose call ``call`` checks or folds beyond its arity (``abs(abs(u))`` is ``abs(u)``).
+_SPECIAL = conditions.SELECTING | {"abs"}
+
+
 def call(name: str, *args: Any) -> Expr:
     """Canonical function application; raises ``ValueError`` for bad names or arity.
 
     A name that is no row is an unknown function (``call("f", x)`` is ``f(x)``); the parser
     accepts such names only when declared (``parse(..., functions="f")``).
     """
+    if len(args) == 1 and name not in ALIASES:  # the common case: a row of one symbolic argument
+        u = args[0]
+        kind = type(u)
+        if kind in _PLAIN or (kind is Call and u.name not in conditions.CONDITIONS):
+            spec = FUNCTIONS.get(name)
+            if spec is not None and spec.arity == 1 and name not in _SPECIAL:
+                return Call._raw(name, (u,))  # what the checks below come to for it
     name = ALIASES.get(name, name)
     spec = FUNCTIONS.get(name) or DEFINED.get(name)
     nodes = tuple(as_expr(a) for a in args)

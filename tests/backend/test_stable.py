@@ -220,3 +220,20 @@ def test_deep_expression_is_rewritten_iteratively() -> None:
     for _ in range(10_000):
         expr = symdiff.log(1 + symdiff.exp(expr))
     assert symdiff.compile(expr, "x")(1.0) > 0  # no RecursionError
+
+
+def test_rows_apply_only_to_their_kinds() -> None:
+    """``stable.KINDS`` (which rows a node tries, by its kind) claims no more than the rows do:
+    on every other kind of node, from the cases and their gradients, a row returns None."""
+    from symdiff.backend.stable import KINDS
+    from symdiff.backend.stable_terms import HELPERS, Context
+    from symdiff.core.traverse import postorder
+
+    assert set(KINDS) == {name for name, _ in ROWS}
+    roots = [symdiff.parse(formula) for _, formula, _, _ in CASES]
+    roots += [g for root in list(roots) for g in symdiff.gradient(root)]  # more shapes
+    for ctx in (Context(frozenset()), Context(frozenset(HELPERS))):
+        for node in postorder(*roots):
+            for name, rule in ROWS:
+                if node.args and not isinstance(node, KINDS[name]):
+                    assert rule(node, ctx) is None, (name, node)
