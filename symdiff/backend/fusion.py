@@ -171,8 +171,9 @@ def share_exp(program: Program) -> Program:
 
 
 def exp_clamped(u: Tree) -> Tree:
-    """``exp(min(u, 709))``: finite for every ``u``, exact below the clamp."""
-    return ("call", "exp", (("call", "min", (u, ("const", 709.0))),))
+    """``exp(min(u, 709))``: finite for every ``u``, exact below the clamp (``expu``: fast
+    also where ``u`` is far below -708)."""
+    return ("call", "expu", (("call", "min", (u, ("const", 709.0))),))
 
 
 def log1p_from(e: Tree, w: Tree) -> Tree:

@@ -72,13 +72,13 @@ def _ratio_plan(
 
             def build_shifted(new: list[Expr], reference: Expr = reference) -> Expr:
                 shifted = [add(b, negate(new[n])) for b in new[n + 1 :]]
-                return mul(*new[:n], call("exp", mul(-k, log_of_exps(shifted, ctx))))
+                return mul(*new[:n], ctx.make("expu", mul(-k, log_of_exps(shifted, ctx))))
 
             return (*others, reference, *exponents), build_shifted
 
     def build_general(new: list[Expr]) -> Expr:
         log_sum = log_of_exps(new[n + 1 :], ctx)
-        return mul(*new[:n], call("exp", add(new[n], negate(mul(k, log_sum)))))
+        return mul(*new[:n], ctx.make("expu", add(new[n], negate(mul(k, log_sum)))))
 
     return (*others, total, *exponents), build_general
 
