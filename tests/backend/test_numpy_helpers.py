@@ -136,3 +136,19 @@ def test_generated_code_uses_the_fast_exp_where_arguments_underflow() -> None:
         value, grad = f(np.array([0.0, -800.0]), np.array([-800.0, 0.0]), np.array([-1e3, 0.0]))
     assert value[0] == 1.0 and ulps(value[1], mp.exp(-800) / 2) <= 2
     assert ulps(grad[0][1], mp.exp(-800) / 2) <= 4
+
+
+def test_softmax_entries_share_one_log_sum_shifted_by_the_max() -> None:
+    f = symdiff.parse("log(exp(x) + exp(y) + exp(z))")
+    source = symdiff.codegen([f, *symdiff.gradient(f, "x y z")], "x y z", target="numpy")
+    body = source[source.index("def f(") :]
+    assert body.count("_logaddexp(") == 4  # the value's two and the shifted sum's two
+    g = symdiff.lambdify(f, "x y z", grad=True)
+    point = (np.array([1000.0, -1e3]), np.array([999.0, 5.0]), np.array([998.0, -745.0]))
+    value, grad = g(*point)
+    for i in range(2):
+        x, y, z = (mp.mpf(float(a[i])) for a in point)
+        total = mp.exp(x) + mp.exp(y) + mp.exp(z)
+        assert ulps(value[i], mp.log(total)) <= 1
+        for entry, a in zip(grad, (x, y, z), strict=True):
+            assert ulps(entry[i], mp.exp(a) / total) <= 2, (i, entry[i], mp.exp(a) / total)
