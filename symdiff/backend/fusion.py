@@ -6,11 +6,11 @@ out).  For arrays every repeated operation is one more pass and one more 8 MB al
 
 - ``hoist_repeated`` computes a repeated subtree of two or more operations once;
 - ``share_exp`` computes ``softplus(u)`` and ``sigmoid(u)`` of the same ``u`` from one
-  ``e = exp(min(u, 709))`` and ``w = 1 + e``: ``sigmoid = e/w`` and
-  ``softplus = max(u, log1p(e))`` with ``log1p(e) = log(w) - ((w - 1) - e)/w`` (the rounding
-  of ``w`` corrected to first order; NumPy's ``log`` is SIMD, its ``log1p`` a scalar loop at
-  twice the cost).  Both are accurate to a few ulp everywhere and never overflow
-  (``e/w`` is 1 for ``e = exp(709)``; ``w`` is finite and at least 1).
+  ``e = exp(min(u, 709))`` (``expu``: fast also far below -708) and ``w = 1 + e``:
+  ``sigmoid = e/w`` and ``softplus = max(u, log1p(e))`` (``log1p_pos``: NumPy's ``log1p``
+  with its argument kept off the slow path of tiny numbers).  Both are accurate to a few ulp
+  everywhere and never overflow (``e/w`` is 1 for ``e = exp(709)``; ``w`` is finite and at
+  least 1).
 
 Trees are shallow (``lower.MAX_DEPTH``), so the recursive tree helpers here are safe.
 """
@@ -158,7 +158,7 @@ def share_exp(program: Program) -> Program:
         def fused(tree: Tree, u: Tree = u_now, e: Tree = e, w: Tree = w) -> Tree | None:
             if tree[0] == "call" and tree[2] == (u,):
                 if tree[1] == "softplus":
-                    return ("call", "max", (u, log1p_from(e, w)))
+                    return ("call", "max", (u, ("call", "log1p_pos", (e,))))
                 if tree[1] == "sigmoid":
                     return ("product", (e,), (w,))
             return None
@@ -174,9 +174,3 @@ def exp_clamped(u: Tree) -> Tree:
     """``exp(min(u, 709))``: finite for every ``u``, exact below the clamp (``expu``: fast
     also where ``u`` is far below -708)."""
     return ("call", "expu", (("call", "min", (u, ("const", 709.0))),))
-
-
-def log1p_from(e: Tree, w: Tree) -> Tree:
-    """``log1p(e)`` from ``w = 1 + e`` (``e >= 0`` finite): ``log(w) - ((w - 1) - e)/w``."""
-    error = ("sum", ((False, w), (True, ("const", 1.0)), (True, e)))
-    return ("sum", ((False, ("call", "log", (w,))), (True, ("product", (error,), (w,)))))

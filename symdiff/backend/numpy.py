@@ -23,6 +23,7 @@ FUNCTIONS = {name: f"np.{name}" for name in FUNCTION_NAMES} | {
     # the stable-evaluation helpers (backend/stable.py)
     "hypot": "_hypot", "logaddexp": "_logaddexp", "softplus": "_softplus",
     "sigmoid": "_sigmoid", "sech2": "_sech2", "expu": "_expu",
+    "log1p_pos": "_log1p_pos",  # fusion.py's log1p of an exp
     # the selecting rows, branch-free, with symdiff.evaluate's values (README "Kinks")
     "max": "np.maximum", "min": "np.minimum", "relu": "np.maximum({0}, 0.0)",
     "heaviside": "np.heaviside({0}, 0.5)",
@@ -117,14 +118,14 @@ def _expu(_u, out=None):
     out *= np.exp(_v, out=_v)
     return out
 """,
-    "_log1p_small": """
+    "_log1p_pos": """
 
-def _log1p_small(_e):
-    # log1p(e) for 0 <= e <= 1 (e is overwritten): log1p(max(e, 2**-60)), at most e; log1p(e)
-    # is e below 2**-60 in float64, and the clamp keeps np.log1p off its slow path
+def _log1p_pos(_e):
+    # log1p(e) for e >= 0: log1p(max(e, 2**-60)), at most e; log1p(e) is e below 2**-60 in
+    # float64, and the clamp keeps np.log1p off its slow path
     _l = np.maximum(_e, 8.673617379884035e-19)
     np.log1p(_l, out=_l)
-    return np.minimum(_l, _e, out=_e)
+    return np.minimum(_l, _e, out=_l)
 """,
     "_softplus": """
 
@@ -134,7 +135,7 @@ def _softplus(_u):
         return np.maximum(_u, np.log1p(np.exp(np.minimum(_u, 709.0))))
     _e = np.abs(_u)
     np.negative(_e, out=_e)
-    _l = _log1p_small(_expu(_e, out=_e))
+    _l = _log1p_pos(_expu(_e, out=_e))
     _l += np.maximum(_u, 0.0)
     return _l
 """,
@@ -172,8 +173,14 @@ def _logaddexp(_a, _b):
     if type(_d) is not np.ndarray or _d.dtype != np.float64:
         return _m + np.log1p(np.exp(np.fmax(_d - _m, -745.2)))
     _d -= _m
-    np.fmax(_d, -1500.0, out=_d)
-    _l = _log1p_small(_expu(_d, out=_d))
+    if _d.size and np.abs(_m).min() >= 1e-289:
+        # exp(d) below exp(-707) is under half an ulp of every m: clamped there, the sum is exact
+        np.fmax(_d, -707.0, out=_d)
+        np.exp(_d, out=_d)
+    else:
+        np.fmax(_d, -1500.0, out=_d)
+        _expu(_d, out=_d)
+    _l = _log1p_pos(_d)
     _l += _m
     return _l
 """,
@@ -189,11 +196,17 @@ def _hypot(_a, _b):
     if np.ndim(_b) == 0 and 1e-140 < abs(_b) < 1e140:
         # hypot(a, c) = |a| beyond |a| = 2**30*|c|: a clipped there is squared safely
         _c = abs(float(_b))
-        _s = np.clip(_a, -1073741824.0 * _c, 1073741824.0 * _c)
-        np.square(_s, out=_s)
+        _t = 1073741824.0 * _c
+        if _a.size and -_t <= _a.min() and _a.max() <= _t:
+            _s = _a * _a
+        else:
+            _s = np.clip(_a, -_t, _t)
+            np.square(_s, out=_s)
+            _s += _c * _c
+            np.sqrt(_s, out=_s)
+            return np.maximum(_s, np.abs(_a), out=_s)
         _s += _c * _c
-        np.sqrt(_s, out=_s)
-        return np.maximum(_s, np.abs(_a), out=_s)
+        return np.sqrt(_s, out=_s)
     with np.errstate(over="ignore", under="ignore"):
         _s = _a * _a + _b * _b
     if _s.size == 0 or (_s.min() > 1e-300 and _s.max() < 1e300):

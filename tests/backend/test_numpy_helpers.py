@@ -59,9 +59,11 @@ def test_expu_is_exp_also_below_the_fast_range(h: dict[str, Any]) -> None:
     assert special[0] == 0.0 and special[1] == np.inf and np.isnan(special[2])
 
 
-def test_log1p_small_of_tiny_and_ordinary_numbers(h: dict[str, Any]) -> None:
-    es = [0.0, 5e-324, 1e-310, 1e-300, 2.0**-70, 2.0**-60, 1e-18, 1e-10, 1e-3, 0.5, 1.0]
-    check(h["_log1p_small"](np.array(es)), es, mp.log1p, 1.0)
+def test_log1p_pos_of_tiny_and_ordinary_numbers(h: dict[str, Any]) -> None:
+    es = [0.0, 5e-324, 1e-310, 1e-300, 2.0**-70, 2.0**-60, 1e-18, 1e-10, 1e-3, 0.5, 1.0, 1e300]
+    e = np.array(es)
+    check(h["_log1p_pos"](e), es, mp.log1p, 1.0)
+    assert list(e) == es and h["_log1p_pos"](np.array([np.inf]))[0] == np.inf
 
 
 @pytest.mark.parametrize(
@@ -97,6 +99,8 @@ def test_logaddexp_without_slow_paths_or_spurious_values(h: dict[str, Any]) -> N
     for (x, y), g in zip(pairs, got.tolist(), strict=True):
         top, low = mp.mpf(max(x, y)), mp.mpf(min(x, y))
         assert ulps(g, top + mp.log1p(mp.exp(low - top))) <= 1.0, (x, y, g)
+    far = h["_logaddexp"](np.array([5.0, -800.0, 1e-289, 700.0]), np.array([-1e3, -1600, -800, 1]))
+    assert list(far) == [5.0, -800.0, 1e-289, 700.0]  # every |max| large: the clamped path
     with np.errstate(invalid="ignore"):  # inf - inf inside, as in np.logaddexp
         ends = h["_logaddexp"](np.array([-np.inf, np.inf, -np.inf]), np.array([-np.inf, np.inf, 2]))
     assert list(ends) == [-np.inf, np.inf, 2.0]
@@ -116,6 +120,7 @@ def test_hypot_scaled_by_powers_of_two(h: dict[str, Any]) -> None:
         assert ulps(one, mp.hypot(1, x)) <= 1.0, (x, one)
     assert columns.shape == (3, 5) and ulps(columns[2, 3], mp.hypot(a[2], b[3])) <= 1.0
     assert list(h["_hypot"](np.array([np.inf, -np.inf]), np.array([1.0, np.inf]))) == [np.inf] * 2
+    assert list(h["_hypot"](np.array([3.0, -4.0, 0.0]), 4.0)) == [5.0, float(mp.sqrt(32)), 4.0]
 
 
 def test_fresh2_writes_only_into_a_float64_array_of_the_result_shape(h: dict[str, Any]) -> None:
