@@ -124,6 +124,8 @@ def _log1p_pos(_e):
     # log1p(e) for e >= 0: log1p(max(e, 2**-60)), at most e; log1p(e) is e below 2**-60 in
     # float64, and the clamp keeps np.log1p off its slow path
     _l = np.maximum(_e, 8.673617379884035e-19)
+    if type(_l) is not np.ndarray or _l.dtype != np.float64:
+        return np.minimum(np.log1p(_l), _e)
     np.log1p(_l, out=_l)
     return np.minimum(_l, _e, out=_l)
 """,

@@ -157,3 +157,30 @@ def test_softmax_entries_share_one_log_sum_shifted_by_the_max() -> None:
         assert ulps(value[i], mp.log(total)) <= 1
         for entry, a in zip(grad, (x, y, z), strict=True):
             assert ulps(entry[i], mp.exp(a) / total) <= 2, (i, entry[i], mp.exp(a) / total)
+
+
+#: Formulas whose stable code calls every helper (fused softplus/sigmoid, logaddexp, the
+#: max-shifted softmax, hypot of two arrays and of an array and a number, sech², softplus).
+HELPER_FORMULAS = [
+    "log(1 + exp(x))", "log(exp(x) + exp(y) + exp(z))", "sqrt(x**2 + y**2)",
+    "sqrt(1 + x**2)", "tanh(x*y)", "y*log(1 + exp(-x)) + (1 - y)*log(1 + exp(x))",
+    "exp(x)/(exp(x) + exp(y))",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", HELPER_FORMULAS)
+def test_helpers_take_the_plain_path_for_dask_float32_and_scalars(text: str) -> None:
+    dask_array = pytest.importorskip("dask.array")
+    names = sorted({"x", "y", "z"} & set(text))
+    f = symdiff.lambdify(text, names, grad=True)
+    rng = np.random.default_rng(7)
+    arrays = [rng.uniform(-3, 3, (20, 6)) for _ in names]
+    value, grad = f(*arrays)
+    lazy_value, lazy_grad = f(*(dask_array.from_array(a, chunks=(5, 3)) for a in arrays))
+    single_value, _ = f(*(a.astype(np.float32) for a in arrays))
+    point_value, point_grad = f(*(float(a[2, 1]) for a in arrays))
+    for got, want in zip([lazy_value, *lazy_grad], [value, *grad], strict=True):
+        np.testing.assert_allclose(np.asarray(got), want, rtol=1e-14)
+    np.testing.assert_allclose(single_value, value, rtol=1e-5)
+    for got, want in zip([point_value, *point_grad], [value, *grad], strict=True):
+        np.testing.assert_allclose(got, want[2, 1], rtol=1e-14)
