@@ -132,8 +132,23 @@ def hoist_repeated(program: Program) -> Program:
     return _program(program, trees, statements)
 
 
+#: Most (softplus, sigmoid) pairs fused in one program.
+MAX_PAIRS = 8
+
+
 def share_exp(program: Program) -> Program:
-    """``softplus(u)`` and ``sigmoid(u)`` of one atomic ``u`` computed from one ``exp``."""
+    """``softplus(u)`` and ``sigmoid(u)`` of one atomic ``u`` computed from one ``exp`` (for
+    each such ``u``: BCE with logits has both ``x`` and ``-x``)."""
+    for _ in range(MAX_PAIRS):
+        fused = _share_one_exp(program)
+        if fused is None:
+            break
+        program = fused
+    return program
+
+
+def _share_one_exp(program: Program) -> Program | None:
+    """``share_exp`` for the first ``u`` with both calls, or None if there is none."""
     statements = len(program.statements)
     trees = [tree for _, tree in program.statements] + list(program.outputs)
     found: dict[str, dict[Tree, int]] = {"softplus": {}, "sigmoid": {}}
@@ -166,8 +181,8 @@ def share_exp(program: Program) -> Program:
         trees = [
             t if i in (position, position + 1) else mapped(t, fused) for i, t in enumerate(trees)
         ]
-        break  # one pair per program keeps the bookkeeping simple
-    return _program(program, trees, statements)
+        return _program(program, trees, statements)  # one pair at a time: simple bookkeeping
+    return None
 
 
 def exp_clamped(u: Tree) -> Tree:
