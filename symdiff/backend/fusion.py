@@ -6,9 +6,10 @@ out).  For arrays every repeated operation is one more pass and one more 8 MB al
 
 - ``hoist_repeated`` computes a repeated subtree of two or more operations once;
 - ``share_exp`` computes ``softplus(u)`` and ``sigmoid(u)`` of the same ``u`` from one
-  ``e = exp(min(u, 709))`` (``expu``: fast also far below -708) and ``w = 1 + e``:
-  ``sigmoid = e/w`` and ``softplus = max(u, log1p(e))`` (``log1p_pos``: NumPy's ``log1p``
-  with its argument kept off the slow path of tiny numbers).  Both are accurate to a few ulp
+  ``e = exp(min(u, 709))`` (``exp709``: fast also far below -708) and ``w = 1 + e``:
+  ``sigmoid = e/w`` and ``softplus = max(u, log1p(e))`` (``softplus_from``: NumPy's
+  ``log1p`` with its argument kept off the slow path of tiny numbers, the ``max`` only where
+  some ``u`` passed the clamp).  Both are accurate to a few ulp
   everywhere and never overflow (``e/w`` is 1 for ``e = exp(709)``; ``w`` is finite and at
   least 1).
 
@@ -173,7 +174,7 @@ def _share_one_exp(program: Program) -> Program | None:
         def fused(tree: Tree, u: Tree = u_now, e: Tree = e, w: Tree = w) -> Tree | None:
             if tree[0] == "call" and tree[2] == (u,):
                 if tree[1] == "softplus":
-                    return ("call", "max", (u, ("call", "log1p_pos", (e,))))
+                    return ("call", "softplus_from", (u, e))
                 if tree[1] == "sigmoid":
                     return ("product", (e,), (w,))
             return None
@@ -186,6 +187,6 @@ def _share_one_exp(program: Program) -> Program | None:
 
 
 def exp_clamped(u: Tree) -> Tree:
-    """``exp(min(u, 709))``: finite for every ``u``, exact below the clamp (``expu``: fast
-    also where ``u`` is far below -708)."""
-    return ("call", "expu", (("call", "min", (u, ("const", 709.0))),))
+    """``exp(min(u, 709))``: finite for every ``u``, exact below the clamp (fast also where
+    ``u`` is far below -708, see the numpy target's ``_exp709``)."""
+    return ("call", "exp709", (u,))

@@ -23,7 +23,8 @@ FUNCTIONS = {name: f"np.{name}" for name in FUNCTION_NAMES} | {
     # the stable-evaluation helpers (backend/stable.py)
     "hypot": "_hypot", "logaddexp": "_logaddexp", "softplus": "_softplus",
     "sigmoid": "_sigmoid", "sech2": "_sech2", "expu": "_expu",
-    "log1p_pos": "_log1p_pos",  # fusion.py's log1p of an exp
+    # fusion.py's shared exp of softplus and sigmoid
+    "exp709": "_exp709", "softplus_from": "_softplus_from",
     # the selecting rows, branch-free, with symdiff.evaluate's values (README "Kinks")
     "max": "np.maximum", "min": "np.minimum", "relu": "np.maximum({0}, 0.0)",
     "heaviside": "np.heaviside({0}, 0.5)",
@@ -54,7 +55,7 @@ def _dialect() -> Dialect:
     except ImportError:  # the source is only printed here; NumPy runs it elsewhere
         in_place = frozenset()
     return Dialect(FUNCTIONS, infinity="np.inf", nan="np.nan", temporaries_first=True,
-                   in_place=in_place | {"expu"}, fresh="_fresh({0}, {1})",
+                   in_place=in_place | {"expu", "exp709"}, fresh="_fresh({0}, {1})",
                    in_place2=frozenset({"max", "min"}),
                    fresh2="_fresh2({0}, {1}, {2})")  # fmt: skip
 
@@ -123,11 +124,35 @@ def _expu(_u, out=None):
 def _log1p_pos(_e):
     # log1p(e) for e >= 0: log1p(max(e, 2**-60)), at most e; log1p(e) is e below 2**-60 in
     # float64, and the clamp keeps np.log1p off its slow path
+    if type(_e) is np.ndarray and _e.dtype == np.float64 and _e.size and _e.min() >= 2.0**-60:
+        return np.log1p(_e)
     _l = np.maximum(_e, 8.673617379884035e-19)
     if type(_l) is not np.ndarray or _l.dtype != np.float64:
         return np.minimum(np.log1p(_l), _e)
     np.log1p(_l, out=_l)
     return np.minimum(_l, _e, out=_l)
+""",
+    "_exp709": """
+
+def _exp709(_u, out=None):
+    # exp(min(u, 709)): finite for every u; the clamp is a pass only where some u is above
+    if type(_u) is not np.ndarray or _u.dtype != np.float64:
+        return np.exp(np.minimum(_u, 709.0))
+    if _u.size and _u.max() <= 709.0:
+        return _expu(_u, out=out)
+    _m = np.minimum(_u, 709.0, out=out)
+    return _expu(_m, out=_m)
+""",
+    "_softplus_from": """
+
+def _softplus_from(_u, _e):
+    # softplus(u) from e = exp(min(u, 709)): log1p(e), and u itself beyond the clamp
+    _l = _log1p_pos(_e)
+    if type(_u) is np.ndarray and _u.size and _u.max() <= 709.0:
+        return _l
+    if type(_l) is np.ndarray and _l.dtype == np.float64 and _l.shape == np.shape(_u):
+        return np.maximum(_u, _l, out=_l)
+    return np.maximum(_u, _l)
 """,
     "_softplus": """
 

@@ -3,6 +3,8 @@ softplus/sigmoid of one argument from one exp, checked against mpmath and SymPy.
 
 from __future__ import annotations
 
+import re
+
 import mpmath
 import numpy as np
 import sympy
@@ -16,7 +18,7 @@ mp.dps = 50
 def test_softplus_and_sigmoid_share_one_exp() -> None:
     source = symdiff.codegen(["log(1 + exp(x))", "exp(x)/(1 + exp(x))"], "x", target="numpy")
     body = source[source.index("def f(") :]  # the helpers' own code comes first
-    assert body.count("np.exp") + body.count("_expu") == 1
+    assert len(re.findall(r"np\.exp|_expu|_exp709", body)) == 1
 
 
 def test_shared_exp_is_accurate_at_extreme_arguments() -> None:
@@ -65,7 +67,7 @@ def test_each_argument_gets_its_own_shared_exp() -> None:
     f = symdiff.parse(text)
     source = symdiff.codegen([f, *symdiff.gradient(f, "x y")], "x y", target="numpy")
     body = source[source.index("def f(") :]
-    assert body.count("_expu(") + body.count("_expu,") == 2 and "_softplus(" not in body
+    assert len(re.findall(r"np\.exp|_expu|_exp709", body)) == 2 and "_softplus(" not in body
     g = symdiff.lambdify(text, "x y", grad=True)
     xs = np.array([-800.0, -40.0, -1e-3, 0.0, 2.5, 40.0, 800.0])
     ys = np.full(xs.shape, 0.25)

@@ -59,6 +59,18 @@ def test_expu_is_exp_also_below_the_fast_range(h: dict[str, Any]) -> None:
     assert special[0] == 0.0 and special[1] == np.inf and np.isnan(special[2])
 
 
+def test_fused_exp_and_softplus_at_extreme_arguments(h: dict[str, Any]) -> None:
+    for xs in (EXTREMES, [x for x in EXTREMES if x <= 709]):  # with and without the clamp
+        u = np.array(xs)
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            e = h["_exp709"](u)
+            check(e, xs, lambda x: mp.exp(min(x, 709)), 1.0)
+            check(h["_softplus_from"](u, e), xs, lambda x: mp.log1p(mp.exp(x)), 1.0)
+            buffer = u.copy()
+            assert h["_exp709"](buffer, out=buffer) is buffer
+    assert h["_softplus_from"](800.0, h["_exp709"](800.0)) == 800.0
+
+
 def test_log1p_pos_of_tiny_and_ordinary_numbers(h: dict[str, Any]) -> None:
     es = [0.0, 5e-324, 1e-310, 1e-300, 2.0**-70, 2.0**-60, 1e-18, 1e-10, 1e-3, 0.5, 1.0, 1e300]
     e = np.array(es)
