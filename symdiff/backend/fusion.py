@@ -6,11 +6,12 @@ out).  For arrays every repeated operation is one more pass and one more 8 MB al
 
 - ``hoist_repeated`` computes a repeated subtree of two or more operations once;
 - ``share_exp`` computes ``softplus(u)`` and ``sigmoid(u)`` of the same ``u`` from one
-  ``e = exp(min(u, 709))`` and ``w = 1 + e``: ``sigmoid = e/w`` and
-  ``softplus = max(u, log1p(e))`` with ``log1p(e) = log(w) - ((w - 1) - e)/w`` (the rounding
-  of ``w`` corrected to first order; NumPy's ``log`` is SIMD, its ``log1p`` a scalar loop at
-  twice the cost).  Both are accurate to a few ulp everywhere and never overflow
-  (``e/w`` is 1 for ``e = exp(709)``; ``w`` is finite and at least 1).
+  ``e = exp(min(u, 709))`` (``exp709``: fast also far below -708) and ``w = 1 + e``:
+  ``sigmoid = e/w`` and ``softplus = max(u, log1p(e))`` (``softplus_from``: NumPy's
+  ``log1p`` with its argument kept off the slow path of tiny numbers, the ``max`` only where
+  some ``u`` passed the clamp).  Both are accurate to a few ulp
+  everywhere and never overflow (``e/w`` is 1 for ``e = exp(709)``; ``w`` is finite and at
+  least 1).
 
 Trees are shallow (``lower.MAX_DEPTH``), so the recursive tree helpers here are safe.
 """
@@ -132,8 +133,23 @@ def hoist_repeated(program: Program) -> Program:
     return _program(program, trees, statements)
 
 
+#: Most (softplus, sigmoid) pairs fused in one program.
+MAX_PAIRS = 8
+
+
 def share_exp(program: Program) -> Program:
-    """``softplus(u)`` and ``sigmoid(u)`` of one atomic ``u`` computed from one ``exp``."""
+    """``softplus(u)`` and ``sigmoid(u)`` of one atomic ``u`` computed from one ``exp`` (for
+    each such ``u``: BCE with logits has both ``x`` and ``-x``)."""
+    for _ in range(MAX_PAIRS):
+        fused = _share_one_exp(program)
+        if fused is None:
+            break
+        program = fused
+    return program
+
+
+def _share_one_exp(program: Program) -> Program | None:
+    """``share_exp`` for the first ``u`` with both calls, or None if there is none."""
     statements = len(program.statements)
     trees = [tree for _, tree in program.statements] + list(program.outputs)
     found: dict[str, dict[Tree, int]] = {"softplus": {}, "sigmoid": {}}
@@ -158,7 +174,7 @@ def share_exp(program: Program) -> Program:
         def fused(tree: Tree, u: Tree = u_now, e: Tree = e, w: Tree = w) -> Tree | None:
             if tree[0] == "call" and tree[2] == (u,):
                 if tree[1] == "softplus":
-                    return ("call", "max", (u, log1p_from(e, w)))
+                    return ("call", "softplus_from", (u, e))
                 if tree[1] == "sigmoid":
                     return ("product", (e,), (w,))
             return None
@@ -166,16 +182,11 @@ def share_exp(program: Program) -> Program:
         trees = [
             t if i in (position, position + 1) else mapped(t, fused) for i, t in enumerate(trees)
         ]
-        break  # one pair per program keeps the bookkeeping simple
-    return _program(program, trees, statements)
+        return _program(program, trees, statements)  # one pair at a time: simple bookkeeping
+    return None
 
 
 def exp_clamped(u: Tree) -> Tree:
-    """``exp(min(u, 709))``: finite for every ``u``, exact below the clamp."""
-    return ("call", "exp", (("call", "min", (u, ("const", 709.0))),))
-
-
-def log1p_from(e: Tree, w: Tree) -> Tree:
-    """``log1p(e)`` from ``w = 1 + e`` (``e >= 0`` finite): ``log(w) - ((w - 1) - e)/w``."""
-    error = ("sum", ((False, w), (True, ("const", 1.0)), (True, e)))
-    return ("sum", ((False, ("call", "log", (w,))), (True, ("product", (error,), (w,)))))
+    """``exp(min(u, 709))``: finite for every ``u``, exact below the clamp (fast also where
+    ``u`` is far below -708, see the numpy target's ``_exp709``)."""
+    return ("call", "exp709", (u,))

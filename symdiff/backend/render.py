@@ -38,6 +38,11 @@ class Dialect:
     #: argument text; NumPy's ``out=`` saves an allocation of the result).
     in_place: frozenset[str] = frozenset()
     fresh: str = ""
+    #: Commutative two-argument functions printed through ``fresh2`` (a template over the
+    #: function and the argument texts, the computed one last) when exactly one argument is
+    #: computed.
+    in_place2: frozenset[str] = frozenset()
+    fresh2: str = ""
 
     def number(self, value: float) -> str:
         """A non-negative float64 literal that reads back as exactly ``value``."""
@@ -86,6 +91,11 @@ class Dialect:
                 function = self.functions[tree[1]]
                 if tree[1] in self.in_place and len(texts) == 1 and computed(texts[0]):
                     return self.fresh.format(function, texts[0]), ATOM
+                if tree[1] in self.in_place2 and len(texts) == 2:
+                    fresh = [computed(text) for text in texts]
+                    if fresh[0] != fresh[1]:
+                        first, last = texts if fresh[1] else texts[::-1]
+                        return self.fresh2.format(function, first, last), ATOM
                 if "{0}" in function:  # a template: an operator or a branch-free selection
                     return function.format(*texts), ATOM
                 return f"{function}({', '.join(texts)})", ATOM

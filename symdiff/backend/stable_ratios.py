@@ -66,21 +66,28 @@ def _ratio_plan(
                 return (*others, p, q), build
     if not ctx.has("logaddexp") and not (len(exponents) == 2 and ZERO in exponents):
         return None
-    n = len(others)
-    for reference in exponents:  # exp(A)/S**k = exp(-k*log(sum of exp(b - reference)))
-        if add(total, negate(mul(k, reference))) == ZERO:
+    n, tops = len(others), len(exps)
 
-            def build_shifted(new: list[Expr], reference: Expr = reference) -> Expr:
-                shifted = [add(b, negate(new[n])) for b in new[n + 1 :]]
-                return mul(*new[:n], call("exp", mul(-k, log_of_exps(shifted, ctx))))
+    def build_shifted(new: list[Expr]) -> Expr:
+        return mul(*new[:n], *_shifted_ratio(new[n : n + tops], new[n + tops :], k, ctx))
 
-            return (*others, reference, *exponents), build_shifted
+    return (*others, *exps, *exponents), build_shifted
 
-    def build_general(new: list[Expr]) -> Expr:
-        log_sum = log_of_exps(new[n + 1 :], ctx)
-        return mul(*new[:n], call("exp", add(new[n], negate(mul(k, log_sum)))))
 
-    return (*others, total, *exponents), build_general
+def _shifted_ratio(tops: list[Expr], bottoms: list[Expr], k: int, ctx: Context) -> list[Expr]:
+    """Factors of exp(a + b + ...)/(exp(p) + exp(q) + ...)**k shifted by m = max(p, q, ...):
+    with L = log(exp(p - m) + ...) (in [0, log n]), each exp(a - m - L) when the numerator has
+    k exps (softmax entries, shared by every output over the same sum), else
+    exp(a + ... - k*m - k*L).  ``a - m`` is exact where it matters (a near the largest
+    exponent), where exp(a - log(sum)) would carry the rounding of a log-sum near |m|."""
+    top = bottoms[0]
+    for b in bottoms[1:]:
+        top = call("max", top, b)
+    log_sum = log_of_exps([add(b, negate(top)) for b in bottoms], ctx)
+    if len(tops) == k:
+        return [ctx.make("expu", Add._raw((add(a, negate(top)), negate(log_sum)))) for a in tops]
+    shift = add(*tops, negate(mul(k, top)))
+    return [ctx.make("expu", Add._raw((shift, negate(mul(k, log_sum)))))]
 
 
 def _sigmoid_pair(u: Expr, ctx: Context) -> Expr:

@@ -48,6 +48,8 @@ FALLBACK: dict[str, Callable[..., Expr] | None] = {
     "softplus": _softplus_fallback,
     "sigmoid": _sigmoid_fallback,
     "sech2": _sech2_fallback,
+    # exp(u) where u is often far below -708 (exp(-k*logaddexp(...))): NumPy's exp is slow there
+    "expu": lambda u: call("exp", u),
     "logaddexp": None,
     "hypot": None,
 }
