@@ -22,7 +22,7 @@ FUNCTIONS = {name: f"np.{name}" for name in FUNCTION_NAMES} | {
     "pow": "np.power",
     # the stable-evaluation helpers (backend/stable.py)
     "hypot": "_hypot", "logaddexp": "_logaddexp", "softplus": "_softplus",
-    "sigmoid": "_sigmoid", "sech2": "_sech2", "expu": "_expu",
+    "sigmoid": "_sigmoid", "sech2": "_sech2", "expu": "_expu", "finite": "_finite",
     # fusion.py's shared exp of softplus and sigmoid
     "exp709": "_exp709", "softplus_from": "_softplus_from",
     # the selecting rows, branch-free, with symdiff.evaluate's values (README "Kinks")
@@ -118,6 +118,14 @@ def _expu(_u, out=None):
     np.exp(out, out=out)
     out *= np.exp(_v, out=_v)
     return out
+""",
+    "_finite": """
+
+def _finite(_m):
+    # m with +-inf as +-DBL_MAX in float64 (float32 and others as they are: no cast overflow)
+    if np.result_type(_m) == np.float64:
+        return np.clip(_m, -1.7976931348623157e308, 1.7976931348623157e308)
+    return _m
 """,
     "_log1p_pos": """
 

@@ -18,7 +18,13 @@ SUM, PRODUCT, UNARY, ATOM = 1, 2, 3, 4
 
 def computed(text: str) -> bool:
     """Whether printed ``text`` computes a new value (not a bare name or number)."""
-    return not (text.isidentifier() or text.replace(".", "", 1).isdigit())
+    if text.isidentifier():
+        return False
+    try:
+        float(text)  # a literal, also 1e+308 and -1.5
+    except ValueError:
+        return True
+    return False
 
 
 @dataclass(frozen=True)

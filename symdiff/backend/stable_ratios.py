@@ -11,9 +11,9 @@ from symdiff.backend.stable_terms import (
     Plan,
     exp_exponents,
     is_call,
-    log_of_exps,
     negated,
     one_minus_sigmoid_split,
+    shifted_log_sum,
     split_constant,
     sum_of,
 )
@@ -80,10 +80,7 @@ def _shifted_ratio(tops: list[Expr], bottoms: list[Expr], k: int, ctx: Context) 
     k exps (softmax entries, shared by every output over the same sum), else
     exp(a + ... - k*m - k*L).  ``a - m`` is exact where it matters (a near the largest
     exponent), where exp(a - log(sum)) would carry the rounding of a log-sum near |m|."""
-    top = bottoms[0]
-    for b in bottoms[1:]:
-        top = call("max", top, b)
-    log_sum = log_of_exps([add(b, negate(top)) for b in bottoms], ctx)
+    top, log_sum = shifted_log_sum(bottoms, ctx)
     if len(tops) == k:
         return [ctx.make("expu", Add._raw((add(a, negate(top)), negate(log_sum)))) for a in tops]
     shift = add(*tops, negate(mul(k, top)))

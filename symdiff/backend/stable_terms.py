@@ -43,6 +43,9 @@ def _sech2_fallback(u: Expr) -> Expr:
     return mul(4, e, power(add(ONE, e), -2))
 
 
+#: The largest float64: the shift of ``shifted_log_sum`` is kept finite with it.
+DBL_MAX = 1.7976931348623157e308
+
 #: helper -> its formula from vocabulary functions, for targets without it (None: no row).
 FALLBACK: dict[str, Callable[..., Expr] | None] = {
     "softplus": _softplus_fallback,
@@ -50,6 +53,8 @@ FALLBACK: dict[str, Callable[..., Expr] | None] = {
     "sech2": _sech2_fallback,
     # exp(u) where u is often far below -708 (exp(-k*logaddexp(...))): NumPy's exp is slow there
     "expu": lambda u: call("exp", u),
+    # u with +-inf as +-DBL_MAX (the shift of shifted_log_sum)
+    "finite": lambda u: call("min", call("max", u, Num(-DBL_MAX)), Num(DBL_MAX)),
     "logaddexp": None,
     "hypot": None,
 }
@@ -113,15 +118,32 @@ def sum_of(terms: list[Expr]) -> Expr:
 
 
 def log_of_exps(exponents: list[Expr], ctx: Context) -> Expr:
-    """log(exp(a) + exp(b) + …) from the (rewritten) exponents, as stably as the target can."""
+    """log(exp(a) + exp(b) + …) from the (rewritten) exponents, as stably as the target can:
+    ``softplus``, one ``logaddexp``, or (three or more) ``m + L`` of ``shifted_log_sum``."""
     if len(exponents) == 2 and ZERO in exponents and ctx.has("softplus"):
         return ctx.make("softplus", next(a for a in exponents if a != ZERO))
+    if len(exponents) == 2 and ctx.has("logaddexp"):
+        return ctx.make("logaddexp", *exponents)
     if ctx.has("logaddexp"):
-        total = exponents[0]
-        for a in exponents[1:]:
-            total = ctx.make("logaddexp", total, a)
-        return total
+        return add(*shifted_log_sum(exponents, ctx))
     return call("log", add(*(call("exp", a) for a in exponents)))
+
+
+def shifted_log_sum(exponents: list[Expr], ctx: Context) -> tuple[Expr, Expr]:
+    """``(m, L)`` with ``m = max(a, b, …)`` and ``L = log(exp(a - m) + exp(b - m) + …)`` in
+    [0, log n] (nested ``logaddexp``): ``m + L`` is the log-sum and ``exp(a - m - L)`` a
+    softmax entry, accurate where ``a`` is near ``m`` (``a - m`` exact).  ``m`` is clamped to
+    ±DBL_MAX (``finite``) so that ±inf exponents give ``±inf - m = ±inf``, never
+    ``inf - inf``; the value and every ratio build the same nodes, computed once."""
+    top = exponents[0]
+    for a in exponents[1:]:
+        top = call("max", top, a)
+    top = ctx.make("finite", top)
+    shifted = [add(a, negate(top)) for a in exponents]
+    total = shifted[0]
+    for a in shifted[1:]:
+        total = ctx.make("logaddexp", total, a)
+    return top, total
 
 
 def sigmoid_argument(term: Expr) -> Expr | None:
