@@ -111,6 +111,17 @@ def solve(fun: Any, y0: Any, method: str, **options: Any) -> tuple[float, Any]:
                                       atol=1e-8, **options))  # fmt: skip
 
 
+def built(N: int, target: str) -> tuple[Any, Any, Any, float, float]:
+    """``(rhs, J, y0, build s, compile s)``: the system and its sparse Jacobian built, then
+    compiled by their first calls (CPU seconds)."""
+    F, ys = brusselator(N)
+    y0 = initial(N)
+    t_build, rhs = timed(lambda: compile_system(F, ys, target=target))
+    t_jac, J = timed(lambda: rhs.jacobian)
+    t_compile, _ = timed(lambda: (rhs(0.0, y0), rhs.jac(0.0, y0)))
+    return rhs, J, y0, t_build + t_jac, t_compile
+
+
 def bench_brusselator(sizes: list[int], target: str) -> list[tuple[int, float]]:
     print(f"## 2-D Brusselator, t in [0, {T_END}], rtol 1e-6 (symdiff target {target})\n")
     print(
@@ -120,11 +131,7 @@ def bench_brusselator(sizes: list[int], target: str) -> list[tuple[int, float]]:
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     fits = []
     for N in sizes:
-        F, ys = brusselator(N)
-        y0 = initial(N)
-        t_build, rhs = timed(lambda F=F, ys=ys: compile_system(F, ys, target=target))
-        t_jac, J = timed(lambda rhs=rhs: rhs.jacobian)
-        t_compile, _ = timed(lambda rhs=rhs, y0=y0: (rhs(0.0, y0), rhs.jac(0.0, y0)))
+        rhs, J, y0, build, t_compile = built(N, target)
         t_bdf, ours = solve(rhs, y0, "BDF", jac=rhs.jac)
         radau = N <= RADAU_MAX
         t_radau, _ = solve(rhs, y0, "Radau", jac=rhs.jac) if radau else (0.0, None)
@@ -132,7 +139,6 @@ def bench_brusselator(sizes: list[int], target: str) -> list[tuple[int, float]]:
         assert (pattern != (rhs.jac_sparsity != 0)).nnz == 0
         f_bdf, theirs = solve(fd_rhs, y0, "BDF", jac_sparsity=pattern)
         f_radau, _ = solve(fd_rhs, y0, "Radau", jac_sparsity=pattern) if radau else (0.0, None)
-        build = t_build + t_jac
         total = build + t_compile + t_bdf + t_radau
         diff = np.abs(ours.y[:, -1] - theirs.y[:, -1]).max()
         print(f"| {N} | {2 * N * N} | {J.nnz} | {build:.2f} | {t_compile:.2f} | {t_bdf:.2f} | "
@@ -150,12 +156,7 @@ def bench_build(sizes: list[int], target: str) -> list[tuple[int, float]]:
     print("|---|---|---|---|---|---|")
     fits = []
     for N in sizes:
-        F, ys = brusselator(N)
-        y0 = initial(N)
-        t_build, rhs = timed(lambda F=F, ys=ys: compile_system(F, ys, target=target))
-        t_jac, J = timed(lambda rhs=rhs: rhs.jacobian)
-        t_compile, _ = timed(lambda rhs=rhs, y0=y0: (rhs(0.0, y0), rhs.jac(0.0, y0)))
-        build = t_build + t_jac
+        _, J, _, build, t_compile = built(N, target)
         print(f"| {N} | {2 * N * N} | {J.nnz} | {build:.2f} | {t_compile:.2f} | "
               f"{build + t_compile:.2f} |")  # fmt: skip
         fits.append((J.nnz, build + t_compile))
