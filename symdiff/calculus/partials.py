@@ -15,7 +15,11 @@ from symdiff.core.conditions import SELECTING
 from symdiff.core.constructors import add, mul, power
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import ONE, ZERO, Call, Expr, Num, Pow
+from symdiff.core.typing_lite import TYPE_CHECKING
 from symdiff.core.vocabulary import call, partials
+
+if TYPE_CHECKING:
+    from symdiff.core.numbers import Number
 
 #: Default bound on the terms built for one high-order derivative (about a second per 10**5);
 #: ``high_order`` applies it.  (Kept here, below both sweeps, so that a first derivative never
@@ -85,12 +89,73 @@ def chain_rule(node: Expr, dargs: Sequence[Expr]) -> Expr:
         dbase, dexp = dargs
         inner = add(mul(dexp, call("log", base)), mul(exponent, dbase, power(base, -1)))
         return mul(node, inner)
+    if isinstance(node, Pow) and wanted[0] and not wanted[1]:
+        shared = _power_of_product(node, dargs[0])
+        if shared is not None:
+            return shared
     factors = partial_factors(node, wanted)
     if isinstance(node, Call) and node.name in SELECTING:
         branched = _branches([(f[0], d) for f, d in zip(factors, dargs, strict=True) if f])
         if branched is not None:
             return branched
     return add(*(mul(*f, d) for f, d in zip(factors, dargs, strict=True) if f is not None))
+
+
+def _power_of_product(node: Pow, dbase: Expr) -> Expr | None:
+    """``p*B**p*(B'/B)`` for ``B**p`` with ``B`` a product, ``p`` a number that is no integer,
+    and ``B'/B`` made of fewer of the factors of ``B'``: ``d sqrt(u/z)/dz = -sqrt(u/z)/(2*z)``
+    reuses the power itself (as SymPy's product rule does) instead of building
+    ``(u/z)**(-1/2)*u/z**2``.
+
+    Sound: ``B**p*B**-1 = B**(p-1)`` wherever ``B`` is not 0.  For ``p < 1`` the usual
+    ``p*B**(p-1)*B'`` is undefined wherever ``B = 0``; for ``p > 1`` (defined, 0, there) the
+    rule applies only when every denominator of ``B'/B`` is one of ``B`` or of ``B'`` (so it
+    vanishes nowhere the input is defined).  None when the rule does not apply."""
+    base, exponent = node.args
+    if type(base) is not Mul or type(dbase) is not Mul or type(exponent) is not Num:
+        return None
+    value = exponent.value
+    if type(value) is int:
+        return None
+    ratio = _quotient(dbase, base)
+    if ratio is None:
+        return None
+    kept = ratio.args if type(ratio) is Mul else () if type(ratio) is Num else (ratio,)
+    if len(kept) >= len(dbase.args) or not _bases(kept) <= _bases(dbase.args):
+        return None  # B'/B must only cancel factors of B', never bring new ones
+    if not value < 1 and not _denominators(ratio) <= _denominators(base) | _denominators(dbase):
+        return None
+    return mul(exponent, node, ratio)
+
+
+def _quotient(numerator: Mul, denominator: Mul) -> Expr | None:
+    """``numerator/denominator`` with the exponents of equal bases subtracted (``mul`` alone
+    would leave ``exp(z)*exp(-z)``); None when an exponent is not a number."""
+    exponents: dict[Expr, Number] = {}
+    for sign, product in ((1, numerator), (-1, denominator)):
+        for factor in product.args:
+            base, exponent = factor.args if type(factor) is Pow else (factor, ONE)
+            if type(exponent) is not Num:
+                return None
+            exponents[base] = exponents.get(base, 0) + sign * exponent.value
+    if type(ratio := mul(*(power(b, e) for b, e in exponents.items() if e != 0))) is Add:
+        return None
+    return ratio
+
+
+def _bases(factors: Sequence[Expr]) -> set[Expr]:
+    """The bases of ``factors`` (a power's base, any other factor itself; numbers left out)."""
+    return {f.args[0] if type(f) is Pow else f for f in factors if type(f) is not Num}
+
+
+def _denominators(product: Expr) -> set[Expr]:
+    """The bases of the factors of ``product`` that have a negative number as exponent."""
+    factors = product.args if type(product) is Mul else (product,)
+    return {
+        f.args[0]
+        for f in factors
+        if type(f) is Pow and type(f.args[1]) is Num and f.args[1].value < 0
+    }
 
 
 def _branches(terms: list[tuple[Expr, Expr]]) -> Expr | None:
