@@ -58,7 +58,20 @@ def _oriented(base: Expr) -> tuple[Expr, bool]:
 
 
 def _term_factors(term: Expr) -> tuple[Number, dict[Key, Fraction]]:
-    """A term's numeric coefficient and its factors ``{(base, symbolic exponent): k}``."""
+    """A term's numeric coefficient and its factors ``{(base, symbolic exponent): k}``.
+
+    Memoised by node (the candidates of one sum split the same terms several times, and the
+    sums of a DAG share terms); callers only read the table.  Cleared past 4096 terms and
+    at the start of every ``simplify`` (``forget``)."""
+    found = _TERM_FACTORS.get(term)
+    if found is None:
+        if len(_TERM_FACTORS) > 4096:
+            _TERM_FACTORS.clear()
+        found = _TERM_FACTORS[term] = _split_term(term)
+    return found
+
+
+def _split_term(term: Expr) -> tuple[Number, dict[Key, Fraction]]:
     factors = term.args if isinstance(term, Mul) else (term,)
     coefficient: Number = 1
     powers: dict[Key, Fraction] = {}
@@ -76,6 +89,14 @@ def _term_factors(term: Expr) -> tuple[Number, dict[Key, Fraction]]:
                 coefficient = -coefficient
         powers[(base, rest)] = powers.get((base, rest), Fraction(0)) + numeric  # x-y, y-x merge
     return coefficient, powers
+
+
+_TERM_FACTORS: dict[Expr, tuple[Number, dict[Key, Fraction]]] = {}
+
+
+def forget() -> None:
+    """Drop the memo of split terms (``simplify`` starts each run without it)."""
+    _TERM_FACTORS.clear()
 
 
 def _rebuild(coefficient: Number, powers: dict[Key, Fraction]) -> Expr:

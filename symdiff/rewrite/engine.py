@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from symdiff.core.errors import SymdiffError
 from symdiff.core.nodes import Expr
 from symdiff.core.traverse import dag_size, postorder
+from symdiff.rewrite import algebra
 from symdiff.rewrite.cost import CostModel, postorder_missing
 from symdiff.rewrite.positive_logs import split_logs
 from symdiff.rewrite.readable import tidy
@@ -188,6 +189,7 @@ def _run(
     if isinstance(assume_positive, str):
         assume_positive = assume_positive.replace(",", " ").split()
     facts = Facts(frozenset(assume_positive))
+    algebra.forget()  # a run's time and work never depend on what earlier runs visited
     steps = budget if budget is not None else STEPS_PER_NODE * dag_size(expr) + MIN_STEPS
     result, engine = _settle_from(expr, facts, steps, trace, skip | LATE_RULES)
     if not skip >= LATE_RULES and _late_rule_applies(result, facts):
