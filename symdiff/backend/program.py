@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from symdiff.backend.trees import Tree
+from symdiff.backend.trees import Tree, operations
 from symdiff.core.vocabulary import FUNCTIONS
 
 #: Functions every target prints directly: the rows of the vocabulary without a ``code``
@@ -29,3 +29,9 @@ class Program:
     statements: tuple[tuple[int, Tree], ...]
     outputs: tuple[Tree, ...]
     output_symbols: tuple[frozenset[int], ...]  # argument indices each output depends on
+
+    def operations(self) -> int:
+        """Arithmetic operations of the whole program (``trees.operations``): the instruction
+        count of the straight-line code, comparable with CasADi's ``n_instructions``."""
+        trees = [tree for _, tree in self.statements] + list(self.outputs)
+        return sum(operations(tree) for tree in trees)

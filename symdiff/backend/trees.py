@@ -164,3 +164,23 @@ def temporaries_in(tree: Tree) -> list[int]:
             case "call":
                 stack.extend(item[2])
     return found
+
+
+def operations(tree: Tree) -> int:
+    """The arithmetic operations a tree costs as printed code: ``k - 1`` per sum or product of
+    ``k`` operands (a subtraction or division is one), one per negation of a whole sum, one per
+    call; constants (``ratio`` included, folded by the compiler) and atoms are free."""
+    match tree[0]:
+        case "sum":
+            terms = tree[1]
+            leading = 1 if all(negative for negative, _ in terms) else 0
+            return len(terms) - 1 + leading + sum(operations(t) for _, t in terms)
+        case "product":
+            numerators, denominators = tree[1], tree[2]
+            count = max(len(numerators), 1) - 1 + len(denominators)
+            return count + sum(operations(t) for t in (*numerators, *denominators))
+        case "neg":
+            return (0 if tree[1][0] in ("const", "ratio") else 1) + operations(tree[1])
+        case "call":
+            return 1 + sum(operations(t) for t in tree[2])
+    return 0
