@@ -159,8 +159,9 @@ def partial_label(name: str, order: int = 1) -> str:
 
 
 def _full(value: float) -> str:
-    """The shortest text that reads back as ``value`` (``42``, ``0.14914645207033284``)."""
-    text = repr(value)
+    """The shortest text that reads back as ``value`` (``42``, ``0.14914645207033284``); a
+    zero is ``0`` whatever its IEEE sign (``-x**2`` at 0 is 0, not ``-0``)."""
+    text = repr(value + 0.0 if value == 0 else value)
     return text.removesuffix(".0")
 
 

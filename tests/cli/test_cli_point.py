@@ -138,3 +138,15 @@ def test_output_is_the_same_under_two_hash_seeds(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         outputs.append((result.stdout.replace(str(path), "G"), path.read_text()))
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize(
+    ("formula", "point"), [("-x**2", "x=0"), ("-sin(x)*y", "x=0,y=2"), ("x*y", "x=-0.0,y=3")]
+)
+def test_a_zero_prints_without_a_sign(capsys: pytest.CaptureFixture[str], formula: str,
+                                      point: str) -> None:  # fmt: skip
+    status, out, _ = run(capsys, formula, "--at", point)
+    assert status == 0
+    values = [line.split(" = ")[1] for line in out.splitlines() if line.startswith("f = ")]
+    assert values == ["0"]
+    assert "-0" not in out.replace("-0.", "")
