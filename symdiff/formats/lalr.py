@@ -95,6 +95,8 @@ class Parser:
         self.end: int = tables.END
         self.ignore = frozenset(tables.IGNORE)
         self.rules = [(rule[0], rule[1], _reducer(rule, transformer)) for rule in tables.RULES]
+        #: each rule's alias (the transformer's method name)
+        self.aliases: tuple[str, ...] = tuple(rule[2] for rule in tables.RULES)
         self._patterns: dict[str, str] = tables.PATTERNS
         self._specs: tuple[Any, ...] = tables.SCANNERS
         self._state_scanners: tuple[int, ...] = tables.STATE_SCANNERS

@@ -1,0 +1,170 @@
+"""The one-pass reading of an ordinary formula: lexer, input policy and LALR driver in one loop.
+
+``symdiff.formats.parser`` reads a formula here first.  The loop runs the parser's own tables,
+scanners and reduce callbacks (``symdiff.formats.lalr``), with the parser states and grammar
+symbols as flat integer tables and the terminals' text, not ``Token`` objects, on the value
+stack; numbers and names are built once per parse.  Whatever would need a message gives up
+(``None``): an input the grammar or the policy refuses, a warning (``x y``, several lines),
+an error of a callback, a formula that may nest too deeply.  The caller then reads the formula
+again through ``input_policy.read``, which says what is wrong, so the messages, positions and
+warnings are that path's; a formula read here is the very node that path builds (the
+differential tests compare the two).
+"""
+
+from __future__ import annotations
+
+import keyword
+
+from symdiff.core.functions import NON_FINITE_WORDS
+from symdiff.core.typing_lite import TYPE_CHECKING
+from symdiff.formats.input_policy import MAX_DEPTH, literal_error
+from symdiff.formats.lalr import Parser, Token
+
+if TYPE_CHECKING:
+    from typing import Any
+
+__all__ = ["FastReader"]
+
+_KEYWORDS = frozenset(keyword.kwlist)
+
+# the kinds of rules in the loop
+_UNIT, _NUMBER, _VAR, _OTHER = 0, 1, 2, 3
+
+
+class FastReader:
+    """The tables of ``parser`` laid out for the loop of ``read``."""
+
+    def __init__(self, parser: Parser) -> None:
+        states = parser.states
+        names = {s for row in states for s in row} | set(parser.terminals) | {"$END", "DECLARED"}
+        symbols = sorted(names)
+        #: grammar symbol (terminal or rule) -> its number
+        self.ids = ids = {s: i for i, s in enumerate(symbols)}
+        self.width = width = len(symbols)
+        #: state * width + symbol -> the action (shift: the state, >= 0; reduce: -1 - rule) or,
+        #: for a rule's symbol, the goto state; None: an error
+        self.table: list[int | None] = [None] * (len(states) * width)
+        for number, row in enumerate(states):
+            for symbol, action in row.items():
+                self.table[number * width + ids[symbol]] = action
+        self.rules: list[tuple[int, int, int, Any]] = []
+        for (origin, size, reduce), alias in zip(parser.rules, parser.aliases, strict=True):
+            kind = _UNIT if reduce is None else _OTHER
+            if reduce is not None and size == 1:
+                kind = {"number": _NUMBER, "var": _VAR}.get(alias, _OTHER)
+            self.rules.append((ids[origin], size, kind, reduce))
+        self.parser = parser
+        self.scanners = [parser.scanner(state) for state in range(len(states))]
+        #: (below * states + top) * width + terminal -> the state after the unit reductions
+        self.units: dict[int, int] = {}
+        self.symbol_names = symbols
+        self.end = parser.end
+        self.ignore = parser.ignore
+        terminal = ids.__getitem__
+        self.ends = frozenset(map(terminal, ("NAME", "NUMBER", "SYMBOL", "RPAR")))
+        self.starts = frozenset(map(terminal, ("NAME", "SYMBOL", "LPAR", "FUNCTION", "DECLARED")))
+        self.bare = frozenset(map(terminal, ("NAME", "SYMBOL")))
+
+    def read(self, text: str, declared: frozenset[str]) -> Any:
+        """The value of the formula ``text`` (an expression), or None: read it the long way."""
+        if text.count("(") + text.count("*") + text.count("^") > MAX_DEPTH:
+            return None  # (each level of nesting takes one of these characters)
+        if "\n" in text and "\n" in text.strip():
+            return None  # several lines: a warning, or an error at a line break
+        ids, table, width, rules = self.ids, self.table, self.width, self.rules
+        scanners, units, ignore, final = self.scanners, self.units, self.ignore, self.end
+        ends, starts, bare = self.ends, self.starts, self.bare
+        name_id, number_id, lpar_id = ids["NAME"], ids["NUMBER"], ids["LPAR"]
+        declared_id, end_id = ids["DECLARED"], ids["$END"]
+        reduce_number = reduce_var = None
+        for _, _, kind, reduce in rules:
+            if kind == _NUMBER:
+                reduce_number = reduce
+            elif kind == _VAR:
+                reduce_var = reduce
+        width_states = len(scanners) * width
+        numbers: dict[str, Any] = {}
+        variables: dict[str, Any] = {}
+        stack = [0]
+        values: list[Any] = []
+        pos, size_of_text = 0, len(text)
+        previous, previous_text, previous_end = -1, "", 0
+        value: Any = None
+        while True:
+            if pos < size_of_text:  # the next token, lexed in the state the parser is in
+                scanner = scanners[stack[-1]]
+                char = text[pos]
+                pattern = scanner.by_char.get(char) or scanner.at(char)
+                match = pattern.match(text, pos)
+                if match is None:
+                    return None
+                kind_name = match.lastgroup
+                start, pos = pos, match.end()
+                if kind_name in ignore:
+                    continue
+                value = match.group()
+                if scanner.unless:
+                    renamed = scanner.unless.get(kind_name)
+                    if renamed is not None:
+                        kind_name = renamed.get(value, kind_name)
+                terminal = ids[kind_name or ""]
+                if terminal == name_id:
+                    if value in declared:
+                        terminal = declared_id
+                    elif value in _KEYWORDS or (
+                        len(value) in (3, 8) and value.lower() in NON_FINITE_WORDS
+                    ):
+                        return None
+                if previous == declared_id and terminal != lpar_id:
+                    return None
+                if terminal in starts and previous in ends:  # an implicit product?
+                    if previous == number_id:
+                        if previous_end == start:
+                            first = Token("NUMBER", previous_text, 0, 0, text)
+                            if literal_error(first, Token("", value, 0, 0, text)) is not None:
+                                return None
+                    elif previous in bare and terminal in bare:
+                        return None
+                previous, previous_text, previous_end = terminal, value, pos
+            else:
+                if previous == declared_id:
+                    return None
+                terminal, value = end_id, None
+            while True:  # reduce as the token asks, then shift it
+                top = stack[-1]
+                action = table[top * width + terminal]
+                if action is None:
+                    return None
+                if action >= 0:
+                    stack.append(action)
+                    values.append(value)
+                    break
+                origin, size, kind, reduce = rules[-1 - action]
+                if kind == _UNIT:  # only the state changes (the chain is looked up once)
+                    key = stack[-2] * width_states + top * width + terminal
+                    landed = units.get(key)
+                    if landed is None:
+                        name = self.symbol_names[terminal]
+                        landed = units[key] = self.parser.after_units(stack[-2], top, name)
+                    stack[-1] = landed
+                elif kind in (_NUMBER, _VAR):
+                    cache = numbers if kind == _NUMBER else variables
+                    word = values[-1]
+                    node = cache.get(word)
+                    if node is None:
+                        build = reduce_number if kind == _NUMBER else reduce_var
+                        node = cache[word] = build([word])  # type: ignore[misc]
+                    values[-1] = node
+                    stack[-1] = table[stack[-2] * width + origin]  # type: ignore[assignment]
+                else:
+                    if size:
+                        children = values[-size:]
+                        del values[-size:]
+                        del stack[-size:]
+                    else:
+                        children = []
+                    values.append(reduce(children))
+                    stack.append(table[stack[-1] * width + origin])  # type: ignore[arg-type]
+                if terminal == end_id and stack[-1] == final:
+                    result = values[-1]
+                    return None if type(result) is tuple else result
