@@ -55,6 +55,16 @@ class FastReader:
             self.rules.append((ids[origin], size, kind, reduce))
         self.parser = parser
         self.scanners = [parser.scanner(state) for state in range(len(states))]
+        #: per state: its scanner's patterns by first character, and its keyword table or None
+        self.chars = [scanner.by_char for scanner in self.scanners]
+        self.unless = [scanner.unless or None for scanner in self.scanners]
+        #: whether a space is always a token to ignore (no other terminal starts with one)
+        self.space_ignored = all(
+            parser.first.get(name) is not None and " " not in (parser.first[name] or " ")
+            for scanner in self.scanners
+            for name in scanner.names
+            if name not in parser.ignore
+        ) and all(" " in (parser.first.get(name) or "") for name in parser.ignore)
         #: (below * states + top) * width + terminal -> the state after the unit reductions
         self.units: dict[int, int] = {}
         self.symbol_names = symbols
@@ -73,6 +83,7 @@ class FastReader:
             return None  # several lines: a warning, or an error at a line break
         ids, table, width, rules = self.ids, self.table, self.width, self.rules
         scanners, units, ignore, final = self.scanners, self.units, self.ignore, self.end
+        chars, unless, space_ignored = self.chars, self.unless, self.space_ignored
         ends, starts, bare = self.ends, self.starts, self.bare
         name_id, number_id, lpar_id = ids["NAME"], ids["NUMBER"], ids["LPAR"]
         declared_id, end_id = ids["DECLARED"], ids["$END"]
@@ -92,9 +103,12 @@ class FastReader:
         value: Any = None
         while True:
             if pos < size_of_text:  # the next token, lexed in the state the parser is in
-                scanner = scanners[stack[-1]]
                 char = text[pos]
-                pattern = scanner.by_char.get(char) or scanner.at(char)
+                if char == " " and space_ignored:
+                    pos += 1
+                    continue
+                state = stack[-1]
+                pattern = chars[state].get(char) or scanners[state].at(char)
                 match = pattern.match(text, pos)
                 if match is None:
                     return None
@@ -103,8 +117,9 @@ class FastReader:
                 if kind_name in ignore:
                     continue
                 value = match.group()
-                if scanner.unless:
-                    renamed = scanner.unless.get(kind_name)
+                keywords = unless[state]
+                if keywords is not None:
+                    renamed = keywords.get(kind_name)
                     if renamed is not None:
                         kind_name = renamed.get(value, kind_name)
                 terminal = ids[kind_name or ""]
