@@ -317,7 +317,9 @@ class Call(Expr):
                 digest = hash((5, sym_digest(name), *[a._key[1] for a in args])) & digests.MASK
         else:  # a derivative head, D[0](f)
             digest = hash((5, digests.of_text(name), *(a._key[1] for a in args))) & digests.MASK
-        return cls._intern(key, args, digest, name=name)
+        node = _made(cls, key, args, digest)
+        _SET_CALL_NAME(node, name)
+        return node
 
     def rebuild(self, args: Iterable[Expr]) -> Expr:
         return HOOKS.call(self.name, *args)
@@ -340,6 +342,7 @@ _SET_ARGS = Expr.__dict__["args"].__set__
 _SET_KEY = Expr.__dict__["_key"].__set__
 _SET_VALUE = Num.__dict__["value"].__set__
 _SET_NAME = Sym.__dict__["name"].__set__
+_SET_CALL_NAME = Call.__dict__["name"].__set__
 
 #: The digests of symbols and of small numbers met lately, by their table key: a digest is a
 #: pure function of the name or value (BLAKE2 of a text), and the costliest step of making a

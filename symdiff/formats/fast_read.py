@@ -28,7 +28,7 @@ __all__ = ["FastReader"]
 _KEYWORDS = frozenset(keyword.kwlist)
 
 # the kinds of rules in the loop
-_UNIT, _NUMBER, _VAR, _OTHER = 0, 1, 2, 3
+_UNIT, _NUMBER, _VAR, _ONE, _OTHER = 0, 1, 2, 3, 4
 
 
 class FastReader:
@@ -48,10 +48,16 @@ class FastReader:
             for symbol, action in row.items():
                 self.table[number * width + ids[symbol]] = action
         self.rules: list[tuple[int, int, int, Any]] = []
-        for (origin, size, reduce), alias in zip(parser.rules, parser.aliases, strict=True):
+        for (origin, size, reduce), shape in zip(parser.rules, parser.shapes, strict=True):
             kind = _UNIT if reduce is None else _OTHER
-            if reduce is not None and size == 1:
-                kind = {"number": _NUMBER, "var": _VAR}.get(alias, _OTHER)
+            _, _, alias, expand1, include, _ = shape
+            method = getattr(parser.transformer, alias, None)
+            if reduce is not None and size == 1 and include is None and not expand1:
+                kind = {"number": _NUMBER, "var": _VAR}.get(alias, _ONE)
+                if kind == _ONE and method is not None:
+                    reduce = method  # called with the child itself
+                elif kind == _ONE:
+                    kind = _OTHER
             self.rules.append((ids[origin], size, kind, reduce))
         self.parser = parser
         self.scanners = [parser.scanner(state) for state in range(len(states))]
@@ -170,6 +176,9 @@ class FastReader:
                         build = reduce_number if kind == _NUMBER else reduce_var
                         node = cache[word] = build([word])  # type: ignore[misc]
                     values[-1] = node
+                    stack[-1] = table[stack[-2] * width + origin]  # type: ignore[assignment]
+                elif kind == _ONE:  # one child, given to the rule's method
+                    values[-1] = reduce(values[-1])
                     stack[-1] = table[stack[-2] * width + origin]  # type: ignore[assignment]
                 else:
                     if size:

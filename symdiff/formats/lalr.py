@@ -60,6 +60,9 @@ def _reducer(rule: tuple[Any, ...], transformer: object) -> Callable[[list[Any]]
         if method is None:
             return lambda children: _Tree(name, children)
         return lambda children: method(*children)
+    quick = None if append_none else _quick_reducer(include, expand1, name, method)
+    if quick is not None:
+        return quick
 
     def reduce(children: list[Any]) -> Any:
         if include is not None:
@@ -86,6 +89,45 @@ def _reducer(rule: tuple[Any, ...], transformer: object) -> Callable[[list[Any]]
     return reduce
 
 
+def _quick_reducer(
+    include: tuple[tuple[int, bool, int], ...], expand1: bool, name: str, method: Any
+) -> Callable[[list[Any]], Any] | None:
+    """``_reducer``'s callback written out for the child filters of the common rules (no
+    placeholders): picked children; a left-recursive list grown in place; a first child and
+    a list of more.  None for the others."""
+    if any(nones for _, _, nones in include):
+        return None
+    picks = tuple(i for i, expand, _ in include if not expand)
+    if len(picks) == len(include):  # no expansion: the children picked
+        if len(picks) == 1:
+            (i,) = picks
+            if expand1:
+                return lambda children: children[i]
+            if method is not None:
+                return lambda children: method(children[i])
+        if len(picks) == 2 and method is not None:
+            i, j = picks
+            return lambda children: method(children[i], children[j])
+        if method is None:
+            return lambda children: _Tree(name, [children[i] for i in picks])
+        return None
+    if include[0][:2] == (0, True) and picks == tuple(i for i, _, _ in include[1:]):
+
+        def grow(children: list[Any]) -> Any:  # left recursion: grow the child's list in place
+            grown = children[0].children
+            grown += [children[i] for i in picks]
+            if expand1 and len(grown) == 1:
+                return grown[0]
+            return _Tree(name, grown) if method is None else method(*grown)
+
+        return grow
+    if include == ((0, False, 0), (1, True, 0)) and not expand1:
+        if method is None:
+            return lambda children: _Tree(name, [children[0], *children[1].children])
+        return lambda children: method(children[0], *children[1].children)
+    return None
+
+
 class Parser:
     """The LALR(1) parser of a tables module (``lalr_tables``) with a transformer whose methods
     are the grammar's aliases."""
@@ -95,8 +137,10 @@ class Parser:
         self.end: int = tables.END
         self.ignore = frozenset(tables.IGNORE)
         self.rules = [(rule[0], rule[1], _reducer(rule, transformer)) for rule in tables.RULES]
-        #: each rule's alias (the transformer's method name)
+        #: each rule's alias (the transformer's method name) and its shape, as in the tables
         self.aliases: tuple[str, ...] = tuple(rule[2] for rule in tables.RULES)
+        self.shapes: tuple[tuple[Any, ...], ...] = tuple(tables.RULES)
+        self.transformer = transformer
         self._patterns: dict[str, str] = tables.PATTERNS
         self._specs: tuple[Any, ...] = tables.SCANNERS
         self._state_scanners: tuple[int, ...] = tables.STATE_SCANNERS

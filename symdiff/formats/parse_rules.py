@@ -16,7 +16,7 @@ from symdiff.core.conditions import CONDITIONS
 from symdiff.core.constructors import add, mul, negate, power
 from symdiff.core.errors import DivisionByZeroError
 from symdiff.core.functions import CONSTANTS, SPECIAL_FORMS
-from symdiff.core.nodes import MINUS_ONE, Expr, Num, Sym
+from symdiff.core.nodes import MINUS_ONE, Call, Expr, Num, Sym
 from symdiff.core.numbers import int_from_text
 from symdiff.core.typing_lite import TYPE_CHECKING
 from symdiff.core.vocabulary import ALIASES, DEFINED, FUNCTIONS
@@ -81,11 +81,13 @@ class Build(CallRules, ConditionRules):
         return Sym(str(token).split("(", 1)[1].strip(" )")[1:-1])
 
     def sum(self, first: Any, *rest: Any) -> Expr:
-        if not rest:
-            return _product_value(first)
+        if not rest:  # (a product's factors are multiplied here)
+            return mul(*first) if type(first) is _Factors else first
         terms = [_product_value(number_operand(first, rest[0]))]
         for op, term in zip(rest[::2], rest[1::2], strict=True):
-            terms.append(_product_value(number_operand(term, op), op == "-"))
+            if type(term) is tuple or (type(term) is Call and term.name in CONDITIONS):
+                number_operand(term, op)  # (raises)
+            terms.append(_product_value(term, op == "-"))
         return add(*terms)
 
     def product(self, first: Expr, *rest: Expr | Token) -> Expr | _Factors:
@@ -97,10 +99,11 @@ class Build(CallRules, ConditionRules):
             if type(item) is Token or type(item) is str:  # (str: the tokens of fast_read)
                 op = item
                 continue
-            number_operand(item, op)
+            if type(item) is tuple or (type(item) is Call and item.name in CONDITIONS):
+                number_operand(item, op)  # (raises)
             if op is not None and op == "/":
                 try:
-                    item = power(item, -1)
+                    item = power(item, MINUS_ONE)
                 except DivisionByZeroError:
                     raise Located("division by zero", op) from None
             factors.append(item)
@@ -118,8 +121,9 @@ class Build(CallRules, ConditionRules):
         return negate(number_operand(a))
 
     def pow(self, base: Expr, op: Token, exp: Expr) -> Expr:
-        number_operand(base, op)
-        number_operand(exp, op)
+        if type(base) is Call or type(exp) is Call or type(base) is tuple or type(exp) is tuple:
+            number_operand(base, op)  # (raises for a condition or a pair)
+            number_operand(exp, op)
         try:
             return power(base, exp)
         except DivisionByZeroError:
