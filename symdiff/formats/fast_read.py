@@ -65,11 +65,13 @@ class FastReader:
         self.chars = [scanner.by_char for scanner in self.scanners]
         self.unless = [scanner.unless or None for scanner in self.scanners]
         #: whether a space is always a token to ignore (no other terminal starts with one)
+        first = parser.first
+        starting = {
+            n for scanner in {id(s): s for s in self.scanners}.values() for n in scanner.names
+        }
         self.space_ignored = all(
-            parser.first.get(name) is not None and " " not in (parser.first[name] or " ")
-            for scanner in self.scanners
-            for name in scanner.names
-            if name not in parser.ignore
+            first.get(name) is not None and " " not in (first[name] or " ")
+            for name in starting - parser.ignore
         ) and all(" " in (parser.first.get(name) or "") for name in parser.ignore)
         #: (below * states + top) * width + terminal -> the state after the unit reductions
         self.units: dict[int, int] = {}

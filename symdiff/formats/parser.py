@@ -81,20 +81,29 @@ def parser() -> Parser:
 
 
 @functools.cache
-def _fast() -> FastReader:
+def fast_reader() -> FastReader:
+    """The one-pass reader of the parser's tables (``fast_read``), made once per process."""
     return FastReader(parser())
+
+
+#: Whether a formula was read yet: the one-pass reader starts with the second (its tables cost
+#: about what it saves on one formula, and a command reads one: start-up).
+_started = [False]
 
 
 def _read(text: str, declared: frozenset[str]) -> Any:
     """The formula's value: read in one pass (``fast_read``) when it needs no message, else
     token by token through the input policy, which raises or warns as it should."""
-    try:
-        result = _fast().read(text, declared)
-    except Exception:  # an error of a callback: its message comes from the long way
-        result = None
-    if result is None:
-        result = read(parser().parse_interactive(text), text, declared)
-    return result
+    if _started[0]:
+        try:
+            result = fast_reader().read(text, declared)
+        except Exception:  # an error of a callback: its message comes from the long way
+            result = None
+        if result is not None:
+            return result
+    else:
+        _started[0] = True
+    return read(parser().parse_interactive(text), text, declared)
 
 
 @functools.cache

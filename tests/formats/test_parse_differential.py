@@ -24,6 +24,9 @@ import pytest
 
 from symdiff import Expr, ParseError, parse
 from symdiff.core.nodes import Num, Sym
+from symdiff.formats import parser as parser_module
+from symdiff.formats.input_policy import read
+from symdiff.formats.parse_calls import declared_functions
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from corpus import CORPUS
@@ -173,6 +176,28 @@ def test_the_oracle_covers_every_case(oracle: dict[str, Any]) -> None:
 def test_every_formula_parses_as_before(oracle: dict[str, Any]) -> None:
     for text, functions in _cases():
         assert outcome(text, functions) == oracle[_key(text, functions)], text
+
+
+def test_the_one_pass_reader_builds_the_very_node_of_the_long_way() -> None:
+    # fast_read either gives up (None: the long way reads the formula and says what is wrong)
+    # or returns the identical node; it gives up on no corpus formula
+    reader = parser_module.fast_reader()
+    given_up = 0
+    for text, functions in _cases():
+        declared = declared_functions(functions)
+        try:
+            fast = reader.read(text, declared)
+        except Exception:  # (parse reads such a formula the long way)
+            fast = None
+        if fast is None:
+            given_up += 1
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a formula read in one pass never warns
+            slow = read(parser_module.parser().parse_interactive(text), text, declared)
+        assert fast is slow, text
+    assert all(reader.read(f.text, frozenset()) is not None for f in CORPUS)
+    assert given_up < len(_cases()) // 4
 
 
 def main() -> int:
