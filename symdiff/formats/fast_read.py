@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import keyword
 
-from symdiff.core.functions import NON_FINITE_WORDS
+from symdiff.core.functions import NON_FINITE_WORDS, reserved_word
 from symdiff.core.typing_lite import TYPE_CHECKING
 from symdiff.formats.input_policy import MAX_DEPTH, literal_error
 from symdiff.formats.lalr import Parser, Token
@@ -109,6 +109,7 @@ class FastReader:
         pos, size_of_text = 0, len(text)
         previous, previous_text, previous_end = -1, "", 0
         value: Any = None
+        side_by_side = False
         while True:
             if pos < size_of_text:  # the next token, lexed in the state the parser is in
                 char = text[pos]
@@ -140,6 +141,10 @@ class FastReader:
                         return None
                 if previous == declared_id and terminal != lpar_id:
                     return None
+                if side_by_side:  # x y warns, unless y is called: x f(y)
+                    if terminal != lpar_id:
+                        return None
+                    side_by_side = False
                 if terminal in starts and previous in ends:  # an implicit product?
                     if previous == number_id:
                         if previous_end == start:
@@ -147,10 +152,12 @@ class FastReader:
                             if literal_error(first, Token("", value, 0, 0, text)) is not None:
                                 return None
                     elif previous in bare and terminal in bare:
-                        return None
+                        if previous == name_id and reserved_word(previous_text) == "function":
+                            return None
+                        side_by_side = True
                 previous, previous_text, previous_end = terminal, value, pos
             else:
-                if previous == declared_id:
+                if previous == declared_id or side_by_side:
                     return None
                 terminal, value = end_id, None
             while True:  # reduce as the token asks, then shift it

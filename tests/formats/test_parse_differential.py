@@ -154,6 +154,9 @@ def outcome(text: str, functions: str | None = None) -> list[Any]:
 def _cases() -> list[tuple[str, str | None]]:
     cases: list[tuple[str, str | None]] = [(t, None) for t in formulas()]
     cases += [("f(x) + g(x, y)*2", "f g"), ("f + 1", "f"), ("2f(x)", "f"), ("f'(x)", "f")]
+    cases += [("x f(y)", "f"), ("x f y", "f"), ("f g(x)", "g"), ("2 x f(x)", "f")]
+    cases += [(t, None) for t in ("x sin(x)", "x y sin(x)", "w0 cos(x) y", "2 x y", "x (y)")]
+    cases += [(t, None) for t in ("e x", "pi sin(x)", "x y(z)", "Symbol('e') x", "x Symbol('e')")]
     return cases
 
 
