@@ -40,14 +40,10 @@ class FastReader:
         symbols = sorted(names)
         #: grammar symbol (terminal or rule) -> its number
         self.ids = ids = {s: i for i, s in enumerate(symbols)}
-        self.width = width = len(symbols)
-        #: state * width + symbol -> the action (shift: the state, >= 0; reduce: -1 - rule) or,
-        #: for a rule's symbol, the goto state; None: an error
-        self.table: list[int | None] = [None] * (len(states) * width)
-        for number, row in enumerate(states):
-            for symbol, action in row.items():
-                self.table[number * width + ids[symbol]] = action
-        self.rules: list[tuple[int, int, int, Any]] = []
+        #: symbol -> state -> the action (shift: the state, >= 0; reduce: -1 - rule) or, for a
+        #: rule's symbol, the goto state; None: an error
+        self.columns: list[list[int | None]] = [[row.get(s) for row in states] for s in symbols]
+        rules: list[tuple[int, list[int | None], int, Any]] = []
         for (origin, size, reduce), shape in zip(parser.rules, parser.shapes, strict=True):
             kind = _UNIT if reduce is None else _OTHER
             _, _, alias, expand1, include, _ = shape
@@ -58,7 +54,10 @@ class FastReader:
                     reduce = method  # called with the child itself
                 elif kind == _ONE:
                     kind = _OTHER
-            self.rules.append((ids[origin], size, kind, reduce))
+            rules.append((kind, self.columns[ids[origin]], size, reduce))
+        #: action -> (kind, the goto column of its symbol, size, callback): a reduction's
+        #: action -1 - rule indexes the rules from the end
+        self.rules = rules[::-1]
         self.parser = parser
         self.scanners = [parser.scanner(state) for state in range(len(states))]
         #: per state: its scanner's patterns by first character, and its keyword table or None
@@ -73,8 +72,8 @@ class FastReader:
             first.get(name) is not None and " " not in (first[name] or " ")
             for name in starting - parser.ignore
         ) and all(" " in (parser.first.get(name) or "") for name in parser.ignore)
-        #: (below * states + top) * width + terminal -> the state after the unit reductions
-        self.units: dict[int, int] = {}
+        #: terminal -> below * states + top -> the state after the unit reductions it starts
+        self.units: list[dict[int, int]] = [{} for _ in symbols]
         self.symbol_names = symbols
         self.end = parser.end
         self.ignore = parser.ignore
@@ -89,19 +88,19 @@ class FastReader:
             return None  # (each level of nesting takes one of these characters)
         if "\n" in text and "\n" in text.strip():
             return None  # several lines: a warning, or an error at a line break
-        ids, table, width, rules = self.ids, self.table, self.width, self.rules
+        ids, columns, rules = self.ids, self.columns, self.rules
         scanners, units, ignore, final = self.scanners, self.units, self.ignore, self.end
         chars, unless, space_ignored = self.chars, self.unless, self.space_ignored
         ends, starts, bare = self.ends, self.starts, self.bare
         name_id, number_id, lpar_id = ids["NAME"], ids["NUMBER"], ids["LPAR"]
         declared_id, end_id = ids["DECLARED"], ids["$END"]
         reduce_number = reduce_var = None
-        for _, _, kind, reduce in rules:
+        for kind, _, _, reduce in rules:
             if kind == _NUMBER:
                 reduce_number = reduce
             elif kind == _VAR:
                 reduce_var = reduce
-        width_states = len(scanners) * width
+        count = len(scanners)
         numbers: dict[str, Any] = {}
         variables: dict[str, Any] = {}
         stack = [0]
@@ -160,36 +159,26 @@ class FastReader:
                 if previous == declared_id or side_by_side:
                     return None
                 terminal, value = end_id, None
+            column, landings = columns[terminal], units[terminal]
             while True:  # reduce as the token asks, then shift it
                 top = stack[-1]
-                action = table[top * width + terminal]
+                action = column[top]
                 if action is None:
                     return None
                 if action >= 0:
                     stack.append(action)
                     values.append(value)
                     break
-                origin, size, kind, reduce = rules[-1 - action]
+                kind, gotos, size, reduce = rules[action]
                 if kind == _UNIT:  # only the state changes (the chain is looked up once)
-                    key = stack[-2] * width_states + top * width + terminal
-                    landed = units.get(key)
+                    below = stack[-2]
+                    landed = landings.get(below * count + top)
                     if landed is None:
                         name = self.symbol_names[terminal]
-                        landed = units[key] = self.parser.after_units(stack[-2], top, name)
+                        landed = self.parser.after_units(below, top, name)
+                        landings[below * count + top] = landed
                     stack[-1] = landed
-                elif kind in (_NUMBER, _VAR):
-                    cache = numbers if kind == _NUMBER else variables
-                    word = values[-1]
-                    node = cache.get(word)
-                    if node is None:
-                        build = reduce_number if kind == _NUMBER else reduce_var
-                        node = cache[word] = build([word])  # type: ignore[misc]
-                    values[-1] = node
-                    stack[-1] = table[stack[-2] * width + origin]  # type: ignore[assignment]
-                elif kind == _ONE:  # one child, given to the rule's method
-                    values[-1] = reduce(values[-1])
-                    stack[-1] = table[stack[-2] * width + origin]  # type: ignore[assignment]
-                else:
+                elif kind == _OTHER:
                     if size:
                         children = values[-size:]
                         del values[-size:]
@@ -197,7 +186,19 @@ class FastReader:
                     else:
                         children = []
                     values.append(reduce(children))
-                    stack.append(table[stack[-1] * width + origin])  # type: ignore[arg-type]
+                    stack.append(gotos[stack[-1]])  # type: ignore[arg-type]
+                elif kind == _ONE:  # one child, given to the rule's method
+                    values[-1] = reduce(values[-1])
+                    stack[-1] = gotos[stack[-2]]  # type: ignore[assignment]
+                else:  # a number or a name: built once per parse
+                    cache = numbers if kind == _NUMBER else variables
+                    word = values[-1]
+                    node = cache.get(word)
+                    if node is None:
+                        build = reduce_number if kind == _NUMBER else reduce_var
+                        node = cache[word] = build([word])  # type: ignore[misc]
+                    values[-1] = node
+                    stack[-1] = gotos[stack[-2]]  # type: ignore[assignment]
                 if terminal == end_id and stack[-1] == final:
                     result = values[-1]
                     return None if type(result) is tuple else result
