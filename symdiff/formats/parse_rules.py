@@ -83,6 +83,14 @@ class Build(CallRules, ConditionRules):
     def sum(self, first: Any, *rest: Any) -> Expr:
         if not rest:  # (a product's factors are multiplied here)
             return mul(*first) if type(first) is _Factors else first
+        if len(rest) == 2:  # a + b, a - b: the common case, written out
+            op, term = rest
+            if type(first) is tuple or (type(first) is Call and first.name in CONDITIONS):
+                number_operand(first, op)  # (raises)
+            a = mul(*first) if type(first) is _Factors else first
+            if type(term) is tuple or (type(term) is Call and term.name in CONDITIONS):
+                number_operand(term, op)  # (raises)
+            return add(a, _product_value(term, op == "-"))
         terms = [_product_value(number_operand(first, rest[0]))]
         for op, term in zip(rest[::2], rest[1::2], strict=True):
             if type(term) is tuple or (type(term) is Call and term.name in CONDITIONS):
