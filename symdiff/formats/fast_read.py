@@ -76,9 +76,12 @@ class FastReader:
         self.units: list[dict[int, int]] = [{} for _ in symbols]
         self.symbol_names = symbols
         self.end = parser.end
-        self.ignore = parser.ignore
         terminal = ids.__getitem__
-        self.ends = frozenset(map(terminal, ("NAME", "NUMBER", "SYMBOL", "RPAR")))
+        #: the terminals after which the input policy looks at the next token: an operand's end
+        #: (an implicit product?) and a declared function (a call must follow)
+        self.watched = frozenset(map(terminal, ("NAME", "NUMBER", "SYMBOL", "RPAR", "DECLARED")))
+        #: a scanner's terminal -> its number, or -1 for one to ignore
+        self.lexed = {**ids, **dict.fromkeys(parser.ignore, -1)}
         self.starts = frozenset(map(terminal, ("NAME", "SYMBOL", "LPAR", "FUNCTION", "DECLARED")))
         self.bare = frozenset(map(terminal, ("NAME", "SYMBOL")))
 
@@ -89,9 +92,9 @@ class FastReader:
         if "\n" in text and "\n" in text.strip():
             return None  # several lines: a warning, or an error at a line break
         ids, columns, rules = self.ids, self.columns, self.rules
-        scanners, units, ignore, final = self.scanners, self.units, self.ignore, self.end
+        scanners, units, final = self.scanners, self.units, self.end
         chars, unless, space_ignored = self.chars, self.unless, self.space_ignored
-        ends, starts, bare = self.ends, self.starts, self.bare
+        watched, starts, bare, lexed = self.watched, self.starts, self.bare, self.lexed
         name_id, number_id, lpar_id = ids["NAME"], ids["NUMBER"], ids["LPAR"]
         declared_id, end_id = ids["DECLARED"], ids["$END"]
         reduce_number = reduce_var = None
@@ -122,15 +125,13 @@ class FastReader:
                     return None
                 kind_name = match.lastgroup
                 start, pos = pos, match.end()
-                if kind_name in ignore:
+                terminal = lexed[kind_name]  # type: ignore[index]
+                if terminal < 0:  # (ignored: white space)
                     continue
                 value = match.group()
                 keywords = unless[state]
-                if keywords is not None:
-                    renamed = keywords.get(kind_name)
-                    if renamed is not None:
-                        kind_name = renamed.get(value, kind_name)
-                terminal = ids[kind_name or ""]
+                if keywords is not None and kind_name in keywords:  # and, or, not, ...
+                    terminal = ids[keywords[kind_name].get(value, kind_name)]  # type: ignore[index]
                 if terminal == name_id:
                     if value in declared:
                         terminal = declared_id
@@ -138,19 +139,21 @@ class FastReader:
                         len(value) in (3, 8) and value.lower() in NON_FINITE_WORDS
                     ):
                         return None
-                if previous == declared_id and terminal != lpar_id:
-                    return None
-                if side_by_side:  # x y warns, unless y is called: x f(y)
-                    if terminal != lpar_id:
+                if previous in watched:  # a name, a number, ")" or a declared function
+                    if previous == declared_id and terminal != lpar_id:
                         return None
-                    side_by_side = False
-                if terminal in starts and previous in ends:  # an implicit product?
-                    if previous == number_id:
+                    if side_by_side:  # x y warns, unless y is called: x f(y)
+                        if terminal != lpar_id:
+                            return None
+                        side_by_side = False
+                    if terminal not in starts:
+                        pass
+                    elif previous == number_id:  # an implicit product 2x: not 0x10, 1e, ...
                         if previous_end == start:
                             first = Token("NUMBER", previous_text, 0, 0, text)
                             if literal_error(first, Token("", value, 0, 0, text)) is not None:
                                 return None
-                    elif previous in bare and terminal in bare:
+                    elif previous in bare and terminal in bare:  # x y
                         if previous == name_id and reserved_word(previous_text) == "function":
                             return None
                         side_by_side = True
