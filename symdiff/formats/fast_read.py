@@ -107,6 +107,7 @@ class FastReader:
         numbers: dict[str, Any] = {}
         variables: dict[str, Any] = {}
         stack = [0]
+        top = 0  # (the state on top of the stack)
         values: list[Any] = []
         pos, size_of_text = 0, len(text)
         previous, previous_text, previous_end = -1, "", 0
@@ -118,8 +119,7 @@ class FastReader:
                 if char == " " and space_ignored:
                     pos += 1
                     continue
-                state = stack[-1]
-                pattern = chars[state].get(char) or scanners[state].at(char)
+                pattern = chars[top].get(char) or scanners[top].at(char)
                 match = pattern.match(text, pos)
                 if match is None:
                     return None
@@ -129,7 +129,7 @@ class FastReader:
                 if terminal < 0:  # (ignored: white space)
                     continue
                 value = match.group()
-                keywords = unless[state]
+                keywords = unless[top]
                 if keywords is not None and kind_name in keywords:  # and, or, not, ...
                     terminal = ids[keywords[kind_name].get(value, kind_name)]  # type: ignore[index]
                 if terminal == name_id:
@@ -164,12 +164,12 @@ class FastReader:
                 terminal, value = end_id, None
             column, landings = columns[terminal], units[terminal]
             while True:  # reduce as the token asks, then shift it
-                top = stack[-1]
                 action = column[top]
                 if action is None:
                     return None
                 if action >= 0:
                     stack.append(action)
+                    top = action
                     values.append(value)
                     break
                 kind, gotos, size, reduce = rules[action]
@@ -180,7 +180,7 @@ class FastReader:
                         name = self.symbol_names[terminal]
                         landed = self.parser.after_units(below, top, name)
                         landings[below * count + top] = landed
-                    stack[-1] = landed
+                    stack[-1] = top = landed
                 elif kind == _OTHER:
                     if size:
                         children = values[-size:]
@@ -189,10 +189,11 @@ class FastReader:
                     else:
                         children = []
                     values.append(reduce(children))
-                    stack.append(gotos[stack[-1]])  # type: ignore[arg-type]
+                    top = gotos[stack[-1]]  # type: ignore[assignment]
+                    stack.append(top)
                 elif kind == _ONE:  # one child, given to the rule's method
                     values[-1] = reduce(values[-1])
-                    stack[-1] = gotos[stack[-2]]  # type: ignore[assignment]
+                    stack[-1] = top = gotos[stack[-2]]  # type: ignore[assignment]
                 else:  # a number or a name: built once per parse
                     cache = numbers if kind == _NUMBER else variables
                     word = values[-1]
@@ -201,7 +202,7 @@ class FastReader:
                         build = reduce_number if kind == _NUMBER else reduce_var
                         node = cache[word] = build([word])  # type: ignore[misc]
                     values[-1] = node
-                    stack[-1] = gotos[stack[-2]]  # type: ignore[assignment]
-                if terminal == end_id and stack[-1] == final:
+                    stack[-1] = top = gotos[stack[-2]]  # type: ignore[assignment]
+                if terminal == end_id and top == final:
                     result = values[-1]
                     return None if type(result) is tuple else result
