@@ -110,10 +110,11 @@ def repeated_derivative(expr: Expr, variable: Sym, count: int, max_work: int) ->
     earlier one (``sin``: period 4; ``exp(x)*sin(x)``: times -4 every 4), so that
     ``diff(x, ("x", 10**8))`` and ``diff(sin(x), ("x", 10**8))`` are instant.
     """
-    limit = max(REPEAT_SIZE, 8 * dag_size(expr))
+    size = dag_size(expr) if count > 1 else 0  # (the sizes only decide whether to go on)
+    limit = max(REPEAT_SIZE, 8 * size)
     coefficient, primitive = _primitive(expr)
     history, coefficients, seen = [expr], [coefficient], {primitive: 0}
-    result, work, size, swelling = expr, 0, dag_size(expr), 0
+    result, work, swelling = expr, 0, 0
     for step in range(1, count + 1):
         result = derivative_wrt(result, variable)
         if result is ZERO:
@@ -127,11 +128,12 @@ def repeated_derivative(expr: Expr, variable: Sym, count: int, max_work: int) ->
         seen[primitive] = step
         history.append(result)
         coefficients.append(coefficient)
-        previous, size = size, dag_size(result)
-        work += size
-        swelling = swelling + 1 if size > SMALL and size > SWELL * previous else 0
-        if step < count and step >= 2 and (size > limit or work > max_work or swelling >= 2):
-            return None
+        if step < count:
+            previous, size = size, dag_size(result)
+            work += size
+            swelling = swelling + 1 if size > SMALL and size > SWELL * previous else 0
+            if step >= 2 and (size > limit or work > max_work or swelling >= 2):
+                return None
     return result
 
 
