@@ -224,11 +224,11 @@ class Num(Expr):
         existing = None if ref is None else ref()
         if existing is not None:
             return existing  # type: ignore[return-value]
-        digest = _LEAF_DIGESTS.get(key)
+        digest = digests.REMEMBERED.get(key)
         if digest is None:
             digest = digests.of_text(numbers.digest_text(value))
             if kind is float or (kind is int and -_SMALL < value < _SMALL):
-                _remember(key, digest)
+                digests.remember(key, digest)
         node = _made(cls, key, (), digest)
         _SET_VALUE(node, value)
         return node
@@ -252,7 +252,7 @@ class Sym(Expr):
             return existing  # type: ignore[return-value]
         if not isinstance(name, str) or not is_name(name):
             raise ValueError(f"invalid symbol name {name!r}: use letters, digits and '_'")
-        node = _made(cls, (Sym, name), (), sym_digest(name))
+        node = _made(cls, (Sym, name), (), digests.of_name(name))
         _SET_NAME(node, name)
         return node
 
@@ -312,9 +312,9 @@ class Call(Expr):
             return existing  # type: ignore[return-value]
         if is_name(name):  # (the digest of Sym(name), without making the symbol)
             if len(args) == 1:
-                digest = hash((5, sym_digest(name), args[0]._key[1])) & digests.MASK
+                digest = hash((5, digests.of_name(name), args[0]._key[1])) & digests.MASK
             else:
-                digest = hash((5, sym_digest(name), *[a._key[1] for a in args])) & digests.MASK
+                digest = hash((5, digests.of_name(name), *[a._key[1] for a in args])) & digests.MASK
         else:  # a derivative head, D[0](f)
             digest = hash((5, digests.of_text(name), *(a._key[1] for a in args))) & digests.MASK
         node = _made(cls, key, args, digest)
@@ -343,31 +343,7 @@ _SET_KEY = Expr.__dict__["_key"].__set__
 _SET_VALUE = Num.__dict__["value"].__set__
 _SET_NAME = Sym.__dict__["name"].__set__
 _SET_CALL_NAME = Call.__dict__["name"].__set__
-
-#: The digests of symbols and of small numbers met lately, by their table key: a digest is a
-#: pure function of the name or value (BLAKE2 of a text), and the costliest step of making a
-#: new leaf.  Only digests are kept (no nodes); the table is emptied when it grows large.
-_LEAF_DIGESTS: dict[tuple[Any, ...], int] = {}
-_LEAF_DIGESTS_SIZE = 1 << 14
-_SMALL = 1 << 64
-
-
-def _remember(key: tuple[Any, ...], digest: int) -> None:
-    if len(_LEAF_DIGESTS) >= _LEAF_DIGESTS_SIZE:
-        _LEAF_DIGESTS.clear()
-    _LEAF_DIGESTS[key] = digest
-
-
-def sym_digest(name: str) -> int:
-    """The digest of ``Sym(name)``."""
-    key = (Sym, name)
-    digest = _LEAF_DIGESTS.get(key)
-    if digest is None:
-        digest = digests.of_text(f"sym:{name}")
-        if len(name) <= 64:
-            _remember(key, digest)
-    return digest
-
+_SMALL = 1 << 64  # (numbers whose digests are remembered: not the huge ones)
 
 ZERO = Num(0)
 ONE = Num(1)
