@@ -14,6 +14,8 @@ differential tests compare the two).
 from __future__ import annotations
 
 import keyword
+import re
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 from symdiff.core.functions import NON_FINITE_WORDS, reserved_word
 from symdiff.core.typing_lite import TYPE_CHECKING
@@ -29,6 +31,7 @@ _KEYWORDS = frozenset(keyword.kwlist)
 
 # the kinds of rules in the loop
 _UNIT, _NUMBER, _VAR, _ONE, _OTHER = 0, 1, 2, 3, 4
+_UNSEEN = -2  # (a character not looked at yet in a scanner)
 
 
 class FastReader:
@@ -63,6 +66,10 @@ class FastReader:
         #: per state: its scanner's patterns by first character, and its keyword table or None
         self.chars = [scanner.by_char for scanner in self.scanners]
         self.unless = [scanner.unless or None for scanner in self.scanners]
+        #: per state: character -> the terminal of a one-character token it always is there, or
+        #: -1 (filled in by ``_single``; shared by the states of one scanner)
+        shared: dict[int, dict[str, int]] = {}
+        self.singles = [shared.setdefault(id(scanner), {}) for scanner in self.scanners]
         #: whether a space is always a token to ignore (no other terminal starts with one)
         first = parser.first
         starting = {
@@ -85,6 +92,21 @@ class FastReader:
         self.starts = frozenset(map(terminal, ("NAME", "SYMBOL", "LPAR", "FUNCTION", "DECLARED")))
         self.bare = frozenset(map(terminal, ("NAME", "SYMBOL")))
 
+    def _single(self, state: int, char: str) -> int:
+        """The terminal that ``char`` always is, alone, where the scanner of ``state`` reads
+        it (the only terminal that can start with it, one character wide), or -1."""
+        scanner, first, found = self.scanners[state], self.parser.first, -1
+        if char.isascii():
+            names = [n for n in scanner.names if (f := first.get(n)) is None or char in f]
+            if len(names) == 1 and names[0] not in scanner.unless:
+                (name,) = names
+                pattern = self.parser.terminals[name]
+                number = self.lexed.get(name, -1)
+                if number >= 0 and sre_parse.parse(pattern).getwidth() == (1, 1):
+                    found = number if re.fullmatch(pattern, char) else -1
+        self.singles[state][char] = found
+        return found
+
     def read(self, text: str, declared: frozenset[str]) -> Any:
         """The value of the formula ``text`` (an expression), or None: read it the long way."""
         if text.count("(") + text.count("*") + text.count("^") > MAX_DEPTH:
@@ -94,6 +116,7 @@ class FastReader:
         ids, columns, rules = self.ids, self.columns, self.rules
         scanners, units, final = self.scanners, self.units, self.end
         chars, unless, space_ignored = self.chars, self.unless, self.space_ignored
+        singles = self.singles
         watched, starts, bare, lexed = self.watched, self.starts, self.bare, self.lexed
         name_id, number_id, lpar_id = ids["NAME"], ids["NUMBER"], ids["LPAR"]
         declared_id, end_id = ids["DECLARED"], ids["$END"]
@@ -119,19 +142,26 @@ class FastReader:
                 if char == " " and space_ignored:
                     pos += 1
                     continue
-                pattern = chars[top].get(char) or scanners[top].at(char)
-                match = pattern.match(text, pos)
-                if match is None:
-                    return None
-                kind_name = match.lastgroup
-                start, pos = pos, match.end()
-                terminal = lexed[kind_name]  # type: ignore[index]
-                if terminal < 0:  # (ignored: white space)
-                    continue
-                value = match.group()
-                keywords = unless[top]
-                if keywords is not None and kind_name in keywords:  # and, or, not, ...
-                    terminal = ids[keywords[kind_name].get(value, kind_name)]  # type: ignore[index]
+                terminal = singles[top].get(char, _UNSEEN)
+                if terminal == _UNSEEN:
+                    terminal = self._single(top, char)
+                if terminal >= 0:  # a token of one character: "(", ")", "+", ...
+                    start, pos, value = pos, pos + 1, char
+                else:
+                    pattern = chars[top].get(char) or scanners[top].at(char)
+                    match = pattern.match(text, pos)
+                    if match is None:
+                        return None
+                    kind_name = match.lastgroup
+                    start, pos = pos, match.end()
+                    terminal = lexed[kind_name]  # type: ignore[index]
+                    if terminal < 0:  # (ignored: white space)
+                        continue
+                    value = match.group()
+                    keywords = unless[top]
+                    if keywords is not None and kind_name in keywords:  # and, or, not, ...
+                        renamed = keywords[kind_name].get(value, kind_name)  # type: ignore[index]
+                        terminal = ids[renamed]
                 if terminal == name_id:
                     if value in declared:
                         terminal = declared_id
