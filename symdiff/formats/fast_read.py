@@ -1,9 +1,11 @@
 """The one-pass reading of an ordinary formula: lexer, input policy and LALR driver in one loop.
 
 ``symdiff.formats.parser`` reads a formula here first.  The loop runs the parser's own tables,
-scanners and reduce callbacks (``symdiff.formats.lalr``), with the parser states and grammar
-symbols as flat integer tables and the terminals' text, not ``Token`` objects, on the value
-stack; numbers and names are built once per parse.  Whatever would need a message gives up
+scanners and reduce callbacks (``symdiff.formats.lalr``), with the actions and gotos as one
+list per grammar symbol indexed by state, each chain of unit reductions looked up once, the
+characters that are whole tokens (``(``, ``+`` …) read without a regular expression, and the
+terminals' text, not ``Token`` objects, on the value stack; numbers and names are built once
+per parse.  Whatever would need a message gives up
 (``None``): an input the grammar or the policy refuses, a warning (``x y``, several lines),
 an error of a callback, a formula that may nest too deeply.  The caller then reads the formula
 again through ``input_policy.read``, which says what is wrong, so the messages, positions and
