@@ -91,19 +91,17 @@ def fast_reader() -> FastReader:
 _started = [False]
 
 
-def _read(text: str, declared: frozenset[str]) -> Any:
-    """The formula's value: read in one pass (``fast_read``) when it needs no message, else
-    token by token through the input policy, which raises or warns as it should."""
-    if _started[0]:
-        try:
-            result = fast_reader().read(text, declared)
-        except Exception:  # an error of a callback: its message comes from the long way
-            result = None
-        if result is not None:
-            return result
-    else:
+def _read_at_once(text: str, declared: frozenset[str]) -> Any:
+    """The formula's value read in one pass (``fast_read``), or None when it needs a message
+    (or is the first formula): then ``parse`` reads it token by token through the input
+    policy (``input_policy.read``), which raises or warns as it should."""
+    if not _started[0]:
         _started[0] = True
-    return read(parser().parse_interactive(text), text, declared)
+        return None
+    try:
+        return fast_reader().read(text, declared)
+    except Exception:  # an error of a callback: its message comes from the long way
+        return None
 
 
 @functools.cache
@@ -147,7 +145,9 @@ def parse(text: str, functions: str | Iterable[str] | None = None) -> Expr:
     if not text.strip():
         raise ParseError("empty formula", text, 1, 1)
     try:
-        result = _read(text, declared)
+        result = _read_at_once(text, declared)
+        if result is None:  # (called from here: the policy's warnings name parse's caller)
+            result = read(parser().parse_interactive(text), text, declared)
         if type(result) is tuple:
             number_operand(result)
         return cast(Expr, result)

@@ -203,6 +203,15 @@ def test_the_one_pass_reader_builds_the_very_node_of_the_long_way() -> None:
     assert given_up < len(_cases()) // 4
 
 
+def test_warnings_name_the_caller_of_parse() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for text in ("x y", "x y", "x +\n y", "2x y"):
+            parse(text)
+    assert len(caught) == 4
+    assert {w.filename for w in caught} == {__file__}
+
+
 def main() -> int:
     if "--write" not in sys.argv:
         print(__doc__)
