@@ -22,7 +22,6 @@ from symdiff.core.errors import DivisionByZeroError, NonFiniteError, ParseError
 from symdiff.core.functions import reserved_word
 from symdiff.core.nodes import Expr, Sym, is_name
 from symdiff.core.typing_lite import TYPE_CHECKING, cast
-from symdiff.formats.fast_read import FastReader
 from symdiff.formats.input_policy import (
     MAX_DEPTH,
     MAX_DIGITS,
@@ -45,6 +44,8 @@ from symdiff.formats.parse_rules import Build
 
 if TYPE_CHECKING:
     from typing import Any
+
+    from symdiff.formats.fast_read import FastReader
 
 __all__ = [
     "MAX_DEPTH",
@@ -82,7 +83,10 @@ def parser() -> Parser:
 
 @functools.cache
 def fast_reader() -> FastReader:
-    """The one-pass reader of the parser's tables (``fast_read``), made once per process."""
+    """The one-pass reader of the parser's tables (``fast_read``), made once per process (and
+    imported then: a command reads one formula, the long way)."""
+    from symdiff.formats.fast_read import FastReader
+
     return FastReader(parser())
 
 
