@@ -16,7 +16,7 @@ from symdiff.core.errors import SymdiffError
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import ONE, ZERO, Expr, Num, Sym
 from symdiff.core.numbers import Number
-from symdiff.core.traverse import dag_size, depends_on, fold_once, free_symbols
+from symdiff.core.traverse import dag_size, depends_on, fold_once, free_symbols, postorder
 from symdiff.core.typing_lite import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -47,12 +47,13 @@ def derivative_wrt(expr: Expr, variable: Sym) -> Expr:
     Each node's derivative is dropped once its last parent used it (``fold_once``), so a
     10,000-deep chain keeps O(n) intermediate results alive, not O(n**2).
     """
-    relevant = depends_on([expr], [variable])
+    order = postorder(expr)  # (one walk for both passes)
+    relevant = depends_on([expr], [variable], order)
 
     def visit(node: Expr, dargs: list[Expr]) -> Expr:
         return local_derivative(node, dargs, variable) if node in relevant else ZERO
 
-    return fold_once(expr, visit)
+    return fold_once(expr, visit, order)
 
 
 def _check_order(count: Any) -> None:
