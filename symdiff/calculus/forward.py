@@ -16,7 +16,7 @@ from symdiff.core.errors import SymdiffError
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import ONE, ZERO, Expr, Num, Sym
 from symdiff.core.numbers import Number
-from symdiff.core.traverse import dag_size, depends_on, fold_once, free_symbols
+from symdiff.core.traverse import dag_size, depends_on, fold_once, free_symbols, postorder
 from symdiff.core.typing_lite import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -47,12 +47,13 @@ def derivative_wrt(expr: Expr, variable: Sym) -> Expr:
     Each node's derivative is dropped once its last parent used it (``fold_once``), so a
     10,000-deep chain keeps O(n) intermediate results alive, not O(n**2).
     """
-    relevant = depends_on([expr], [variable])
+    order = postorder(expr)  # (one walk for both passes)
+    relevant = depends_on([expr], [variable], order)
 
     def visit(node: Expr, dargs: list[Expr]) -> Expr:
         return local_derivative(node, dargs, variable) if node in relevant else ZERO
 
-    return fold_once(expr, visit)
+    return fold_once(expr, visit, order)
 
 
 def _check_order(count: Any) -> None:
@@ -110,10 +111,11 @@ def repeated_derivative(expr: Expr, variable: Sym, count: int, max_work: int) ->
     earlier one (``sin``: period 4; ``exp(x)*sin(x)``: times -4 every 4), so that
     ``diff(x, ("x", 10**8))`` and ``diff(sin(x), ("x", 10**8))`` are instant.
     """
-    limit = max(REPEAT_SIZE, 8 * dag_size(expr))
+    size = dag_size(expr) if count > 1 else 0  # (the sizes only decide whether to go on)
+    limit = max(REPEAT_SIZE, 8 * size)
     coefficient, primitive = _primitive(expr)
     history, coefficients, seen = [expr], [coefficient], {primitive: 0}
-    result, work, size, swelling = expr, 0, dag_size(expr), 0
+    result, work, swelling = expr, 0, 0
     for step in range(1, count + 1):
         result = derivative_wrt(result, variable)
         if result is ZERO:
@@ -127,11 +129,12 @@ def repeated_derivative(expr: Expr, variable: Sym, count: int, max_work: int) ->
         seen[primitive] = step
         history.append(result)
         coefficients.append(coefficient)
-        previous, size = size, dag_size(result)
-        work += size
-        swelling = swelling + 1 if size > SMALL and size > SWELL * previous else 0
-        if step < count and step >= 2 and (size > limit or work > max_work or swelling >= 2):
-            return None
+        if step < count:
+            previous, size = size, dag_size(result)
+            work += size
+            swelling = swelling + 1 if size > SMALL and size > SWELL * previous else 0
+            if step >= 2 and (size > limit or work > max_work or swelling >= 2):
+                return None
     return result
 
 

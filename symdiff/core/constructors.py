@@ -476,7 +476,11 @@ def divide(numerator: Any, denominator: Any) -> Expr:
 def power(base: Any, exp: Any) -> Expr:
     """Canonical power: fold bounded constants, ``(u**a)**n -> u**(a*n)`` for integer ``n``,
     ``(u*v)**n -> u**n * v**n`` for integer ``n``, ``exp(u)**v -> exp(u*v)``."""
-    return _power(as_expr(base), as_expr(exp))
+    if not isinstance(base, Expr):
+        base = as_expr(base)
+    if not isinstance(exp, Expr):
+        exp = as_expr(exp)
+    return _power(base, exp)
 
 
 def _power(base: Expr, exp: Expr) -> Expr:

@@ -21,6 +21,28 @@ def of_text(text: str) -> int:
 
 MASK = 0xFFFFFFFFFFFFFFFF
 
+#: The digests of the symbols (by name) and small numbers (by their node's key) met lately: a
+#: digest is a pure function of the name or value, and BLAKE2 the costliest step of making a new
+#: leaf.  Only digests are kept, no nodes; the table is emptied when it grows large.
+REMEMBERED: dict[object, int] = {}
+_REMEMBERED_SIZE = 1 << 14
+
+
+def remember(key: object, digest: int) -> None:
+    if len(REMEMBERED) >= _REMEMBERED_SIZE:
+        REMEMBERED.clear()
+    REMEMBERED[key] = digest
+
+
+def of_name(name: str) -> int:
+    """The digest of the symbol ``name``: ``of_text("sym:" + name)``, remembered."""
+    digest = REMEMBERED.get(name)
+    if digest is None:
+        digest = of_text(f"sym:{name}")
+        if len(name) <= 64:
+            remember(name, digest)
+    return digest
+
 
 def composite(tag: int, args: tuple[Expr, ...]) -> int:
     # tuples of ints hash identically in every process, so this is deterministic

@@ -31,10 +31,11 @@ from symdiff.core.numbers import Number
 from symdiff.core.typing_lite import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from typing import Any, ClassVar, Self
+    from typing import Any, ClassVar, Self, TypeVar
     from weakref import ref as _WeakRef
 
     _NodeRef = _WeakRef["Expr"]
+    _E = TypeVar("_E", bound="Expr")
 else:
     _NodeRef = ref  # the C type, without importing ``weakref`` (start-up)
 
@@ -103,12 +104,9 @@ class Expr(Conversions):
         ref = TABLE.get(key)
         node = None if ref is None else ref()
         if node is None:
-            node = object.__new__(cls)
-            object.__setattr__(node, "args", args)
-            object.__setattr__(node, "_key", (cls.RANK, digest))
+            node = _made(cls, key, args, digest)
             for name, value in fields.items():
                 object.__setattr__(node, name, value)
-            TABLE[key] = keyed(node, key)
         return node  # type: ignore[return-value]
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -226,7 +224,14 @@ class Num(Expr):
         existing = None if ref is None else ref()
         if existing is not None:
             return existing  # type: ignore[return-value]
-        return cls._intern(key, (), digests.of_text(numbers.digest_text(value)), value=value)
+        digest = digests.REMEMBERED.get(key)
+        if digest is None:
+            digest = digests.of_text(numbers.digest_text(value))
+            if kind is float or (kind is int and -_SMALL < value < _SMALL):
+                digests.remember(key, digest)
+        node = _made(cls, key, (), digest)
+        _SET_VALUE(node, value)
+        return node
 
     def rebuild(self, args: Iterable[Expr]) -> Expr:
         return self
@@ -247,7 +252,9 @@ class Sym(Expr):
             return existing  # type: ignore[return-value]
         if not isinstance(name, str) or not is_name(name):
             raise ValueError(f"invalid symbol name {name!r}: use letters, digits and '_'")
-        return cls._intern((Sym, name), (), digests.of_text(f"sym:{name}"), name=name)
+        node = _made(cls, (Sym, name), (), digests.of_name(name))
+        _SET_NAME(node, name)
+        return node
 
     def rebuild(self, args: Iterable[Expr]) -> Expr:
         return self
@@ -271,7 +278,7 @@ class Pow(Expr):
         if existing is not None:
             return existing  # type: ignore[return-value]
         args = (base, exp)
-        return cls._intern(key, args, digests.composite(2, args))
+        return _made(cls, key, args, hash((2, base._key[1], exp._key[1])) & digests.MASK)
 
     @property
     def base(self) -> Expr:
@@ -303,15 +310,40 @@ class Call(Expr):
         existing = None if ref is None else ref()
         if existing is not None:
             return existing  # type: ignore[return-value]
-        if is_name(name):
-            digest = digests.composite(5, (Sym(name), *args))
+        if is_name(name):  # (the digest of Sym(name), without making the symbol)
+            if len(args) == 1:
+                digest = hash((5, digests.of_name(name), args[0]._key[1])) & digests.MASK
+            else:
+                digest = hash((5, digests.of_name(name), *[a._key[1] for a in args])) & digests.MASK
         else:  # a derivative head, D[0](f)
             digest = hash((5, digests.of_text(name), *(a._key[1] for a in args))) & digests.MASK
-        return cls._intern(key, args, digest, name=name)
+        node = _made(cls, key, args, digest)
+        _SET_CALL_NAME(node, name)
+        return node
 
     def rebuild(self, args: Iterable[Expr]) -> Expr:
         return HOOKS.call(self.name, *args)
 
+
+def _made(cls: type[_E], key: tuple[Any, ...], args: tuple[Expr, ...], digest: int) -> _E:
+    """A new node of kind ``cls``, interned under ``key`` (its own fields are set after)."""
+    node = _NEW(cls)
+    _SET_ARGS(node, args)
+    _SET_KEY(node, (cls.RANK, digest))
+    reference = KeyedRef(node, forget)  # keyed, written out
+    reference.key = key
+    TABLE[key] = reference
+    return node
+
+
+# The slots' own setters (``Expr.__setattr__`` forbids plain assignment), looked up once.
+_NEW = object.__new__
+_SET_ARGS = Expr.__dict__["args"].__set__
+_SET_KEY = Expr.__dict__["_key"].__set__
+_SET_VALUE = Num.__dict__["value"].__set__
+_SET_NAME = Sym.__dict__["name"].__set__
+_SET_CALL_NAME = Call.__dict__["name"].__set__
+_SMALL = 1 << 64  # (numbers whose digests are remembered: not the huge ones)
 
 ZERO = Num(0)
 ONE = Num(1)

@@ -84,12 +84,16 @@ def fold(
     return memo[root]
 
 
-def fold_once(root: Expr, visit: Callable[[Expr, list[T]], T]) -> T:
+def fold_once(
+    root: Expr, visit: Callable[[Expr, list[T]], T], order: list[Expr] | None = None
+) -> T:
     """``fold`` that forgets each result after its last parent used it (O(width) memory).
 
-    Use it when results are big (printed text) and only the root's is wanted.
+    Use it when results are big (printed text) and only the root's is wanted.  ``order`` is
+    ``postorder(root)`` when the caller has it already.
     """
-    order = postorder(root)
+    if order is None:
+        order = postorder(root)
     uses_left: dict[Expr, int] = {}
     for node in order:
         for arg in node.args:
@@ -137,13 +141,22 @@ def tree_size(root: Expr) -> int:
     return fold(root, lambda node, sizes: 1 + sum(sizes))
 
 
-def depends_on(roots: Iterable[Expr], variables: Iterable[Sym]) -> set[Expr]:
-    """The nodes under ``roots`` that contain any of ``variables``."""
+def depends_on(
+    roots: Iterable[Expr], variables: Iterable[Sym], order: list[Expr] | None = None
+) -> set[Expr]:
+    """The nodes under ``roots`` that contain any of ``variables`` (``order``: their
+    ``postorder``, when the caller has it already)."""
     wanted = set(variables)
     result: set[Expr] = set()
-    for node in postorder(*roots):
-        if node in wanted or any(a in result for a in node.args):
-            result.add(node)
+    add = result.add
+    for node in postorder(*roots) if order is None else order:
+        if node in wanted:
+            add(node)
+            continue
+        for a in node.args:
+            if a in result:
+                add(node)
+                break
     return result
 
 

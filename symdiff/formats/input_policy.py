@@ -102,7 +102,7 @@ def _word_error(token: Token) -> Located | None:
     return None
 
 
-def _literal_error(number: Token, name: Token) -> Located | None:
+def literal_error(number: Token, name: Token) -> Located | None:
     """The error for a number run into a name the way another language writes a literal:
     ``0x10``, ``0b101``, ``1_000``, ``1j``, ``1e`` (an exponent without digits)."""
     digits, word = shown(number.value), shown(name.value)
@@ -209,7 +209,7 @@ def read(interactive: Any, text: str, declared: frozenset[str] = frozenset()) ->
                     token,
                 )
             if previous.type == "NUMBER" and previous.end_pos == token.start_pos:
-                if (error := _literal_error(previous, token)) is not None:
+                if (error := literal_error(previous, token)) is not None:
                     raise error
             elif previous.type in _BARE and kind in _BARE:
                 if previous.type == "NAME" and reserved_word(previous.value) == "function":

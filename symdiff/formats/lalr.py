@@ -4,17 +4,24 @@
 data; this module runs them the way Lark's own LALR front end does (same tokens, same reduce
 callbacks and child shaping, same error classes and positions), without importing Lark.
 Tokens carry their offsets; their line and column are worked out from the text only when a
-message needs them.
+message needs them (``symdiff.formats.lalr_lexer``: tokens, errors, the contextual lexer).
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from types import ModuleType
 
 from symdiff.core.typing_lite import TYPE_CHECKING
+from symdiff.formats.lalr_lexer import (
+    Scanner,
+    Token,
+    UnexpectedCharacters,
+    UnexpectedInput,
+    UnexpectedToken,
+    grammar_text,
+)
 
 if TYPE_CHECKING:
     from typing import Any
@@ -29,71 +36,6 @@ __all__ = [
 ]
 
 
-def grammar_text() -> str:
-    """The grammar file shipped as package ``symdiff.grammar`` (read without the cost of
-    importing ``importlib.resources``; wheels install packages as plain directories)."""
-    import symdiff.grammar as grammar  # type: ignore[import-not-found]  # (from grammar/)
-
-    folder = os.path.dirname(grammar.__file__ or "")
-    with open(os.path.join(folder, "symdiff.lark"), encoding="utf-8") as file:
-        return file.read()
-
-
-class Token:
-    """A terminal of the grammar as read from the text: ``type`` (``NAME``, ``NUMBER``, …),
-    ``value`` (its text) and its offsets; ``line`` and ``column`` count from 1."""
-
-    __slots__ = ("_text", "end_pos", "start_pos", "type", "value")
-
-    def __init__(self, type_: str, value: str, start_pos: int, end_pos: int, text: str) -> None:
-        self.type, self.value, self.start_pos, self.end_pos = type_, value, start_pos, end_pos
-        self._text = text
-
-    @property
-    def line(self) -> int:
-        return self._text.count("\n", 0, self.start_pos) + 1
-
-    @property
-    def column(self) -> int:
-        return self.start_pos - self._text.rfind("\n", 0, self.start_pos)
-
-    def __str__(self) -> str:
-        return self.value
-
-    def __repr__(self) -> str:
-        return f"Token({self.type!r}, {self.value!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return self.value == (other.value if isinstance(other, Token) else other)
-
-    def __hash__(self) -> int:
-        return hash(self.value)
-
-
-class UnexpectedInput(Exception):
-    """The text does not follow the grammar."""
-
-
-class UnexpectedCharacters(UnexpectedInput):
-    """No terminal of the grammar starts at ``pos_in_stream``."""
-
-    def __init__(self, text: str, pos: int, allowed: frozenset[str]) -> None:
-        probe = Token("", "", pos, pos, text)
-        self.pos_in_stream, self.line, self.column = pos, probe.line, probe.column
-        self.allowed = allowed
-        where = f"line {self.line}, column {self.column}"
-        super().__init__(f"unexpected character {text[pos]!r} at {where}")
-
-
-class UnexpectedToken(UnexpectedInput):
-    """``token`` cannot come here; ``expected`` are the terminals that could."""
-
-    def __init__(self, token: Token, expected: frozenset[str]) -> None:
-        self.token, self.expected = token, expected
-        self.line, self.column = token.line, token.column
-        super().__init__(f"unexpected {token!r}; expected one of {sorted(expected)}")
-
-
 class _Tree:
     """The value of a rule with no callback (Lark's default tree): only its children matter."""
 
@@ -101,39 +43,6 @@ class _Tree:
 
     def __init__(self, data: str, children: list[Any]) -> None:
         self.data, self.children = data, children
-
-
-class _Scanner:
-    """One state's lexer: its terminals as one alternation, tried in Lark's order.
-
-    For a token starting with an ASCII character only the terminals that can start with it
-    (``FIRST``) are in the alternation: the same match, as the others cannot match there, and
-    compiling each state's full alternation was a tenth of the command's start-up.  The
-    alternations are compiled on first use and shared by the scanners of one parser.
-    """
-
-    def __init__(self, spec: tuple[Any, ...], parser: Parser) -> None:
-        self.names, self.unless, allowed = spec
-        self.allowed = frozenset(allowed)
-        self._parser = parser
-        #: the alternation to match at a character (filled in by ``at``)
-        self.by_char: dict[str, re.Pattern[str]] = {}
-
-    @property
-    def regex(self) -> re.Pattern[str]:
-        """The alternation of all the scanner's terminals."""
-        return self._parser.alternation(self.names)
-
-    def at(self, char: str) -> re.Pattern[str]:
-        """The alternation to match where the text continues with ``char``."""
-        found = self.by_char.get(char)
-        if found is None:
-            first = self._parser.first
-            names = self.names
-            if char.isascii():
-                names = tuple(n for n in names if (f := first.get(n)) is None or char in f)
-            found = self.by_char[char] = self._parser.alternation(names)
-        return found
 
 
 def _reducer(rule: tuple[Any, ...], transformer: object) -> Callable[[list[Any]], Any] | None:
@@ -151,6 +60,9 @@ def _reducer(rule: tuple[Any, ...], transformer: object) -> Callable[[list[Any]]
         if method is None:
             return lambda children: _Tree(name, children)
         return lambda children: method(*children)
+    quick = None if append_none else _quick_reducer(include, expand1, name, method)
+    if quick is not None:
+        return quick
 
     def reduce(children: list[Any]) -> Any:
         if include is not None:
@@ -177,6 +89,45 @@ def _reducer(rule: tuple[Any, ...], transformer: object) -> Callable[[list[Any]]
     return reduce
 
 
+def _quick_reducer(
+    include: tuple[tuple[int, bool, int], ...], expand1: bool, name: str, method: Any
+) -> Callable[[list[Any]], Any] | None:
+    """``_reducer``'s callback written out for the child filters of the common rules (no
+    placeholders): picked children; a left-recursive list grown in place; a first child and
+    a list of more.  None for the others."""
+    if any(nones for _, _, nones in include):
+        return None
+    picks = tuple(i for i, expand, _ in include if not expand)
+    if len(picks) == len(include):  # no expansion: the children picked
+        if len(picks) == 1:
+            (i,) = picks
+            if expand1:
+                return lambda children: children[i]
+            if method is not None:
+                return lambda children: method(children[i])
+        if len(picks) == 2 and method is not None:
+            i, j = picks
+            return lambda children: method(children[i], children[j])
+        if method is None:
+            return lambda children: _Tree(name, [children[i] for i in picks])
+        return None
+    if include[0][:2] == (0, True) and picks == tuple(i for i, _, _ in include[1:]):
+
+        def grow(children: list[Any]) -> Any:  # left recursion: grow the child's list in place
+            grown = children[0].children
+            grown += [children[i] for i in picks]
+            if expand1 and len(grown) == 1:
+                return grown[0]
+            return _Tree(name, grown) if method is None else method(*grown)
+
+        return grow
+    if include == ((0, False, 0), (1, True, 0)) and not expand1:
+        if method is None:
+            return lambda children: _Tree(name, [children[0], *children[1].children])
+        return lambda children: method(children[0], *children[1].children)
+    return None
+
+
 class Parser:
     """The LALR(1) parser of a tables module (``lalr_tables``) with a transformer whose methods
     are the grammar's aliases."""
@@ -186,34 +137,38 @@ class Parser:
         self.end: int = tables.END
         self.ignore = frozenset(tables.IGNORE)
         self.rules = [(rule[0], rule[1], _reducer(rule, transformer)) for rule in tables.RULES]
+        #: each rule's alias (the transformer's method name) and its shape, as in the tables
+        self.aliases: tuple[str, ...] = tuple(rule[2] for rule in tables.RULES)
+        self.shapes: tuple[tuple[Any, ...], ...] = tuple(tables.RULES)
+        self.transformer = transformer
         self._patterns: dict[str, str] = tables.PATTERNS
         self._specs: tuple[Any, ...] = tables.SCANNERS
         self._state_scanners: tuple[int, ...] = tables.STATE_SCANNERS
         self._root_spec = tables.ROOT_SCANNER
-        self._scanners: dict[int, _Scanner] = {}
-        self._root: _Scanner | None = None
+        self._scanners: dict[int, Scanner] = {}
+        self._root: Scanner | None = None
         #: terminal -> the ASCII characters its matches start with (None: any)
         self.first: dict[str, str | None] = tables.FIRST
         self._alternations: dict[tuple[str, ...], re.Pattern[str]] = {}
-        self._by_state: list[_Scanner | None] = [None] * len(self.states)
+        self._by_state: list[Scanner | None] = [None] * len(self.states)
         self.terminals = dict(self._patterns)
         #: (state below, state, terminal) -> the state after the unit reductions it starts
         self.units: dict[tuple[int, int, str], int] = {}
 
-    def scanner(self, state: int) -> _Scanner:
+    def scanner(self, state: int) -> Scanner:
         """The lexer of a parser state (compiled on first use)."""
         found = self._by_state[state]
         if found is None:
             index = self._state_scanners[state]
             found = self._scanners.get(index)
             if found is None:
-                found = self._scanners[index] = _Scanner(self._specs[index], self)
+                found = self._scanners[index] = Scanner(self._specs[index], self)
             self._by_state[state] = found
         return found
 
-    def root(self) -> _Scanner:
+    def root(self) -> Scanner:
         if self._root is None:
-            self._root = _Scanner(self._root_spec, self)
+            self._root = Scanner(self._root_spec, self)
         return self._root
 
     def alternation(self, names: tuple[str, ...]) -> re.Pattern[str]:

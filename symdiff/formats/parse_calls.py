@@ -61,7 +61,7 @@ class CallRules:
     def function_call(self, token: Token, arguments: list[Expr] | None) -> Expr:
         """``Function('f')(x)``, or ``f(x)`` for a name declared by ``functions=``."""
         text = str(token)
-        name = text.split("(", 1)[1].strip(" )")[1:-1] if token.type == "FUNCTION" else text
+        name = text.split("(", 1)[1].strip(" )")[1:-1] if "(" in text else text  # FUNCTION
         kind = reserved_word(name)
         if kind is not None:
             raise Located(f"{name} is a {kind}, not an unknown function", token)

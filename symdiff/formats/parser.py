@@ -1,12 +1,13 @@
 """Formula strings to expressions: the grammar's LALR tables with an inline transformer.
 
-Each grammar alias (``-> sum``, ``-> call`` …) is a method of ``_Build`` that calls a smart
-constructor, so parsing builds the canonical DAG directly on LALR's value stack.  ``parse``
-feeds the parser token by token through ``input_policy.read``, which applies the input policy
-on the way (limits, foreign literals and words, warnings; README, "Formulas").  The tables are
-Lark's for ``grammar/symdiff.lark``, generated into ``lalr_tables`` (``symdiff.formats.lalr``
-runs them without importing Lark); when the grammar file has changed since, they are built
-from it at first use.
+Each grammar alias (``-> sum``, ``-> call`` …) is a method of ``parse_rules.Build`` that calls
+a smart constructor, so parsing builds the canonical DAG directly on LALR's value stack.
+``parse`` reads a formula in one pass (``fast_read``) when nothing in it needs a message, and
+otherwise token by token through ``input_policy.read``, which applies the input policy on the
+way (limits, foreign literals and words, warnings; README, "Formulas").  The tables are Lark's
+for ``grammar/symdiff.lark``, generated into ``lalr_tables`` (``symdiff.formats.lalr`` runs
+them without importing Lark); when the grammar file has changed since, they are built from it
+at first use.
 """
 
 from __future__ import annotations
@@ -16,14 +17,11 @@ import re
 from collections.abc import Iterable
 from types import SimpleNamespace
 
-from symdiff.core.conditions import CONDITIONS
-from symdiff.core.constructors import add, as_expr, mul, negate, power
+from symdiff.core.constructors import as_expr
 from symdiff.core.errors import DivisionByZeroError, NonFiniteError, ParseError
-from symdiff.core.functions import CONSTANTS, SPECIAL_FORMS, reserved_word
-from symdiff.core.nodes import MINUS_ONE, Expr, Num, Sym, is_name
-from symdiff.core.numbers import int_from_text
+from symdiff.core.functions import reserved_word
+from symdiff.core.nodes import Expr, Sym, is_name
 from symdiff.core.typing_lite import TYPE_CHECKING, cast
-from symdiff.core.vocabulary import ALIASES, DEFINED, FUNCTIONS
 from symdiff.formats.input_policy import (
     MAX_DEPTH,
     MAX_DIGITS,
@@ -35,17 +33,19 @@ from symdiff.formats.input_policy import (
 )
 from symdiff.formats.lalr import (
     Parser,
-    Token,
     UnexpectedCharacters,
     UnexpectedInput,
     UnexpectedToken,
     grammar_text,
 )
-from symdiff.formats.parse_calls import CallRules, declared_functions
-from symdiff.formats.parse_conditions import ConditionRules, Unlocated, number_operand
+from symdiff.formats.parse_calls import declared_functions
+from symdiff.formats.parse_conditions import Unlocated, number_operand
+from symdiff.formats.parse_rules import Build
 
 if TYPE_CHECKING:
     from typing import Any
+
+    from symdiff.formats.fast_read import FastReader
 
 __all__ = [
     "MAX_DEPTH",
@@ -65,101 +65,6 @@ _READABLE = {
     "COMPARE": "a comparison", "TRUTH": "True", "OR": "'or'", "AND": "'and'", "NOT": "'not'",
 }  # fmt: skip
 
-_FUNCTION_NAMES = frozenset(n for n in {*FUNCTIONS, *ALIASES, *SPECIAL_FORMS} - CONDITIONS)
-
-
-class _Factors(list):
-    """A product's factors, not multiplied yet: a sign in front of the product joins its
-    coefficient in the same ``mul`` call, so ``-1.0*x`` keeps its float coefficient."""
-
-
-def _product_value(item: Any, negative: bool = False) -> Expr:
-    if type(item) is _Factors:
-        return mul(*item, MINUS_ONE) if negative else mul(*item)
-    return negate(item) if negative else item
-
-
-class _Build(CallRules, ConditionRules):
-    """Stateless inline transformer: one method per grammar alias (calls and conditions
-    come from ``parse_calls`` and ``parse_conditions``)."""
-
-    #: Aliases whose method returns a lone child unchanged (``comparison(a)`` is ``a``): the
-    #: parser skips the call for a one-child rule (``symdiff.formats.lalr``; start-up of a
-    #: parse, and a third of the reductions on ordinary formulas).
-    PASS_ON = frozenset({"disjunction", "conjunction", "comparison", "product"})
-
-    def number(self, token: Token) -> Expr:
-        text = str(token)
-        if len(text) > MAX_DIGITS:
-            mantissa = re.split("[eE]", text)[0]
-            if len(mantissa) - mantissa.count(".") > MAX_DIGITS:
-                raise Located(f"number with more than {MAX_DIGITS:,} digits", token)
-        if "." not in text and "e" not in text and "E" not in text:
-            return Num(int_from_text(text))
-        value = float(text)
-        if value in (float("inf"), float("-inf")):
-            raise Located(f"number {shown(text)} is too large for a float", token)
-        if value == 0 and any(c in "123456789" for c in re.split("[eE]", text)[0]):
-            raise Located(f"number {shown(text)} is too small for a float (it would be 0)", token)
-        return Num(value)
-
-    def var(self, token: Token) -> Expr:
-        name = str(token)
-        constant = CONSTANTS.get(name)
-        if constant is not None:
-            return constant
-        if name in _FUNCTION_NAMES or name in DEFINED:
-            raise Located(f"{name} is a function: write {name}(...)", token)
-        return Sym(name)
-
-    def symbol(self, token: Token) -> Expr:
-        return Sym(str(token).split("(", 1)[1].strip(" )")[1:-1])
-
-    def sum(self, first: Any, *rest: Any) -> Expr:
-        if not rest:
-            return _product_value(first)
-        terms = [_product_value(number_operand(first, rest[0]))]
-        for op, term in zip(rest[::2], rest[1::2], strict=True):
-            terms.append(_product_value(number_operand(term, op), op == "-"))
-        return add(*terms)
-
-    def product(self, first: Expr, *rest: Expr | Token) -> Expr | _Factors:
-        if not rest:
-            return first
-        at = rest[0] if type(rest[0]) is Token else None
-        factors, op = _Factors([number_operand(first, at)]), None
-        for item in rest:
-            if type(item) is Token:
-                op = item
-                continue
-            number_operand(item, op)
-            if op is not None and op == "/":
-                try:
-                    item = power(item, -1)
-                except DivisionByZeroError:
-                    raise Located("division by zero", op) from None
-            factors.append(item)
-            op = None
-        return factors
-
-    def signed(self, product: Expr | _Factors) -> Expr | _Factors:
-        number_operand(product)
-        if type(product) is _Factors:
-            product.append(MINUS_ONE)
-            return product
-        return negate(product)
-
-    def neg(self, a: Expr) -> Expr:
-        return negate(number_operand(a))
-
-    def pow(self, base: Expr, op: Token, exp: Expr) -> Expr:
-        number_operand(base, op)
-        number_operand(exp, op)
-        try:
-            return power(base, exp)
-        except DivisionByZeroError:
-            raise Located("division by zero", op) from None
-
 
 @functools.cache
 def parser() -> Parser:
@@ -173,7 +78,34 @@ def parser() -> Parser:
         from symdiff.formats.lalr_generate import tables as generate
 
         tables = SimpleNamespace(**generate(text))
-    return Parser(tables, _Build())
+    return Parser(tables, Build())
+
+
+@functools.cache
+def fast_reader() -> FastReader:
+    """The one-pass reader of the parser's tables (``fast_read``), made once per process (and
+    imported then: a command reads one formula, the long way)."""
+    from symdiff.formats.fast_read import FastReader
+
+    return FastReader(parser())
+
+
+#: Whether a formula was read yet: the one-pass reader starts with the second (its tables cost
+#: about what it saves on one formula, and a command reads one: start-up).
+_started = [False]
+
+
+def _read_at_once(text: str, declared: frozenset[str]) -> Any:
+    """The formula's value read in one pass (``fast_read``), or None when it needs a message
+    (or is the first formula): then ``parse`` reads it token by token through the input
+    policy (``input_policy.read``), which raises or warns as it should."""
+    if not _started[0]:
+        _started[0] = True
+        return None
+    try:
+        return fast_reader().read(text, declared)
+    except Exception:  # an error of a callback: its message comes from the long way
+        return None
 
 
 @functools.cache
@@ -217,7 +149,9 @@ def parse(text: str, functions: str | Iterable[str] | None = None) -> Expr:
     if not text.strip():
         raise ParseError("empty formula", text, 1, 1)
     try:
-        result = read(parser().parse_interactive(text), text, declared)
+        result = _read_at_once(text, declared)
+        if result is None:  # (called from here: the policy's warnings name parse's caller)
+            result = read(parser().parse_interactive(text), text, declared)
         if type(result) is tuple:
             number_operand(result)
         return cast(Expr, result)
