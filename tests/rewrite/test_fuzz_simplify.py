@@ -24,6 +24,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
@@ -62,7 +63,7 @@ SOAK_CASES = range(100_000, 120_000)
 #: Soak seeds that once failed (readable goal not idempotent: tidy and the simplifier cycled
 #: between two forms; domain failures: merged branches ``c1 or c2`` needed ``c2`` where ``c1``
 #: held, before ``and``/``or`` short-circuited), rerun by default.
-FOUND_BY_SOAK = (100994, 102690, 103165, 104541, 105445, 107117, 107454, 113231)
+FOUND_BY_SOAK = (100994, 102690, 103165, 104541, 105445, 107117, 107454, 113231, 156534)
 POINTS = 6
 SYMPY_SECONDS = 10  # SymPy's own time per case (a hang there is not symdiff's failure)
 PERTURBATION, STABLE = mpmath.mpf("1e-10"), mpmath.mpf("1e-5")
@@ -270,10 +271,28 @@ def run_case(seed: int) -> Case:
         not (_has_float(forms.e) or _has_float(forms.s)),
         not (has_decimal(tree) or _has_float(forms.d) or _has_float(forms.sd)),
     )
-    with mpmath.workdps(40):
-        for _ in range(POINTS):
-            _check_point(case, forms, theirs, exact, random_point(rng, VARIABLES))
+    points = [random_point(rng, VARIABLES) for _ in range(POINTS)]
+    with mpmath.workdps(WORKING_DIGITS):
+        for point in points:
+            _check_point(case, forms, theirs, exact, point)
+    if any(check in case.failures for check in VALUE_CHECKS):
+        # the oracle itself can lose its digits (``log(tanh(u))`` with ``tanh(u)`` within
+        # 1e-25 of 1 keeps 15 of 40): a mismatch counts only if it stays at more digits
+        again = Case(case.seed, case.text, case.variable, case.order)
+        with mpmath.workdps(RECHECK_DIGITS):
+            for point in points:
+                _check_point(again, forms, theirs, exact, point)
+        for check in VALUE_CHECKS:
+            case.failures.pop(check, None)
+            if check in again.failures:
+                case.failures[check] = again.failures[check]
     return case
+
+
+#: Digits of the oracle's evaluation, and of the second look at a mismatch.
+WORKING_DIGITS, RECHECK_DIGITS = 40, 120
+#: The checks that compare values at points (the others are structural).
+VALUE_CHECKS = ("simplify", "domain", "derivative", "raw-derivative")
 
 
 @cache
@@ -380,3 +399,19 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1:])
+
+
+def test_a_wrong_rewrite_is_still_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second look at more digits forgives the oracle's rounding, not a wrong answer: a
+    simplifier off by one part in a million fails the check on most formulas (not where the
+    value is 0, or a float constant already limits the tolerance)."""
+    real = simplify
+
+    def off(expr: Expr, **options: object) -> Expr:
+        return real(expr, **options) * Num(Fraction(10**6 + 1, 10**6))  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sys.modules[__name__], "simplify", off)
+    cases = [run_case(seed) for seed in range(40)]
+    checked = [c for c in cases if c.points["simplify"]]
+    assert len(checked) >= 20
+    assert sum("simplify" in c.failures for c in checked) >= 0.6 * len(checked)
