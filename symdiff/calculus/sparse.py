@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from symdiff.calculus.reuse import row_adjoints, term_adjoints
 from symdiff.calculus.reverse import Vector, adjoints, variables_of
 from symdiff.calculus.sparsity import Sparsity, hessian_sparsity, jacobian_sparsity
 from symdiff.core.hooks import HOOKS
@@ -124,8 +125,11 @@ class SparseMatrix:
         return f"$$ {self.to_latex()} $$"
 
 
-def sparse_jacobian(fs: Sequence[Expr], vars: Any = None) -> SparseMatrix:
-    """The Jacobian of ``fs`` by ``vars`` (default: all free symbols) as a ``SparseMatrix``."""
+def sparse_jacobian(fs: Sequence[Expr], vars: Any = None, *, reuse: bool = True) -> SparseMatrix:
+    """The Jacobian of ``fs`` by ``vars`` (default: all free symbols) as a ``SparseMatrix``.
+
+    With ``reuse`` (the default) rows of one shape are differentiated once
+    (``symdiff.calculus.reuse``); ``reuse=False`` sweeps every row: the same nodes."""
     with no_collection():  # the pattern, the sweeps and the matrix: acyclic objects only
         variables = variables_of(vars, *fs)
         pattern = jacobian_sparsity(fs, variables)
@@ -133,8 +137,9 @@ def sparse_jacobian(fs: Sequence[Expr], vars: Any = None) -> SparseMatrix:
         for r, c in pattern:
             by_row[r].append(c)
         items: list[tuple[int, int, Expr]] = []
-        for r, (f, cols) in enumerate(zip(fs, by_row, strict=True)):
-            table = adjoints(f, [variables[c] for c in cols])
+        rows = [(f, [variables[c] for c in cols]) for f, cols in zip(fs, by_row, strict=True)]
+        tables = row_adjoints(rows) if reuse else [adjoints(*row) for row in rows]
+        for r, (table, cols) in enumerate(zip(tables, by_row, strict=True)):
             for c in cols:
                 entry = table.get(variables[c], ZERO)
                 if entry is not ZERO:
@@ -142,8 +147,9 @@ def sparse_jacobian(fs: Sequence[Expr], vars: Any = None) -> SparseMatrix:
         return SparseMatrix((len(fs), len(variables)), items, variables)
 
 
-def sparse_hessian(f: Expr, vars: Any = None) -> SparseMatrix:
-    """The Hessian of ``f`` as a symmetric ``SparseMatrix`` (upper triangle stored)."""
+def sparse_hessian(f: Expr, vars: Any = None, *, reuse: bool = True) -> SparseMatrix:
+    """The Hessian of ``f`` as a symmetric ``SparseMatrix`` (upper triangle stored); ``reuse``
+    as in ``sparse_jacobian`` (also for the terms of a long sum in the gradient sweep)."""
     with no_collection():  # the pattern, the sweeps and the matrix: acyclic objects only
         variables = variables_of(vars, f)
         pattern = hessian_sparsity(f, variables)
@@ -152,13 +158,13 @@ def sparse_hessian(f: Expr, vars: Any = None) -> SparseMatrix:
             if r <= c:
                 upper[r].append(c)
         items: list[tuple[int, int, Expr]] = []
-        gradient = adjoints(f, [variables[r] for r, cols in enumerate(upper) if cols])
-        for r, cols in enumerate(upper):
-            g = gradient.get(variables[r], ZERO)
-            if not cols or g is ZERO:
-                continue
-            table = adjoints(g, [variables[c] for c in cols])
-            for c in cols:
+        wrt = [variables[r] for r, cols in enumerate(upper) if cols]
+        gradient = term_adjoints(f, wrt) if reuse else adjoints(f, wrt)
+        kept = [r for r, cols in enumerate(upper) if cols and variables[r] in gradient]
+        rows = [(gradient[variables[r]], [variables[c] for c in upper[r]]) for r in kept]
+        tables = row_adjoints(rows) if reuse else [adjoints(*row) for row in rows]
+        for r, table in zip(kept, tables, strict=True):
+            for c in upper[r]:
                 entry = table.get(variables[c], ZERO)
                 if entry is not ZERO:
                     items.append((r, c, entry))
