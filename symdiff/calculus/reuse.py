@@ -100,7 +100,7 @@ def row_adjoints(rows: Sequence[tuple[Expr, Sequence[Sym]]]) -> list[dict[Sym, E
         if shape is not None:
             where = {s: k for k, s in enumerate(shape.symbols)}
             if all(c in where for c in columns):
-                key = (shape.key, tuple(where[c] for c in columns))
+                key = (shape.key, tuple(sorted(where[c] for c in columns)))
                 groups.setdefault(key, []).append((r, shape))
                 continue
         results[r] = adjoints(row, columns)
