@@ -45,15 +45,15 @@ def softplus_rows(n: int) -> tuple[list[Expr], list[Sym]]:
     x = [Sym(f"x{i}") for i in range(n)]
     k = Sym("k")
     rows = [parse(f"log(1 + exp(x{i} - x{(i + 1) % n}))*k + 1/x{i}") for i in range(n)]
-    return rows + [parse("x0*x1*k")], [*x, k]
+    return [*rows, parse("x0*x1*k")], [*x, k]
 
 
 def agree(a: np.ndarray, b: np.ndarray) -> None:
     assert a.shape == b.shape
     assert np.array_equal(np.isnan(a), np.isnan(b))
     finite = np.isfinite(a)
-    assert np.array_equal(finite, np.isfinite(b)) and np.array_equal(a[~finite & ~np.isnan(a)],
-                                                                     b[~finite & ~np.isnan(b)])  # fmt: skip
+    infinite = ~finite & ~np.isnan(a)
+    assert np.array_equal(finite, np.isfinite(b)) and np.array_equal(a[infinite], b[infinite])
     np.testing.assert_allclose(a[finite], b[finite], rtol=1e-13, atol=1e-300)
 
 
@@ -147,7 +147,7 @@ def test_source_is_deterministic_across_processes() -> None:
             text=True,
             check=True,
             env={"PYTHONHASHSEED": seed, "PATH": ""},
-        ).stdout  # fmt: skip
+        ).stdout
         for seed in ("1", "2")
     ]
     assert runs[0] == runs[1] and "shape1" in runs[0]
