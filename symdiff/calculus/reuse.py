@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from symdiff.calculus.reverse import Contribution, adjoints, finish, multiply_out, sweep
+from symdiff.calculus.reverse import adjoints, finish, multiply_out, sweep
+from symdiff.calculus.sparsity import hessian_rows
 from symdiff.core.nary import Add
 from symdiff.core.nodes import ZERO, Expr, Num, Sym
 from symdiff.core.shapes import Shape, Shapes, Template, rename, slots
@@ -23,48 +24,75 @@ from symdiff.core.traverse import postorder
 MIN_TERMS = 8
 
 
-def term_adjoints(f: Expr, variables: Sequence[Sym]) -> dict[Sym, Expr]:
-    """``adjoints(f, variables)``, with the terms of a long sum ``f`` grouped by shape.
+def is_long_sum(f: Expr) -> bool:
+    """Whether ``Terms`` is worth building for ``f``."""
+    return type(f) is Add and len(f.args) >= MIN_TERMS
+
+
+class Terms:
+    """The terms of a long sum ``f`` grouped by shape, for its gradient and Hessian pattern.
 
     A term is grouped only when it shares no node but symbols and numbers with the other
-    terms (else its nodes' adjoints would gather from several terms); each group's template is
-    swept once and its contributions renamed into every member's.
+    terms (else its nodes' adjoints would gather from several terms); each group's template
+    is swept once and its results renamed into every member's.
     """
-    if type(f) is not Add or len(f.args) < MIN_TERMS:
-        return adjoints(f, variables)
-    wanted = set(variables)
-    terms = f.args
-    tangled = _entangled(f)
-    shapes = Shapes()
-    groups: dict[tuple[object, ...], list[tuple[int, Shape]]] = {}
-    for i, term in enumerate(terms):
-        shape = None if i in tangled else shapes.of(term)
-        if shape is not None:
-            mask = tuple(s in wanted for s in shape.symbols)
-            groups.setdefault((shape.key, mask), []).append((i, shape))
-    grouped = [members for members in groups.values() if len(members) > 1]
-    taken = {i for members in grouped for i, _ in members}
-    parts = sweep([t for i, t in enumerate(terms) if i not in taken], wanted)
-    for members in grouped:
-        _instantiate(terms, members, wanted, parts)
-    return finish(parts)
+
+    def __init__(self, f: Expr, variables: Sequence[Sym]) -> None:
+        self.variables = tuple(variables)
+        self.wanted = wanted = set(variables)
+        terms = f.args
+        tangled = _entangled(f)
+        shapes = Shapes()
+        groups: dict[tuple[object, ...], list[tuple[int, Shape]]] = {}
+        for i, term in enumerate(terms):
+            shape = None if i in tangled else shapes.of(term)
+            if shape is not None:
+                mask = tuple(s in wanted for s in shape.symbols)
+                groups.setdefault((shape.key, mask), []).append((i, shape))
+        grouped = [members for members in groups.values() if len(members) > 1]
+        taken = {i for members in grouped for i, _ in members}
+        self.direct = [t for i, t in enumerate(terms) if i not in taken]
+        #: per group: the template, the positions of its slots that are variables, and each
+        #: member's symbols
+        self.groups: list[tuple[Expr, list[int], list[tuple[Sym, ...]]]] = []
+        for members in grouped:
+            first = members[0][1]
+            holes = slots(len(first.symbols))
+            template = rename([terms[members[0][0]]], dict(zip(first.symbols, holes, strict=True)))
+            active = [k for k, s in enumerate(first.symbols) if s in wanted]
+            self.groups.append((template[0], active, [shape.symbols for _, shape in members]))
+
+    def adjoints(self) -> dict[Sym, Expr]:
+        """``adjoints(f, variables)``: the same nodes."""
+        parts = sweep(self.direct, self.wanted)
+        for template, active, members in self.groups:
+            holes = slots(len(members[0]))
+            found = sweep([template], {holes[k] for k in active})
+            targets = [hole for hole, items in found.items() for _ in items]
+            exprs = Template([multiply_out(i) for items in found.values() for i in items], holes)
+            where = [holes.index(hole) for hole in targets]
+            for symbols in members:
+                for k, expr in zip(where, exprs.instance(symbols), strict=True):
+                    parts.setdefault(symbols[k], []).append(expr)
+        return finish(parts)
+
+    def hessian_rows(self) -> dict[int, set[int]]:
+        """``hessian_rows([f], variables)``: each row's columns of the Hessian pattern."""
+        index = {v: i for i, v in enumerate(self.variables)}
+        rows = hessian_rows(self.direct, self.variables) if self.direct else {}
+        for template, active, members in self.groups:
+            holes = slots(len(members[0]))
+            found = hessian_rows([template], [holes[k] for k in active])
+            pairs = [(active[i], active[j]) for i, cols in found.items() for j in cols]
+            for symbols in members:
+                for a, b in pairs:
+                    rows.setdefault(index[symbols[a]], set()).add(index[symbols[b]])
+        return rows
 
 
-def _instantiate(terms: Sequence[Expr], members: list[tuple[int, Shape]], wanted: set[Sym],
-                 parts: dict[Sym, list[Contribution]]) -> None:  # fmt: skip
-    """Sweep the template of ``members`` once; add each member's renamed contributions."""
-    first = members[0][1]
-    holes = slots(len(first.symbols))
-    template = rename([terms[members[0][0]]], dict(zip(first.symbols, holes, strict=True)))[0]
-    active = {h for h, s in zip(holes, first.symbols, strict=True) if s in wanted}
-    found = sweep([template], active)
-    targets = [hole for hole, items in found.items() for _ in items]
-    exprs = Template([multiply_out(item) for items in found.values() for item in items], holes)
-    where = [holes.index(hole) for hole in targets]
-    for _, shape in members:
-        symbols = shape.symbols
-        for k, expr in zip(where, exprs.instance(symbols), strict=True):
-            parts.setdefault(symbols[k], []).append(expr)
+def term_adjoints(f: Expr, variables: Sequence[Sym]) -> dict[Sym, Expr]:
+    """``adjoints(f, variables)``, with the terms of a long sum ``f`` grouped by shape."""
+    return Terms(f, variables).adjoints() if is_long_sum(f) else adjoints(f, variables)
 
 
 def _entangled(f: Expr) -> set[int]:

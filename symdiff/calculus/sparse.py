@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from symdiff.calculus.reuse import row_adjoints, term_adjoints
+from symdiff.calculus.reuse import Terms, is_long_sum, row_adjoints
 from symdiff.calculus.reverse import Vector, adjoints, variables_of
 from symdiff.calculus.sparsity import Sparsity, hessian_sparsity, jacobian_sparsity
 from symdiff.core.hooks import HOOKS
@@ -152,14 +152,20 @@ def sparse_hessian(f: Expr, vars: Any = None, *, reuse: bool = True) -> SparseMa
     as in ``sparse_jacobian`` (also for the terms of a long sum in the gradient sweep)."""
     with no_collection():  # the pattern, the sweeps and the matrix: acyclic objects only
         variables = variables_of(vars, f)
-        pattern = hessian_sparsity(f, variables)
+        n = len(variables)
+        terms = Terms(f, variables) if reuse and is_long_sum(f) else None
+        if terms is None:
+            pattern = hessian_sparsity(f, variables)
+        else:
+            found = terms.hessian_rows()
+            pattern = Sparsity((n, n), ((i, j) for i, cols in found.items() for j in cols))
         upper: list[list[int]] = [[] for _ in variables]
         for r, c in pattern:
             if r <= c:
                 upper[r].append(c)
         items: list[tuple[int, int, Expr]] = []
         wrt = [variables[r] for r, cols in enumerate(upper) if cols]
-        gradient = term_adjoints(f, wrt) if reuse else adjoints(f, wrt)
+        gradient = adjoints(f, wrt) if terms is None else terms.adjoints()
         kept = [r for r, cols in enumerate(upper) if cols and variables[r] in gradient]
         rows = [(gradient[variables[r]], [variables[c] for c in upper[r]]) for r in kept]
         tables = row_adjoints(rows) if reuse else [adjoints(*row) for row in rows]
@@ -168,5 +174,4 @@ def sparse_hessian(f: Expr, vars: Any = None, *, reuse: bool = True) -> SparseMa
                 entry = table.get(variables[c], ZERO)
                 if entry is not ZERO:
                     items.append((r, c, entry))
-        n = len(variables)
         return SparseMatrix((n, n), items, variables, symmetric=True)
