@@ -42,7 +42,7 @@ class Terms:
         self.wanted = wanted = set(variables)
         terms = f.args
         tangled = _entangled(f)
-        shapes = Shapes()
+        self.shapes = shapes = Shapes()
         groups: dict[tuple[object, ...], list[tuple[int, Shape]]] = {}
         for i, term in enumerate(terms):
             shape = None if i in tangled else shapes.of(term)
@@ -118,9 +118,12 @@ def _entangled(f: Expr) -> set[int]:
     return tangled
 
 
-def row_adjoints(rows: Sequence[tuple[Expr, Sequence[Sym]]]) -> list[dict[Sym, Expr]]:
-    """``adjoints(row, columns)`` for each ``(row, columns)``, one sweep per shape."""
-    shapes = Shapes()
+def row_adjoints(
+    rows: Sequence[tuple[Expr, Sequence[Sym]]], shapes: Shapes | None = None
+) -> list[dict[Sym, Expr]]:
+    """``adjoints(row, columns)`` for each ``(row, columns)``, one sweep per shape (``shapes``:
+    the shapes known already, such as those of the terms the rows were built from)."""
+    shapes = Shapes() if shapes is None else shapes
     groups: dict[tuple[int, tuple[int, ...]], list[tuple[int, Shape]]] = {}
     results: list[dict[Sym, Expr] | None] = [None] * len(rows)
     for r, (row, columns) in enumerate(rows):

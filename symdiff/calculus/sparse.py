@@ -168,7 +168,8 @@ def sparse_hessian(f: Expr, vars: Any = None, *, reuse: bool = True) -> SparseMa
         gradient = adjoints(f, wrt) if terms is None else terms.adjoints()
         kept = [r for r, cols in enumerate(upper) if cols and variables[r] in gradient]
         rows = [(gradient[variables[r]], [variables[c] for c in upper[r]]) for r in kept]
-        tables = row_adjoints(rows) if reuse else [adjoints(*row) for row in rows]
+        known = None if terms is None else terms.shapes
+        tables = row_adjoints(rows, known) if reuse else [adjoints(*row) for row in rows]
         for r, table in zip(kept, tables, strict=True):
             for c in upper[r]:
                 entry = table.get(variables[c], ZERO)
