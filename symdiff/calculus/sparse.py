@@ -154,15 +154,14 @@ def sparse_hessian(f: Expr, vars: Any = None, *, reuse: bool = True) -> SparseMa
         variables = variables_of(vars, f)
         n = len(variables)
         terms = Terms(f, variables) if reuse and is_long_sum(f) else None
-        if terms is None:
-            pattern = hessian_sparsity(f, variables)
-        else:
-            found = terms.hessian_rows()
-            pattern = Sparsity((n, n), ((i, j) for i, cols in found.items() for j in cols))
         upper: list[list[int]] = [[] for _ in variables]
-        for r, c in pattern:
-            if r <= c:
-                upper[r].append(c)
+        if terms is None:
+            for r, c in hessian_sparsity(f, variables):
+                if r <= c:
+                    upper[r].append(c)
+        else:  # the same pattern, from the terms' templates
+            for r, cols in terms.hessian_rows().items():
+                upper[r] = sorted(c for c in cols if c >= r)
         items: list[tuple[int, int, Expr]] = []
         wrt = [variables[r] for r, cols in enumerate(upper) if cols]
         gradient = adjoints(f, wrt) if terms is None else terms.adjoints()
