@@ -22,8 +22,9 @@ from symdiff.core.nodes import Expr, Sym
 from symdiff.core.shapes import Shapes, rename, slots
 from symdiff.core.traverse import postorder
 
-#: Fewest outputs of one shape worth a template of their own.
-MIN_GROUP = 8
+#: Fewest outputs of one shape worth a template of their own, by target: a NumPy template
+#: costs ~20 us per call at one point (a few array operations), ~0.2 us per output written out.
+MIN_GROUP = {"python": 8, "numpy": 128}
 #: Most nodes of a template (bigger formulas keep the sharing of the per-output program).
 MAX_NODES = 256
 
@@ -43,8 +44,11 @@ class Group:
         self.gather = gather
 
 
-def group_outputs(roots: Sequence[Expr], symbols: Sequence[Sym]) -> tuple[list[int], list[Group]]:
-    """The positions of the outputs left to the per-output program, and the groups."""
+def group_outputs(
+    roots: Sequence[Expr], symbols: Sequence[Sym], least: int = 8
+) -> tuple[list[int], list[Group]]:
+    """The positions of the outputs left to the per-output program, and the groups (of at
+    least ``least`` outputs)."""
     shapes = Shapes()
     by_key: dict[int, list[tuple[int, tuple[Sym, ...]]]] = {}
     rest: list[int] = []
@@ -60,7 +64,7 @@ def group_outputs(roots: Sequence[Expr], symbols: Sequence[Sym]) -> tuple[list[i
         first, names = members[0]
         holes = slots(len(names))
         template = rename([roots[first]], dict(zip(names, holes, strict=True)))[0]
-        if len(members) < MIN_GROUP or len(postorder(template)) > MAX_NODES:
+        if len(members) < least or len(postorder(template)) > MAX_NODES:
             rest.extend(i for i, _ in members)
             continue
         gather = [[index[m[1][k]] for m in members] for k in range(len(holes))]
@@ -76,7 +80,7 @@ def templated_kernel(
     roots: Sequence[Expr], symbols: Sequence[Sym], target: str, compiler: Compiler
 ) -> tuple[Kernel, str] | None:
     """The kernel and source for ``roots`` with templates, or None when no group forms."""
-    rest, groups = group_outputs(roots, symbols)
+    rest, groups = group_outputs(roots, symbols, MIN_GROUP[target])
     if not groups:
         return None
     sources = []

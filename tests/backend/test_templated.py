@@ -24,6 +24,12 @@ from symdiff.core.nodes import Expr
 TARGETS = ["python", "numpy"]
 
 
+@pytest.fixture(autouse=True)
+def small_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Templates from 8 outputs on, for both targets (the models here are small)."""
+    monkeypatch.setattr(templated, "MIN_GROUP", {"python": 8, "numpy": 8})
+
+
 def brusselator(N: int) -> tuple[list[Expr], list[Sym]]:
     ys = [Sym(f"{c}{i}_{j}") for i in range(N) for j in range(N) for c in "uv"]
 
@@ -136,6 +142,8 @@ def test_source_is_deterministic_across_processes() -> None:
     script = (
         "import sys; sys.path.insert(0, 'tests/backend');"
         "from test_templated import brusselator;"
+        "from symdiff.backend import templated;"
+        "templated.MIN_GROUP['numpy'] = 8;"
         "from symdiff.backend.vector import compile_vector;"
         "F, ys = brusselator(5);"
         "print(compile_vector(F, ys, target='numpy').source)"
@@ -176,8 +184,8 @@ def test_codegen_work_is_per_shape(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_groups_need_enough_members() -> None:
     x = [Sym(f"x{i}") for i in range(10)]
-    few = [x[i] * x[i + 1] for i in range(templated.MIN_GROUP - 1)]
-    assert templated.group_outputs(few, x)[1] == []
-    many = [x[i] * x[i + 1] for i in range(templated.MIN_GROUP)]
-    rest, groups = templated.group_outputs(many, x)
+    few = [x[i] * x[i + 1] for i in range(7)]
+    assert templated.group_outputs(few, x, 8)[1] == []
+    many = [x[i] * x[i + 1] for i in range(8)]
+    rest, groups = templated.group_outputs(many, x, 8)
     assert rest == [] and len(groups) == 1 and groups[0].positions == list(range(len(many)))
