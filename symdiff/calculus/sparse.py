@@ -6,6 +6,10 @@ variables in its row, so a 10,000-state model costs O(nonzeros), not O(states**2
 ``sparse_hessian(f, vars)`` sweeps the gradient once, then each gradient entry by the
 variables of its upper-triangle row: each distinct second derivative is built once.
 
+Rows (and the terms of a long sum ``f``) that repeat one formula are swept once per shape and
+renamed for the others (``symdiff.calculus.reuse``; ``reuse=False`` sweeps each): the same
+nodes, with the work per shape rather than per row.
+
 Entries that come out as the symbolic 0 (a structural entry that cancelled) are dropped, so
 ``matrix.sparsity`` can be a subset of ``jacobian_sparsity``.
 """
