@@ -36,6 +36,8 @@ from timing import capped
 
 import symdiff
 from symdiff import Sym, compile_objective, compile_system, jacobian_sparsity
+from symdiff.backend.vector import compile_vector
+from symdiff.calculus.sparse import sparse_hessian
 from symdiff.core.constructors import add
 
 ALPHA, A, B, T_END = 0.02, 1.0, 3.4, 10.0
@@ -189,13 +191,29 @@ def bench_rosenbrock(n: int) -> None:
     print(f"- sparse Hessian built: {t_hess:.2f} s ({H.nnz} distinct nonzeros, "
           f"{Hx.nnz} in CSC); compiled + first call: {t_hc:.2f} s; "
           f"**build + compile {t_obj + t_hess + t_hc:.2f} s**")  # fmt: skip
-    print(f"- gradient and hessp compiled + first calls: {t_rest:.2f} s\n")
+    print(f"- gradient and hessp compiled + first calls: {t_rest:.2f} s")
+    rosenbrock_without_reuse(n)
+    print()
     print("| method | derivative | time s | iterations | f(x*) |\n|---|---|---|---|---|")
     for method, extra in (("Newton-CG", "hess"), ("Newton-CG", "hessp"), ("trust-constr", "hess")):
         given = {extra: getattr(obj, extra)}
         seconds, result = timed(lambda method=method, given=given: so.minimize(
             obj, x0, jac=obj.grad, method=method, **given))  # fmt: skip
         print(f"| {method} | {extra} | {seconds:.2f} | {result.nit} | {result.fun:.1e} |")
+
+
+def rosenbrock_without_reuse(n: int) -> None:
+    """The same build and compile with structure reuse off (``reuse=False``: one sweep and
+    one statement per entry), fresh symbols so that no node of the run above is reused."""
+    x = [Sym(f"y{i}") for i in range(n)]
+    f = rosenbrock(x)
+    t_hess, H = timed(lambda: sparse_hessian(f, x, reuse=False))
+    x0 = np.tile([-1.2, 1.0], n // 2)
+    t_hc, _ = timed(lambda: compile_vector(list(H.full()[2]), x, reuse=False, target="python")(x0))
+    print(
+        f"- without structure reuse (`reuse=False`): Hessian {t_hess:.2f} s, compiled + first "
+        f"call {t_hc:.2f} s, **build + compile {t_hess + t_hc:.2f} s**"
+    )
 
 
 def network(n: int) -> tuple[list[Any], list[Sym]]:
@@ -293,11 +311,16 @@ def main() -> None:
     parser.add_argument(
         "--build-only", action="store_true", help="Brusselator build + compile, N = 8 ... 64"
     )
+    parser.add_argument("--rosenbrock", action="store_true", help="the Rosenbrock part only")
     options = parser.parse_args()
     sizes = [8, 16, 32] if options.quick else [8, 16, 32, 64]
     command = "python benchmarks/bench_sparse.py" + (" --quick" if options.quick else "")
     command += " --build-only" if options.build_only else ""
+    command += " --rosenbrock" if options.rosenbrock else ""
     print(f"# bench_sparse ({datetime.date.today()}, `{command}`)\n")
+    if options.rosenbrock:
+        bench_rosenbrock(10_000)
+        return
     if options.build_only:
         fits = bench_build([8, 16, 32, 64], options.target)
         print(f"\nfitted exponent of build + compile vs nonzeros: **{exponent(fits):.2f}**")

@@ -272,6 +272,9 @@ def _rhs_rows(n: int, rounds: int) -> list[str]:
     start = time.perf_counter()
     numpy_f = symdiff.compile_vector(outputs, states, params=params, target="numpy")
     numpy_build = time.perf_counter() - start
+    start = time.perf_counter()
+    plain_f = symdiff.compile_vector(outputs, states, params=params, target="numpy", reuse=False)
+    plain_build = time.perf_counter() - start
     p, out = np.array([ALPHA]), np.empty(2 * n * n)
     expected = hand(y)
     assert np.allclose(c_f(y, p), expected, rtol=1e-13, atol=1e-13)
@@ -281,6 +284,7 @@ def _rhs_rows(n: int, rounds: int) -> list[str]:
         "symdiff compile_vector c, out=": (codegen + compiler, lambda: c_f(y, p, out)),
         "symdiff compile_vector c": (codegen + compiler, lambda: c_f(y, p)),
         "symdiff compile_vector numpy": (numpy_build, lambda: numpy_f(y, p)),
+        "symdiff compile_vector numpy, reuse=False": (plain_build, lambda: plain_f(y, p)),
     }
     try:
         import symengine as se
@@ -322,6 +326,7 @@ def _casadi_symbols(state: Any) -> Callable[[str], Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer rounds")
+    parser.add_argument("--rhs", action="store_true", help="the Brusselator section only")
     options = parser.parse_args()
     steps = [125, 250, 500, 1000] if options.quick else [125, 250, 500, 1000, 2000, 4000]
     grids = [8, 16] if options.quick else [8, 16, 32]
@@ -331,6 +336,7 @@ def main() -> None:
 
     compiler = subprocess.run(["cc", "--version"], capture_output=True, text=True).stdout
     command = "python benchmarks/bench_vector.py" + (" --quick" if options.quick else "")
+    command += " --rhs" if options.rhs else ""
     print(f"Measured {datetime.date.today()} with `{command}` (numpy {np.__version__}, "
           f"Python {platform.python_version()}, {compiler.splitlines()[0] if compiler else 'cc'};"
           " 2 shared cores).\n")  # fmt: skip
@@ -342,6 +348,8 @@ def main() -> None:
         ("Brusselator right-hand side against hand-written NumPy",
          lambda: rhs_calls(grids, rounds)),
     ]  # fmt: skip
+    if options.rhs:
+        sections = sections[-1:]
     for title, section in sections:
         print(f"{title}:\n")
         print("\n".join(section()), end="\n\n", flush=True)

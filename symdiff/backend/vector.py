@@ -26,6 +26,7 @@ from symdiff.backend import python as python_target
 from symdiff.backend.compiling import prepare, symbols_of
 from symdiff.backend.lower import lower
 from symdiff.backend.stable import stabilize
+from symdiff.backend.templated import templated_kernel
 from symdiff.core.errors import CodegenError
 from symdiff.core.nodes import Expr, Sym
 from symdiff.core.traverse import no_collection
@@ -115,13 +116,16 @@ def compile_vector(
     outputs: Sequence[Expr | str], inputs: Sequence[Sym | str] | str, *,
     params: Sequence[Sym | str] | str = (), target: str = "numpy",
     compiler: str | None = None, cache_dir: str | os.PathLike | None = None, stable: bool = True,
+    reuse: bool = True,
 ) -> VectorFunction:  # fmt: skip
     """A ``VectorFunction`` computing ``outputs`` (in order) from the vector of ``inputs``.
 
     ``params`` are further symbols passed as the second argument (``p``).  Every free symbol of
     the outputs must be an input or a parameter.  ``compiler`` and ``cache_dir`` are for
     ``target="c"`` (as in ``compile``); ``stable`` as in ``codegen`` (stable equivalents of
-    formulas that overflow or cancel, the default).
+    formulas that overflow or cancel, the default).  With ``reuse`` (the default; ``python``
+    and ``numpy``) outputs that repeat one formula are computed by one template per shape
+    (``templated.py``); ``reuse=False`` writes every output out.
 
     >>> f = compile_vector(["x*y", "x + y"], "x y", target="python")
     >>> f([2.0, 3.0]).tolist()
@@ -132,13 +136,13 @@ def compile_vector(
     if isinstance(outputs, Expr | str):
         raise CodegenError("compile_vector takes a sequence of outputs, not one expression")
     with no_collection():  # walks, trees and source text of big models: acyclic objects only
-        return _compile_vector(outputs, inputs, params, target, compiler, cache_dir, stable)
+        return _compile_vector(outputs, inputs, params, target, compiler, cache_dir, stable, reuse)
 
 
 def _compile_vector(
     outputs: Sequence[Expr | str], inputs: Sequence[Sym | str] | str,
     params: Sequence[Sym | str] | str, target: str, compiler: str | None,
-    cache_dir: str | os.PathLike | None, stable: bool,
+    cache_dir: str | os.PathLike | None, stable: bool, reuse: bool = True,
 ) -> VectorFunction:  # fmt: skip
     symbols = [*symbols_of(inputs), *symbols_of(params)]
     roots, symbols, _ = prepare(list(outputs), symbols) if outputs else ([], symbols, False)
@@ -155,14 +159,23 @@ def _compile_vector(
             roots = stabilize(roots, c.FUNCTIONS)
         kernel, direct, source = c_kernel(roots, symbols, count_in, compiler, cache_dir)
         return VectorFunction(kernel, count_in, count_params, len(roots), target, source, direct)
+
+    def build(roots: list[Expr], symbols: list[Sym], name: str, single: bool) -> Any:
+        return _python_function(roots, symbols, target, stable, name, single)
+
+    templated = templated_kernel(roots, symbols, target, build) if reuse else None
+    if templated is not None:
+        kernel, source = templated
+        return VectorFunction(kernel, count_in, count_params, len(roots), target, source)
     function, source = _python_function(roots, symbols, target, stable)
     wrap = _python_kernel if target == "python" else _numpy_kernel
     return VectorFunction(wrap(function), count_in, count_params, len(roots), target, source)
 
 
 def _python_function(
-    roots: list[Expr], symbols: list[Sym], target: str, stable: bool
-) -> tuple[Any, str]:
+    roots: list[Expr], symbols: list[Sym], target: str, stable: bool, name: str = "f",
+    single: bool = False,
+) -> tuple[Any, str]:  # fmt: skip
     """The ``python`` or ``numpy`` function of all symbols, and its source.
 
     For NumPy every output is marked as depending on every argument: the kernel stores each
@@ -174,8 +187,12 @@ def _python_function(
     if target == "numpy":
         everything = frozenset(range(len(symbols)))
         program = dataclasses.replace(program, output_symbols=(everything,) * len(roots))
-    printer = numpy_target.source if target == "numpy" else python_target.source
-    source = printer(program, [s.name for s in symbols], "f", False)
+    names = [s.name for s in symbols]
+    if target == "python" and single and symbols:  # a template: a loop over the members
+        source = python_target.loop_source(program, names, name)
+    else:
+        printer = numpy_target.source if target == "numpy" else python_target.source
+        source = printer(program, names, name, single)
     namespace: dict[str, Any] = {}
     exec(builtins.compile(source, f"<symdiff vector {target}>", "exec"), namespace)
-    return namespace[python_target.function_name("f")], source
+    return namespace[python_target.function_name(name)], source

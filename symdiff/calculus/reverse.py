@@ -115,7 +115,7 @@ def _local_partials(node: Expr, active: set[Expr]) -> Iterable[tuple[Expr, Expr]
 Contribution = Expr | tuple[Expr, "Contribution"]
 
 
-def _multiply_out(item: Contribution) -> Expr:
+def multiply_out(item: Contribution) -> Expr:
     if type(item) is not tuple:
         return item  # type: ignore[return-value]
     factors: list[Expr] = []
@@ -134,20 +134,37 @@ def adjoints(f: Expr, variables: Iterable[Sym], seed: Expr = ONE) -> dict[Sym, E
     ``adjoint * d node / d child``, and a contribution whose partial is the symbolic zero is
     never built.
     """
-    wanted = set(variables)
-    nodes = postorder(f)
-    active = _active(nodes, wanted)
-    contributions: dict[Expr, list[Contribution]] = {f: [seed]} if f in active else {}
+    return finish(sweep([f], set(variables), seed))
+
+
+def finish(parts: dict[Sym, list[Contribution]]) -> dict[Sym, Expr]:
+    """Each variable's adjoint from the contributions ``sweep`` collected for it."""
     result: dict[Sym, Expr] = {}
+    for symbol, found in parts.items():
+        adjoint = found[0] if len(found) == 1 else add(*map(multiply_out, found))
+        if adjoint is not ZERO:
+            result[symbol] = multiply_out(adjoint)
+    return result
+
+
+def sweep(
+    roots: Sequence[Expr], wanted: set[Sym], seed: Expr = ONE
+) -> dict[Sym, list[Contribution]]:
+    """The contributions that reach each wanted symbol in one reverse sweep from ``roots``
+    (distinct; each seeded with ``seed``): the sweep of ``adjoints`` before the last sums."""
+    nodes = postorder(*roots)
+    active = _active(nodes, wanted)
+    contributions: dict[Expr, list[Contribution]] = {r: [seed] for r in roots if r in active}
+    result: dict[Sym, list[Contribution]] = {}
     for node in reversed(nodes):
         parts = contributions.pop(node, None) if node in active else None
         if not parts:
             continue
-        adjoint = parts[0] if len(parts) == 1 else add(*map(_multiply_out, parts))
-        if adjoint is ZERO:
-            continue
         if node in wanted:
-            result[node] = _multiply_out(adjoint)
+            result[node] = parts
+            continue
+        adjoint = parts[0] if len(parts) == 1 else add(*map(multiply_out, parts))
+        if adjoint is ZERO:
             continue
         if type(node) is Add:  # every partial of a sum is 1: the adjoint itself goes on
             for child in node.args:

@@ -6,6 +6,10 @@ variables in its row, so a 10,000-state model costs O(nonzeros), not O(states**2
 ``sparse_hessian(f, vars)`` sweeps the gradient once, then each gradient entry by the
 variables of its upper-triangle row: each distinct second derivative is built once.
 
+Rows (and the terms of a long sum ``f``) that repeat one formula are swept once per shape and
+renamed for the others (``symdiff.calculus.reuse``; ``reuse=False`` sweeps each): the same
+nodes, with the work per shape rather than per row.
+
 Entries that come out as the symbolic 0 (a structural entry that cancelled) are dropped, so
 ``matrix.sparsity`` can be a subset of ``jacobian_sparsity``.
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from symdiff.calculus.reuse import Terms, is_long_sum, row_adjoints
 from symdiff.calculus.reverse import Vector, adjoints, variables_of
 from symdiff.calculus.sparsity import Sparsity, hessian_sparsity, jacobian_sparsity
 from symdiff.core.hooks import HOOKS
@@ -124,8 +129,11 @@ class SparseMatrix:
         return f"$$ {self.to_latex()} $$"
 
 
-def sparse_jacobian(fs: Sequence[Expr], vars: Any = None) -> SparseMatrix:
-    """The Jacobian of ``fs`` by ``vars`` (default: all free symbols) as a ``SparseMatrix``."""
+def sparse_jacobian(fs: Sequence[Expr], vars: Any = None, *, reuse: bool = True) -> SparseMatrix:
+    """The Jacobian of ``fs`` by ``vars`` (default: all free symbols) as a ``SparseMatrix``.
+
+    With ``reuse`` (the default) rows of one shape are differentiated once
+    (``symdiff.calculus.reuse``); ``reuse=False`` sweeps every row: the same nodes."""
     with no_collection():  # the pattern, the sweeps and the matrix: acyclic objects only
         variables = variables_of(vars, *fs)
         pattern = jacobian_sparsity(fs, variables)
@@ -133,8 +141,9 @@ def sparse_jacobian(fs: Sequence[Expr], vars: Any = None) -> SparseMatrix:
         for r, c in pattern:
             by_row[r].append(c)
         items: list[tuple[int, int, Expr]] = []
-        for r, (f, cols) in enumerate(zip(fs, by_row, strict=True)):
-            table = adjoints(f, [variables[c] for c in cols])
+        rows = [(f, [variables[c] for c in cols]) for f, cols in zip(fs, by_row, strict=True)]
+        tables = row_adjoints(rows) if reuse else [adjoints(*row) for row in rows]
+        for r, (table, cols) in enumerate(zip(tables, by_row, strict=True)):
             for c in cols:
                 entry = table.get(variables[c], ZERO)
                 if entry is not ZERO:
@@ -142,25 +151,31 @@ def sparse_jacobian(fs: Sequence[Expr], vars: Any = None) -> SparseMatrix:
         return SparseMatrix((len(fs), len(variables)), items, variables)
 
 
-def sparse_hessian(f: Expr, vars: Any = None) -> SparseMatrix:
-    """The Hessian of ``f`` as a symmetric ``SparseMatrix`` (upper triangle stored)."""
+def sparse_hessian(f: Expr, vars: Any = None, *, reuse: bool = True) -> SparseMatrix:
+    """The Hessian of ``f`` as a symmetric ``SparseMatrix`` (upper triangle stored); ``reuse``
+    as in ``sparse_jacobian`` (also for the terms of a long sum in the gradient sweep)."""
     with no_collection():  # the pattern, the sweeps and the matrix: acyclic objects only
         variables = variables_of(vars, f)
-        pattern = hessian_sparsity(f, variables)
+        n = len(variables)
+        terms = Terms(f, variables) if reuse and is_long_sum(f) else None
         upper: list[list[int]] = [[] for _ in variables]
-        for r, c in pattern:
-            if r <= c:
-                upper[r].append(c)
+        if terms is None:
+            for r, c in hessian_sparsity(f, variables):
+                if r <= c:
+                    upper[r].append(c)
+        else:  # the same pattern, from the terms' templates
+            for r, cols in terms.hessian_rows().items():
+                upper[r] = sorted(c for c in cols if c >= r)
         items: list[tuple[int, int, Expr]] = []
-        gradient = adjoints(f, [variables[r] for r, cols in enumerate(upper) if cols])
-        for r, cols in enumerate(upper):
-            g = gradient.get(variables[r], ZERO)
-            if not cols or g is ZERO:
-                continue
-            table = adjoints(g, [variables[c] for c in cols])
-            for c in cols:
+        wrt = [variables[r] for r, cols in enumerate(upper) if cols]
+        gradient = adjoints(f, wrt) if terms is None else terms.adjoints()
+        kept = [r for r, cols in enumerate(upper) if cols and variables[r] in gradient]
+        rows = [(gradient[variables[r]], [variables[c] for c in upper[r]]) for r in kept]
+        known = None if terms is None else terms.shapes
+        tables = row_adjoints(rows, known) if reuse else [adjoints(*row) for row in rows]
+        for r, table in zip(kept, tables, strict=True):
+            for c in upper[r]:
                 entry = table.get(variables[c], ZERO)
                 if entry is not ZERO:
                     items.append((r, c, entry))
-        n = len(variables)
         return SparseMatrix((n, n), items, variables, symmetric=True)

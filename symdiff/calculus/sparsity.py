@@ -230,9 +230,9 @@ def _nonlinear_pairs(node: Expr) -> Iterable[tuple[Expr, Expr]]:
     return ()
 
 
-def _live_nodes(f: Expr, nodes: list[Expr]) -> list[Expr]:
-    """The nodes whose adjoint in ``f`` is not identically 0 (reached along live edges)."""
-    live = {f}
+def _live_nodes(roots: Sequence[Expr], nodes: list[Expr]) -> list[Expr]:
+    """The nodes whose adjoint in ``roots`` is not identically 0 (reached along live edges)."""
+    live = set(roots)
     for node in reversed(nodes):
         if node in live:
             live.update(_live_args(node))
@@ -242,12 +242,20 @@ def _live_nodes(f: Expr, nodes: list[Expr]) -> list[Expr]:
 def hessian_sparsity(f: Expr, vars: Any = None) -> Sparsity:
     """The structural pattern of the (symmetric) Hessian of ``f``, both triangles."""
     variables = variables_of(vars, f)
+    n = len(variables)
+    rows = hessian_rows([f], variables)
+    return Sparsity((n, n), ((i, j) for i, cols in rows.items() for j in cols))
+
+
+def hessian_rows(roots: Sequence[Expr], variables: Sequence[Sym]) -> dict[int, set[int]]:
+    """The pattern of the Hessian of the sum of ``roots`` (the union of theirs: a sum is
+    linear), as the columns of each row."""
     with no_collection():
-        deps = _dependencies([f], _index(variables))
+        deps = _dependencies(roots, _index(variables))
     nodes = list(deps)
     rows: dict[int, set[int]] = {}
     done: set[tuple[int, int]] = set()
-    for node in _live_nodes(f, nodes):
+    for node in _live_nodes(roots, nodes):
         for a, b in _nonlinear_pairs(node):
             left, right = deps[a], deps[b]
             if not left or not right or (id(left), id(right)) in done:
@@ -257,5 +265,4 @@ def hessian_sparsity(f: Expr, vars: Any = None) -> Sparsity:
                 rows.setdefault(i, set()).update(right)
             for j in right:
                 rows.setdefault(j, set()).update(left)
-    n = len(variables)
-    return Sparsity((n, n), ((i, j) for i, cols in rows.items() for j in cols))
+    return rows

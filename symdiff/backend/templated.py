@@ -1,0 +1,169 @@
+"""Templated code for outputs that repeat one formula: one statement per shape, not per output.
+
+``compile_vector`` of a model whose outputs are a few formulas over shifted indices (a
+stencil's right-hand side, the entries of a sparse Hessian) groups the outputs by shape
+(``symdiff.core.shapes``).  A group of at least ``MIN_GROUP`` outputs becomes one template
+function of its slots, lowered and stabilised like any output, and called once per call on
+the gathered arguments: for NumPy on index arrays ``v[..., idx_k]`` (one vectorised
+evaluation for the whole group, scattered into the output columns), for Python by ``map`` over
+the gathered floats.  Everything else goes through the per-output program.  Code generation
+is then O(shapes) + O(outputs) and a NumPy call runs a handful of array operations instead of
+thousands of scalar statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from itertools import chain
+from operator import itemgetter
+from typing import Any
+
+from symdiff.core.nodes import Expr, Sym
+from symdiff.core.shapes import Shapes, rename, slots
+from symdiff.core.traverse import postorder
+
+#: Fewest outputs of one shape worth a template of their own, by target: a NumPy template
+#: costs ~20 us per call at one point (a few array operations), ~0.2 us per output written out.
+MIN_GROUP = {"python": 8, "numpy": 128}
+#: Most nodes of a template (bigger formulas keep the sharing of the per-output program).
+MAX_NODES = 256
+
+#: Compiles ``roots`` of ``symbols`` for the target: ``(function, source)`` (``name``: its name).
+Compiler = Callable[[list[Expr], list[Sym], str, bool], tuple[Any, str]]
+
+
+class Group:
+    """Outputs ``positions`` of one shape: ``template`` over slots, and per slot the index of
+    each member's argument (``gather[k][j]``: member ``j``'s slot ``k``)."""
+
+    def __init__(self, template: Expr, holes: tuple[Sym, ...], positions: list[int],
+                 gather: list[list[int]]) -> None:  # fmt: skip
+        self.template = template
+        self.holes = holes
+        self.positions = positions
+        self.gather = gather
+
+
+def group_outputs(
+    roots: Sequence[Expr], symbols: Sequence[Sym], least: int = 8
+) -> tuple[list[int], list[Group]]:
+    """The positions of the outputs left to the per-output program, and the groups (of at
+    least ``least`` outputs)."""
+    shapes = Shapes()
+    by_key: dict[int, list[tuple[int, tuple[Sym, ...]]]] = {}
+    rest: list[int] = []
+    for i, root in enumerate(roots):
+        shape = None if isinstance(root, Sym) else shapes.of(root)
+        if shape is None:
+            rest.append(i)
+        else:
+            by_key.setdefault(shape.key, []).append((i, shape.symbols))
+    index = {s: k for k, s in enumerate(symbols)}
+    groups: list[Group] = []
+    for members in by_key.values():
+        first, names = members[0]
+        holes = slots(len(names))
+        template = rename([roots[first]], dict(zip(names, holes, strict=True)))[0]
+        if len(members) < least or len(postorder(template)) > MAX_NODES:
+            rest.extend(i for i, _ in members)
+            continue
+        gather = [[index[m[1][k]] for m in members] for k in range(len(holes))]
+        groups.append(Group(template, holes, [i for i, _ in members], gather))
+    rest.sort()
+    return rest, groups
+
+
+Kernel = Callable[[Any, Any, Any], None]
+
+
+def templated_kernel(
+    roots: Sequence[Expr], symbols: Sequence[Sym], target: str, compiler: Compiler
+) -> tuple[Kernel, str] | None:
+    """The kernel and source for ``roots`` with templates, or None when no group forms."""
+    rest, groups = group_outputs(roots, symbols, MIN_GROUP[target])
+    if not groups:
+        return None
+    sources = []
+    functions = []
+    for k, group in enumerate(groups):
+        function, text = compiler([group.template], list(group.holes), f"shape{k}", True)
+        functions.append(function)
+        members = len(group.positions)
+        sources.append(
+            f"# shape{k}: outputs {_ranges(group.positions)} ({members} outputs)\n{text}"
+        )
+    main = None
+    if rest:
+        main, text = compiler([roots[i] for i in rest], list(symbols), "f", False)
+        sources.insert(0, f"# f: outputs {_ranges(rest)}\n{text}")
+    source = "\n\n".join(sources)
+    if target == "numpy":
+        return _numpy(main, rest, groups, functions), source
+    return _python(main, rest, groups, functions, len(roots)), source
+
+
+def _numpy(main: Any, rest: list[int], groups: list[Group], functions: list[Any]) -> Any:
+    import numpy as np
+
+    rest_at = np.asarray(rest, dtype=np.intp)
+    plans = [
+        (f, [np.asarray(g, dtype=np.intp) for g in group.gather],
+         np.asarray(group.positions, dtype=np.intp))
+        for f, group in zip(functions, groups, strict=True)
+    ]  # fmt: skip
+
+    def kernel(x: Any, p: Any, out: Any) -> None:
+        if main is not None:
+            if len(x) == 1:  # floats, as the per-output kernel
+                out[0, rest_at] = main(*x[0].tolist(), *p.tolist())
+            else:
+                for column, result in enumerate(main(*x.T, *p)):
+                    out[:, rest_at[column]] = result
+        values = np.concatenate([x, np.broadcast_to(p, (len(x), len(p)))], axis=1) if len(p) else x
+        if len(x) == 1:
+            values, target = values[0], out[0]
+        else:
+            target = out
+        for function, gather, positions in plans:
+            target[..., positions] = function(*[values[..., g] for g in gather])
+
+    return kernel
+
+
+def _python(main: Any, rest: list[int], groups: list[Group], functions: list[Any],
+            count: int) -> Any:  # fmt: skip
+    plans = [
+        (f, [itemgetter(*g) for g in group.gather], len(group.positions))
+        for f, group in zip(functions, groups, strict=True)
+    ]
+    order = [*rest, *(i for group in groups for i in group.positions)]
+    where = [0] * count
+    for k, i in enumerate(order):
+        where[i] = k
+    scatter = itemgetter(*where)
+
+    def kernel(x: Any, p: Any, out: Any) -> None:
+        fixed = p.tolist()
+        for row, point in enumerate(x.tolist()):
+            values = point + fixed
+            parts: list[Any] = [main(*values)] if main is not None else []
+            for function, gathers, members in plans:
+                if gathers:
+                    parts.append(function(*[g(values) for g in gathers]))
+                else:
+                    parts.append([function()] * members)
+            out[row] = scatter(list(chain.from_iterable(parts)))
+
+    return kernel
+
+
+def _ranges(positions: list[int]) -> str:
+    """``0-3, 7, 9-10``: a sorted list of positions, short."""
+    spans: list[list[int]] = []
+    for i in positions:
+        if spans and i == spans[-1][1] + 1:
+            spans[-1][1] = i
+        else:
+            spans.append([i, i])
+    text = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans[:6])
+    return text + (", ..." if len(spans) > 6 else "")

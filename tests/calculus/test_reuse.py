@@ -1,0 +1,153 @@
+"""Structure reuse in sparse derivatives: one sweep per shape, renamed per repeat.
+
+Oracle: the per-row path (``reuse=False``), entry by entry and node by node (the renamed
+entries must be the very nodes the per-row sweeps build), and central differences of the
+gradient for the values.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from symdiff import Sym, evaluate, parse
+from symdiff.calculus.reuse import row_adjoints, term_adjoints
+from symdiff.calculus.reverse import adjoints
+from symdiff.calculus.sparse import SparseMatrix, sparse_hessian, sparse_jacobian
+from symdiff.core.constructors import add
+from symdiff.core.nodes import Expr
+
+
+def rosenbrock(n: int) -> tuple[Expr, list[Sym]]:
+    x = [Sym(f"x{i}") for i in range(n)]
+    terms = (100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(n - 1))
+    return add(*terms), x
+
+
+def brusselator(N: int) -> tuple[list[Expr], list[Sym]]:
+    ys = [Sym(f"{c}{i}_{j}") for i in range(N) for j in range(N) for c in "uv"]
+
+    def at(c: int, i: int, j: int) -> Sym:
+        return ys[2 * ((i % N) * N + j % N) + c]
+
+    F: list[Expr] = []
+    for i in range(N):
+        for j in range(N):
+            u, v = at(0, i, j), at(1, i, j)
+            lap = [add(at(c, i + 1, j), at(c, i - 1, j), at(c, i, j + 1), at(c, i, j - 1),
+                       -4 * at(c, i, j)) for c in (0, 1)]  # fmt: skip
+            F += [1 + u**2 * v - 4.4 * u + 0.18 * lap[0], 3.4 * u - u**2 * v + 0.18 * lap[1]]
+    return F, ys
+
+
+def network(n: int) -> tuple[list[Expr], list[Sym]]:
+    x = [Sym(f"x{i}") for i in range(n)]
+    k1, k2, k3 = Sym("k1"), Sym("k2"), Sym("k3")
+    F = [k1 * x[i - 1] - k2 * x[i] * x[(i + 1) % n] + k3 * x[i] ** 2 / (1 + x[i]) for i in range(n)]
+    return F, x
+
+
+def random_sum(seed: int, n: int = 30, terms: int = 120) -> tuple[Expr, list[Sym]]:
+    """Terms ``(a - x_i)**2 * exp(x_j)``, softplus-like logs and products, repeated."""
+    rng = random.Random(seed)
+    kinds = [
+        "({a} - x{i})**2*exp(x{j})",
+        "log(1 + exp(x{i} - x{j}))",
+        "{a}*x{i}*x{j}**3",
+        "sin(x{i})*({a} - x{j})**3",
+    ]
+    text = []
+    for _ in range(terms):
+        i, j = rng.sample(range(n), 2)
+        a = rng.choice(["1", "2", "1/2", "0.25"])
+        text.append(rng.choice(kinds).format(a=a, i=i, j=j))
+    return parse(" + ".join(text)), [Sym(f"x{i}") for i in range(n)]
+
+
+def identical(a: SparseMatrix, b: SparseMatrix) -> None:
+    assert a.shape == b.shape and a.rows == b.rows and a.cols == b.cols
+    for r, c, e, f in zip(a.rows, a.cols, a.entries, b.entries, strict=True):
+        assert e is f, (r, c, str(e), str(f))
+
+
+OBJECTIVES = [rosenbrock(40), *(random_sum(seed) for seed in range(4))]
+SYSTEMS = [brusselator(4), brusselator(5), network(30)]
+
+
+@pytest.mark.parametrize("model", range(len(OBJECTIVES)))
+def test_hessian_nodes_are_the_per_row_nodes(model: int) -> None:
+    f, x = OBJECTIVES[model]
+    identical(sparse_hessian(f, x), sparse_hessian(f, x, reuse=False))
+
+
+@pytest.mark.parametrize("model", range(len(SYSTEMS)))
+def test_jacobian_nodes_are_the_per_row_nodes(model: int) -> None:
+    F, x = SYSTEMS[model]
+    identical(sparse_jacobian(F, x), sparse_jacobian(F, x, reuse=False))
+
+
+@pytest.mark.parametrize("model", range(len(OBJECTIVES)))
+def test_gradient_of_grouped_terms_is_the_sweep(model: int) -> None:
+    f, x = OBJECTIVES[model]
+    grouped, plain = term_adjoints(f, x), adjoints(f, x)
+    assert list(grouped) == list(plain) or set(grouped) == set(plain)
+    assert all(grouped[v] is plain[v] for v in plain)
+
+
+def test_hessian_against_central_differences() -> None:
+    f, x = rosenbrock(12)
+    H = sparse_hessian(f, x)
+    gradient = adjoints(f, x)
+    rng = random.Random(3)
+    point = {v.name: rng.uniform(-1.5, 1.5) for v in x}
+    h = 1e-5
+    for r, c, entry in H:
+        up = dict(point, **{x[c].name: point[x[c].name] + h})
+        down = dict(point, **{x[c].name: point[x[c].name] - h})
+        g = gradient[x[r]]
+        estimate = (evaluate(g, up) - evaluate(g, down)) / (2 * h)
+        assert abs(evaluate(entry, point) - estimate) <= 1e-5 * (1 + abs(estimate))
+
+
+def test_entangled_terms_take_the_plain_sweep() -> None:
+    # sin(x_i) is a term and inside another term: its adjoint gathers from both
+    x = [Sym(f"x{i}") for i in range(12)]
+    f = add(*(parse(f"sin(x{i})") for i in range(12)),
+            *(parse(f"sin(x{i})**2*x{(i + 1) % 12}") for i in range(12)))  # fmt: skip
+    grouped, plain = term_adjoints(f, x), adjoints(f, x)
+    assert all(grouped[v] is plain[v] for v in plain) and set(grouped) == set(plain)
+
+
+def test_rows_of_unique_or_large_shapes_fall_back() -> None:
+    x = [Sym(f"x{i}") for i in range(60)]
+    big = add(*(parse(f"sin(x{i})") for i in range(60)))  # more symbols than a shape holds
+    rows = [(big, x), (parse("x0*x1"), x[:2]), (parse("exp(x2)"), x[2:3])]
+    tables = row_adjoints(rows)
+    for (row, columns), table in zip(rows, tables, strict=True):
+        assert table == adjoints(row, columns)
+
+
+def test_parameters_keep_their_names() -> None:
+    F, x = network(20)
+    J = sparse_jacobian(F, x)
+    assert {s.name for e in J.entries for s in e.free_symbols} <= {
+        *(v.name for v in x), "k1", "k2", "k3",
+    }  # fmt: skip
+    identical(J, sparse_jacobian(F, x, reuse=False))
+
+
+def test_one_sweep_per_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+    from symdiff.calculus import reuse
+
+    calls = [0]
+    sweep = reuse.adjoints
+
+    def counting(f: Expr, variables: list[Sym]) -> dict[Sym, Expr]:
+        calls[0] += 1
+        return sweep(f, variables)
+
+    monkeypatch.setattr(reuse, "adjoints", counting)
+    F, x = brusselator(6)  # 72 rows of two formulas (periodic: no boundary rows)
+    sparse_jacobian(F, x)
+    assert calls[0] == 2
