@@ -40,10 +40,11 @@ def _held_constant(
     """``values`` with a fresh symbol in place of each entry that is not a plain symbol
     outside ``variables`` (so a sweep does not differentiate it), and the map back."""
     taken = {s.name for s in free_symbols(*roots, *values)}
+    variable_set = set(variables)  # a list would make this loop quadratic in the variables
     held: list[Expr] = []
     back: dict[Sym, Expr] = {}
     for i, value in enumerate(values):
-        if isinstance(value, Num) or (isinstance(value, Sym) and value not in variables):
+        if isinstance(value, Num) or (isinstance(value, Sym) and value not in variable_set):
             held.append(value)
             continue
         name, k = f"_held{i}", 0
