@@ -12,6 +12,7 @@ import sys
 
 import numpy as np
 import pytest
+from repeating_models import brusselator
 
 from symdiff import Sym, parse
 from symdiff.backend import lower as lower_module
@@ -28,22 +29,6 @@ TARGETS = ["python", "numpy"]
 def small_groups(monkeypatch: pytest.MonkeyPatch) -> None:
     """Templates from 8 outputs on, for both targets (the models here are small)."""
     monkeypatch.setattr(templated, "MIN_GROUP", {"python": 8, "numpy": 8})
-
-
-def brusselator(N: int) -> tuple[list[Expr], list[Sym]]:
-    ys = [Sym(f"{c}{i}_{j}") for i in range(N) for j in range(N) for c in "uv"]
-
-    def at(c: int, i: int, j: int) -> Sym:
-        return ys[2 * ((i % N) * N + j % N) + c]
-
-    F: list[Expr] = []
-    for i in range(N):
-        for j in range(N):
-            u, v = at(0, i, j), at(1, i, j)
-            lap = [add(at(c, i + 1, j), at(c, i - 1, j), at(c, i, j + 1), at(c, i, j - 1),
-                       -4 * at(c, i, j)) for c in (0, 1)]  # fmt: skip
-            F += [1 + u**2 * v - 4.4 * u + 0.18 * lap[0], 3.4 * u - u**2 * v + 0.18 * lap[1]]
-    return F, ys
 
 
 def softplus_rows(n: int) -> tuple[list[Expr], list[Sym]]:
@@ -140,8 +125,8 @@ def test_sparse_hessian_data_goes_through_templates() -> None:
 
 def test_source_is_deterministic_across_processes() -> None:
     script = (
-        "import sys; sys.path.insert(0, 'tests/backend');"
-        "from test_templated import brusselator;"
+        "import sys; sys.path.insert(0, 'tests');"
+        "from repeating_models import brusselator;"
         "from symdiff.backend import templated;"
         "templated.MIN_GROUP['numpy'] = 8;"
         "from symdiff.backend.vector import compile_vector;"
