@@ -20,7 +20,7 @@ from typing import Any
 
 from symdiff.core.nary import Add, Mul, ordered
 from symdiff.core.nodes import Call, Expr, Pow, Sym
-from symdiff.core.traverse import postorder
+from symdiff.core.traverse import postorder, postorder_missing
 
 #: Most distinct symbols in one shape (bigger roots, such as the entries of a long loop's
 #: gradient, get none and fall back to per-root work).
@@ -67,7 +67,7 @@ class Shapes:
 
     def _walk(self, root: Expr) -> None:
         memo, ids, cap = self._memo, self._ids, self.cap
-        for node in _unknown_postorder(root, memo):
+        for node in postorder_missing(root, memo):
             kind = type(node)
             if kind is Sym:
                 memo[node] = (_SYMBOL, (node,))  # type: ignore[assignment]
@@ -98,27 +98,6 @@ class Shapes:
 
 
 _first = itemgetter(0)
-
-
-def _unknown_postorder(root: Expr, memo: dict[Expr, Any]) -> list[Expr]:
-    """The nodes under ``root`` without a shape yet, children first."""
-    out: list[Expr] = []
-    seen: set[Expr] = set()
-    stack: list[tuple[Expr, bool]] = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            out.append(node)
-            continue
-        if node in seen:
-            continue
-        seen.add(node)
-        if not node.args:
-            out.append(node)
-            continue
-        stack.append((node, True))
-        stack.extend([(a, False) for a in reversed(node.args) if a not in seen and a not in memo])
-    return out
 
 
 def slots(count: int) -> tuple[Sym, ...]:

@@ -44,6 +44,22 @@ def postorder(*roots: Expr) -> list[Expr]:
     return out
 
 
+def postorder_missing(root: Expr, known: Mapping[Expr, object]) -> list[Expr]:
+    """Postorder of the nodes under ``root`` that are not keys of ``known`` (nor below one)."""
+    out: list[Expr] = []
+    seen: set[int] = set()
+    stack: list[tuple[Expr, bool]] = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            out.append(node)
+        elif id(node) not in seen and node not in known:
+            seen.add(id(node))
+            stack.append((node, True))
+            stack.extend((a, False) for a in reversed(node.args))
+    return out
+
+
 def postorder_by(roots: Iterable[Expr], children: Callable[[Expr], Sequence[Expr]]) -> list[Expr]:
     """``postorder`` over the edges ``children(node)`` instead of ``node.args`` (a lowered
     graph, the rules of a derivative plan), visiting children in their given order."""

@@ -8,11 +8,11 @@ and a division).  Ties are broken by the tree size, so the order is total and de
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from fractions import Fraction
 
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Call, Expr, Num, Pow
+from symdiff.core.traverse import postorder_missing
 
 #: Functions whose evaluation (or reading) is dearer than one operation.
 FUNCTION_WEIGHT: dict[str, int] = {"pi": 0}
@@ -102,22 +102,6 @@ def node_ops(node: Expr, costs: dict[Expr, int]) -> int:
         case Call(name, args):
             return FUNCTION_WEIGHT.get(name, 1) + sum(costs[a] for a in args)
     return 0
-
-
-def postorder_missing(root: Expr, known: Mapping[Expr, object]) -> list[Expr]:
-    """Postorder of the nodes under ``root`` that are not keys of ``known`` (nor below one)."""
-    out: list[Expr] = []
-    seen: set[int] = set()
-    stack: list[tuple[Expr, bool]] = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            out.append(node)
-        elif id(node) not in seen and node not in known:
-            seen.add(id(node))
-            stack.append((node, True))
-            stack.extend((a, False) for a in reversed(node.args))
-    return out
 
 
 class CostModel:

@@ -17,9 +17,9 @@ from collections.abc import Iterable
 
 from symdiff.core.errors import SymdiffError
 from symdiff.core.nodes import Expr
-from symdiff.core.traverse import dag_size, postorder
+from symdiff.core.traverse import dag_size, postorder, postorder_missing
 from symdiff.rewrite import algebra
-from symdiff.rewrite.cost import CostModel, postorder_missing
+from symdiff.rewrite.cost import CostModel
 from symdiff.rewrite.positive_logs import split_logs
 from symdiff.rewrite.readable import tidy
 from symdiff.rewrite.rules import Facts, rules_for

@@ -25,9 +25,8 @@ from symdiff.calculus.forward import _as_symbol, local_derivative  # the very ru
 from symdiff.core.constructors import mul, power
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import ONE, ZERO, Call, Expr, Num, Pow, Sym
-from symdiff.core.traverse import depends_on, postorder_by, substitute
+from symdiff.core.traverse import depends_on, postorder_by, postorder_missing, substitute
 from symdiff.core.vocabulary import FUNCTIONS
-from symdiff.rewrite.cost import postorder_missing
 from symdiff.rewrite.engine import rewrite_trace
 from symdiff.steps.derivation import Derivation, Step
 
