@@ -50,13 +50,8 @@ if TYPE_CHECKING:  # the same names as EXPORTS, for type checkers (a test keeps 
 
     from symdiff import math
     from symdiff.api import SIMPLIFY_LIMIT, derivative, diff, simplify
-    from symdiff.backend.accuracy import (
-        AccuracyComparison,
-        AccuracyReport,
-        compare_accuracy,
-        error_report,
-        parse_domain,
-    )
+    from symdiff.backend.accuracy import compare_accuracy, error_report, parse_domain
+    from symdiff.backend.accuracy_reports import AccuracyComparison, AccuracyReport
     from symdiff.backend.compiling import codegen, compile, lambdify
     from symdiff.backend.models import Objective, System, compile_objective, compile_system
     from symdiff.backend.vector import VectorFunction, compile_vector
@@ -114,9 +109,8 @@ __version__ = "0.1.0"
 #: Public names loaded on first use, by defining module (``math`` is the module ``symdiff.math``).
 EXPORTS: dict[str, tuple[str, ...]] = {
     "symdiff.api": ("SIMPLIFY_LIMIT", "derivative", "diff", "simplify"),
-    "symdiff.backend.accuracy": (
-        "AccuracyComparison", "AccuracyReport", "compare_accuracy", "error_report", "parse_domain",
-    ),
+    "symdiff.backend.accuracy": ("compare_accuracy", "error_report", "parse_domain"),
+    "symdiff.backend.accuracy_reports": ("AccuracyComparison", "AccuracyReport"),
     "symdiff.backend.compiling": ("codegen", "compile", "lambdify"),
     "symdiff.backend.models": ("Objective", "System", "compile_objective", "compile_system"),
     "symdiff.backend.vector": ("VectorFunction", "compile_vector"),
