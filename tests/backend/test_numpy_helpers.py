@@ -1,4 +1,4 @@
-"""The NumPy target's helpers (backend/numpy.py ``HELPER_SOURCE``) at extreme arguments, against
+"""The NumPy target's helpers (``numpy_helpers.HELPER_SOURCE``) at extreme arguments, against
 mpmath at 50 digits or closed forms: the exp split below -707, log1p of tiny numbers, the
 in-place softplus/sigmoid/sech²/logaddexp, the scaled hypot and ``_fresh2``."""
 
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import symdiff
-from symdiff.backend.numpy import HELPER_SOURCE
+from symdiff.backend.numpy_helpers import HELPER_SOURCE
 
 mp = mpmath.mp
 mp.dps = 50
