@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from symdiff.backend.c import packed_driver
+from symdiff.backend.c import packed_driver, units_of
 from symdiff.backend.cache import (
     LIBRARY_SUFFIX,
     TAG_FUNCTION,
@@ -127,41 +127,70 @@ def _build(source: str, compiler: str | None, cache_dir: str | os.PathLike | Non
             return entry, found
     failure = ""
     for entry, flags, extra in entries:
-        failure = _compile(cc, tagged(source, entry.key), entry, flags, extra)
+        first, further = units_of(source)
+        failure = _compile(cc, [tagged(first, entry.key), *further], entry, flags, extra)
         found = None if failure else cached(entry)
         if found:
             return entry, found
     raise CodegenError(failure or "the C build cache rejected the library just built")
 
 
-def _compile(cc: str, source: str, entry: Entry, flags: tuple, extra: tuple) -> str:
-    """Build ``entry`` (library, then its record, each written atomically); returns an error
-    message when the compiler fails, or "" on success."""
-    import subprocess
-
+def _compile(cc: str, units: list[str], entry: Entry, flags: tuple, extra: tuple) -> str:
+    """Build ``entry`` from its translation ``units`` (library, then its record, each written
+    atomically); returns an error message when the compiler fails, or "" on success.  Several
+    units are compiled side by side, one per core, then linked."""
     directory = entry.record.parent
     with (
         environment(f"build a C library in {directory}"),
         tempfile.TemporaryDirectory(dir=directory) as scratch,
     ):
-        c_file = Path(scratch) / "generated.c"
-        c_file.write_text(source)
         built = Path(scratch) / f"generated{LIBRARY_SUFFIX}"
-        command = [cc, *flags, "-o", str(built), str(c_file), *extra, "-lm"]
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-        except (OSError, subprocess.SubprocessError) as error:
-            return f"could not run the C compiler {cc}: {error}"
-        if result.returncode != 0:
-            return (
-                f"the C compiler {cc} failed (exit {result.returncode}):\n{result.stderr[-2000:]}"
-            )
+        files = []
+        for number, unit in enumerate(units):
+            files.append(Path(scratch) / f"generated_{number}.c")
+            files[-1].write_text(unit)
+        if len(files) == 1:
+            commands = [[cc, *flags, "-o", str(built), str(files[0]), *extra, "-lm"]]
+        else:
+            compile_only = [f for f in flags if f != "-shared"]
+            commands = [[cc, *compile_only, "-c", "-o", f"{f}.o", str(f)] for f in files]
+        failure = _run_all(cc, commands)
+        if not failure and len(files) > 1:
+            objects = [f"{f}.o" for f in files]
+            link = [cc, *flags, "-o", str(built), *objects, *extra, "-lm"]
+            failure = _run_all(cc, [link])
+        if failure:
+            return failure
         if not built.is_file():
             return f"the C compiler {cc} reported success but wrote no library"
         failure = commit(entry, built, Path(scratch))
         if failure:
             return f"{failure} ({cc})"
     return ""
+
+
+def _run_all(cc: str, commands: list[list[str]]) -> str:
+    """Run the compiler ``commands``, as many at a time as this process has cores; the first
+    failure's message, or ""."""
+    import subprocess
+    from concurrent.futures import ThreadPoolExecutor
+
+    def run(command: list[str]) -> str:
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        except (OSError, subprocess.SubprocessError) as error:
+            return f"could not run the C compiler {cc}: {error}"
+        if result.returncode != 0:
+            message = result.stderr[-2000:]
+            return f"the C compiler {cc} failed (exit {result.returncode}):\n{message}"
+        return ""
+
+    if len(commands) == 1:
+        return run(commands[0])
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    with ThreadPoolExecutor(max_workers=max(min(cores or 1, len(commands)), 1)) as pool:
+        failures = list(pool.map(run, commands))
+    return next((f for f in failures if f), "")
 
 
 def _load(entry: Entry, path: Path) -> Any:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from symdiff.backend.names import C_MACRO_PREFIX, C_RESERVED, assign_names, check_identifier
 from symdiff.backend.program import FUNCTION_NAMES, Program
 from symdiff.backend.render import Dialect
-from symdiff.backend.trees import Tree
+from symdiff.backend.trees import Tree, operations
 from symdiff.core.conditions import COMPARISONS
 from symdiff.core.errors import CodegenError
 
@@ -68,17 +68,57 @@ VECTOR_FUNCTIONS = ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh",
 NOINLINE = """
 #if defined(__GNUC__)
 #define SYMDIFF_NOINLINE __attribute__((noinline))
+#define SYMDIFF_HIDDEN __attribute__((visibility("hidden")))
 #else
 #define SYMDIFF_NOINLINE
+#define SYMDIFF_HIDDEN
 #endif
 """
 
-#: Programs longer than ``SPLIT`` statements are split into external block functions of
-#: ``BLOCK`` statements sharing an array of temporaries: gcc's register allocation over one huge
-#: function is superlinear (a 6,000-statement function took 20 s even at -O1); blocks keep
-#: compile time linear (3 s for it).
+#: Between the translation units of one generated source.  A long program's blocks go into
+#: further units, each self-contained C, which the build compiles side by side (one per core)
+#: and links into one library; the first unit holds the entry points.  Cache keys and digests
+#: cover the whole source.
+UNIT_BREAK = "\n/* symdiff: a further translation unit follows */\n"
+
+
+def units_of(source: str) -> tuple[str, list[str]]:
+    """The first translation unit of ``source`` and the further ones."""
+    first, *further = source.split(UNIT_BREAK)
+    return first, further
+
+
+def with_units(first: str, further: Sequence[str]) -> str:
+    """One source holding ``first`` and the ``further`` units (inverse of ``units_of``)."""
+    return UNIT_BREAK.join([first, *further])
+
+
+#: Programs longer than ``SPLIT`` statements are split into external block functions of about
+#: ``BLOCK`` statements' worth of work sharing an array of temporaries: gcc's register
+#: allocation over one huge function is superlinear (a 6,000-statement function took 20 s even
+#: at -O1); blocks keep compile time linear (3 s for it).
 SPLIT = 1000
 BLOCK = 100
+#: A block's work is counted in operations, ``WEIGHT`` per statement on average: a line that is
+#: a sum of 60 products weighs as 60 lines.  (The 1000-step loop gradient ends in 54 such
+#: lines; in one block of 61 lines gcc -Og spent 0.6 s on it, 0.45 s in register allocation.)
+WEIGHT = 3
+
+
+def blocks_of(lines: Sequence[tuple[int | None, Tree]], size: int = BLOCK) -> list[list]:
+    """``lines`` cut into consecutive blocks of at most ``size * WEIGHT`` operations (a line
+    counts at least 1), each block holding at least one line."""
+    limit = size * WEIGHT
+    blocks: list[list] = [[]]
+    work = 0
+    for line in lines:
+        cost = max(operations(line[1]), 1)
+        if blocks[-1] and work + cost > limit:
+            blocks.append([])
+            work = 0
+        blocks[-1].append(line)
+        work += cost
+    return blocks if blocks[0] else []
 
 
 @dataclass(frozen=True)
@@ -100,11 +140,8 @@ def function_source(function: CFunction) -> str:
     """The kernel (with its blocks, if long), the scalar function and the array driver."""
     program, name = function.program, function.c_name
     count = len(program.statements)
-    blocks = (
-        [f"symdiff_block_{name}_{k}" for k in range((count + BLOCK - 1) // BLOCK)]
-        if count > SPLIT
-        else []
-    )
+    cut = blocks_of(program.statements) if count > SPLIT else []
+    blocks = [f"symdiff_block_{name}_{k}" for k in range(len(cut))]
     kernel = f"symdiff_kernel_{name}"
     params = assign_names(
         list(function.args), C_RESERVED | {name, f"{name}_array"}, reserved_prefix=C_MACRO_PREFIX
@@ -121,8 +158,11 @@ def function_source(function: CFunction) -> str:
     parts = []
     if blocks:
         signature = f"(double *restrict {TEMPORARIES}{''.join(f', double {p}' for p in params)})"
+        starts = [0]
+        for part in cut:
+            starts.append(starts[-1] + len(part))
         for k, block in enumerate(blocks):
-            statements = "".join(f"    {line}\n" for line in lines[k * BLOCK : (k + 1) * BLOCK])
+            statements = "".join(f"    {line}\n" for line in lines[starts[k] : starts[k + 1]])
             parts.append(f"SYMDIFF_NOINLINE void {block}{signature}\n{{\n{statements}}}\n")
         call = "".join(f", {p}" for p in params)
         body = [f"    double {TEMPORARIES}[{count}];"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 
+from symdiff.backend.c import units_of, with_units
+
 #: Python.h comes first: it sets feature macros the system headers read.
 HEADER = "#define PY_SSIZE_T_CLEAN\n#include <Python.h>\n"
 POINT = r"""
@@ -234,6 +236,7 @@ def module_source(
     }
     for hole, text in holes.items():
         body = body.replace(hole, text)
-    text = HEADER + unit + body
+    first, further = units_of(unit)
+    text = with_units(HEADER + first + body, further)
     module = f"symdiff_ext_{hashlib.sha256(text.encode()).hexdigest()[:24]}"
     return text.replace("@MODULE@", module), module

@@ -95,10 +95,43 @@ KINDS: dict[str, tuple[type[Expr], ...]] = {
     "difference-of-squares": (Add,),
     "hypot": (Pow,),
 }
-_BY_KIND: dict[type[Expr], tuple[tuple[str, Callable[[Expr, Context], Plan | None]], ...]] = {
-    kind: tuple((name, rule) for name, rule in ROWS if kind in KINDS[name])
-    for kind in (Add, Mul, Pow, Call)
+#: The functions a row's input contains at least one of (none: the row needs no function), so
+#: that a DAG without them skips the row (a test checks the claims).
+NEEDS: dict[str, tuple[str, ...]] = {
+    "softplus": ("exp",),
+    "log-sigmoid": ("sigmoid",),
+    "logaddexp": ("exp",),
+    "log-of-power": ("log",),
+    "log-one-minus-exp": ("exp",),
+    "log-cosh": ("cosh",),
+    "log1p": ("log",),
+    "one-minus-sigmoid": ("exp", "sigmoid"),
+    "sigmoid-complement": ("sigmoid",),
+    "distribute-exp": ("exp",),
+    "tanh": ("sinh",),
+    "exp-ratio": ("exp",),
+    "expm1": ("exp",),
+    "one-minus-cos": ("cos",),
+    "one-minus-tanh-squared": ("tanh",),
+    "difference-of-squares": (),
+    "hypot": (),
 }
+
+Rule = Callable[[Expr, Context], Plan | None]
+ByKind = dict[type[Expr], tuple[tuple[str, Rule], ...]]
+
+
+def _rows_by_kind(present: set[str], rows: Collection[str] | None) -> ByKind:
+    """The rows (of ``rows``, or all) that may apply to a DAG whose functions are ``present``,
+    by node kind."""
+    active = [
+        (name, rule) for name, rule in ROWS
+        if (rows is None or name in rows) and (not NEEDS[name] or present.intersection(NEEDS[name]))
+    ]  # fmt: skip
+    return {
+        kind: tuple((name, rule) for name, rule in active if kind in KINDS[name])
+        for kind in (Add, Mul, Pow, Call)
+    }
 
 
 class _Symbolic(dict[Expr, bool]):
@@ -161,8 +194,13 @@ def expand_helpers(roots: Sequence[Expr], native: Collection[str]) -> list[Expr]
     return _substitute(roots, replace)
 
 
-def _one_pass(roots: Sequence[Expr], ctx: Context, rows: Collection[str] | None) -> list[Expr]:
+def _one_pass(
+    roots: Sequence[Expr], ctx: Context, by_kind: ByKind, order: list[Expr]
+) -> list[Expr]:
+    """One bottom-up rewrite of ``roots`` (``order``: their postorder)."""
     symbolic = _Symbolic()
+    for node in order:
+        symbolic[node] = isinstance(node, Sym) or any(symbolic[a] for a in node.args)
     done: dict[Expr, Expr] = {}
     plans: dict[Expr, Plan] = {}
     stack = list(roots)
@@ -173,7 +211,7 @@ def _one_pass(roots: Sequence[Expr], ctx: Context, rows: Collection[str] | None)
             continue
         plan = plans.get(node)
         if plan is None:
-            plan = plans[node] = _plan(node, ctx, symbolic, rows)
+            plan = plans[node] = _plan(node, ctx, symbolic, by_kind)
         pending = [n for n in plan[0] if n not in done]
         if pending:
             stack.extend(reversed(pending))
@@ -183,14 +221,13 @@ def _one_pass(roots: Sequence[Expr], ctx: Context, rows: Collection[str] | None)
     return [done[r] for r in roots]
 
 
-def _plan(node: Expr, ctx: Context, symbolic: _Symbolic, rows: Collection[str] | None) -> Plan:
+def _plan(node: Expr, ctx: Context, symbolic: _Symbolic, by_kind: ByKind) -> Plan:
     if not node.args or not symbolic.of(node):
         return (), lambda new: node
-    for name, rule in _BY_KIND.get(type(node), ()):
-        if rows is None or name in rows:
-            plan = rule(node, ctx)
-            if plan is not None:
-                return plan
+    for _, rule in by_kind.get(type(node), ()):
+        plan = rule(node, ctx)
+        if plan is not None:
+            return plan
     return tuple(node.args), lambda new: _rebuild(node, new)
 
 
@@ -204,9 +241,16 @@ def stabilize(
     """
     ctx = Context(frozenset(native) & HELPERS)
     current = list(roots)
-    for _ in range(PASSES):
-        new = _one_pass(current, ctx, rows)
+    for attempt in range(PASSES + 1):
+        order = postorder(*current)
+        present = {node.name for node in order if type(node) is Call}
+        by_kind = _rows_by_kind(present, rows) if attempt < PASSES else {}
+        if not any(by_kind.values()):
+            break
+        new = _one_pass(current, ctx, by_kind, order)
         if all(a is b for a, b in zip(new, current, strict=True)):
             break
         current = new
+    if present.isdisjoint(HELPERS - ctx.native):
+        return current  # what expand_helpers gives then
     return expand_helpers(current, ctx.native)

@@ -11,7 +11,7 @@ Trees are kept shallow (see ``lower.MAX_DEPTH``), so the recursive helpers here 
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
@@ -87,30 +87,69 @@ def common_factors(
     if len(terms) < 2:
         return None
     split = [factors_of(tree) for _, tree in terms]
-    common_numerators = Counter(t for t in split[0][0] if t[0] not in ("const", "ratio"))
-    common_denominators = Counter(split[0][1])
+    common_numerators = _multiset(t for t in split[0][0] if t[0] not in ("const", "ratio"))
+    common_denominators = _multiset(split[0][1])
     for numerators, denominators in split[1:]:
-        common_numerators &= Counter(numerators)
-        common_denominators &= Counter(denominators)
-    leading = {n[0] if n and n[0][0] in ("const", "ratio") else None for n, _ in split}
-    constant = leading.pop() if len(leading) == 1 else None
+        if not common_numerators and not common_denominators:
+            break
+        common_numerators = _meet(common_numerators, numerators)
+        common_denominators = _meet(common_denominators, denominators)
+    first = _leading_constant(split[0][0])
+    same = first is not None and all(_leading_constant(n) == first for n, _ in split[1:])
+    constant = first if same else None
     if not common_numerators and not common_denominators and constant is None:
         return None
     rest = []
     for (negative, _), (numerators, denominators) in zip(terms, split, strict=True):
         numerators = without(numerators[1:] if constant else numerators, common_numerators)
         rest.append((negative, as_term(numerators, without(denominators, common_denominators))))
-    shared = ([constant] if constant else []) + sorted(common_numerators.elements(), key=repr)
-    return tuple(shared), tuple(sorted(common_denominators.elements(), key=repr)), rest
+    shared = ([constant] if constant else []) + sorted(_elements(common_numerators), key=repr)
+    return tuple(shared), tuple(sorted(_elements(common_denominators), key=repr)), rest
 
 
-def without(factors: list[Tree], removed: Counter) -> list[Tree]:
+# Multisets of trees as lists of (tree, count).  Trees are nested tuples whose hash Python
+# recomputes at every lookup; the lists compare by ``==``, which stops at identical objects,
+# and the multisets met here hold a few factors.
+Multiset = list[tuple[Tree, int]]
+
+
+def _multiset(trees: Iterable[Tree]) -> Multiset:
+    found: Multiset = []
+    for tree in trees:
+        for k, (known, count) in enumerate(found):
+            if known == tree:
+                found[k] = (known, count + 1)
+                break
+        else:
+            found.append((tree, 1))
+    return found
+
+
+def _meet(common: Multiset, factors: list[Tree]) -> Multiset:
+    """The multiset ``common`` intersected with the factors of one more term."""
+    if not common:
+        return common
+    met = [(tree, min(count, factors.count(tree))) for tree, count in common]
+    return [(tree, count) for tree, count in met if count]
+
+
+def _elements(multiset: Multiset) -> list[Tree]:
+    return [tree for tree, count in multiset for _ in range(count)]
+
+
+def _leading_constant(numerators: list[Tree]) -> Tree | None:
+    return numerators[0] if numerators and numerators[0][0] in ("const", "ratio") else None
+
+
+def without(factors: list[Tree], removed: Multiset) -> list[Tree]:
     """``factors`` minus the multiset ``removed``, in their order."""
-    left = Counter(removed)
+    left = _elements(removed)
     kept = []
     for factor in factors:
-        if left[factor]:
-            left[factor] -= 1
+        for k, tree in enumerate(left):
+            if tree == factor:
+                del left[k]
+                break
         else:
             kept.append(factor)
     return kept

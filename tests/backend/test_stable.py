@@ -237,3 +237,27 @@ def test_rows_apply_only_to_their_kinds() -> None:
             for name, rule in ROWS:
                 if node.args and not isinstance(node, KINDS[name]):
                     assert rule(node, ctx) is None, (name, node)
+
+
+def test_rows_need_what_they_claim():
+    """``stable.NEEDS`` (the functions a row's input must contain) claims no more than the rows
+    do: wherever a row applies, on the cases, their gradients and helper-made DAGs, one of its
+    functions is in the node's subtree."""
+    from symdiff.backend.stable import NEEDS, stabilize
+    from symdiff.backend.stable_terms import HELPERS, Context
+    from symdiff.core.nodes import Call
+    from symdiff.core.traverse import postorder
+
+    assert set(NEEDS) == {name for name, _ in ROWS}
+    roots = [symdiff.parse(formula) for _, formula, _, _ in CASES]
+    roots += [g for root in list(roots) for g in symdiff.gradient(root)]
+    roots += stabilize(roots, HELPERS)  # later passes see the helpers earlier ones made
+    fired = set()
+    for ctx in (Context(frozenset()), Context(frozenset(HELPERS))):
+        for node in postorder(*roots):
+            for name, rule in ROWS:
+                if NEEDS[name] and rule(node, ctx) is not None:
+                    fired.add(name)
+                    names = {n.name for n in postorder(node) if type(n) is Call}
+                    assert names.intersection(NEEDS[name]), (name, node)
+    assert len(fired) >= len([n for n in NEEDS if NEEDS[n]]) - 2  # the check is not vacuous
