@@ -13,7 +13,7 @@ from test_codegen import box_points, close, value_and_gradient
 
 import symdiff
 from symdiff import evaluate, parse
-from symdiff.backend import c_vector, extension, native
+from symdiff.backend import c, c_vector, extension, native
 from symdiff.backend.build import CompiledFunction
 from symdiff.backend.vector import compile_vector
 
@@ -141,6 +141,7 @@ def test_big_traced_loop_compiles_blocked(cache):
     roots = [f, *symdiff.gradient(f, "a b")]
     vector = compile_vector(roots, "a b", target="c", cache_dir=cache)
     assert "symdiff_block_" in vector.source
+    assert len(c.units_of(vector.source)[1]) >= 2  # its blocks are built side by side
     got = vector([0.3, 0.5])
     for value, root in zip(got, roots, strict=True):
         assert close(value, evaluate(root, a=0.3, b=0.5), 1e-12)
