@@ -87,8 +87,6 @@ class _Lowering(PowerWriter):
 
     def graph(self) -> list[Expr]:
         """The lowered graph in postorder (children first, each node once), counting parents."""
-        products = [n for n in self._postorder() if isinstance(n, Mul) and n not in self.rest]
-        self.shared_products = share_products(products, self.children)
         # each node's lowered arguments, asked for once (the passes below read them often)
         kids = self.kids
         children = self.children
@@ -99,7 +97,14 @@ class _Lowering(PowerWriter):
                 found = kids[node] = children(node)
             return found
 
-        order = postorder_by(self.roots, cached)
+        first = postorder_by(self.roots, cached)
+        products = [n for n in first if isinstance(n, Mul) and n not in self.rest]
+        self.shared_products = share_products(products, cached)
+        kids.update(self.shared_products)  # the new product nodes get theirs on demand
+        shifted = _shifted_sums(first)
+        kids.update(shifted)
+        changed = self.shared_products or shifted
+        order = postorder_by(self.roots, cached) if changed else first
         counts = self.counts
         for node in order:
             for child in kids[node]:
@@ -107,9 +112,6 @@ class _Lowering(PowerWriter):
         for root in self.roots:
             self.counts[root] = self.counts.get(root, 0) + 1
         return order
-
-    def _postorder(self) -> list[Expr]:
-        return postorder_by(self.roots, self.children)
 
     def run(self) -> Program:
         nodes = self.graph()
@@ -197,8 +199,8 @@ class _Lowering(PowerWriter):
         match node:
             case Sym():
                 return ("arg", self.arg_index[node])
-            case Add(terms):
-                return self._sum([self.tree[t] for t in terms])
+            case Add():
+                return self._sum([self.tree[t] for t in self.kids[node]])
             case Mul():
                 return self._product(self.kids[node])
             case Pow(base, exponent):
@@ -272,6 +274,20 @@ class _Lowering(PowerWriter):
             trees = [self.emit(("product", tuple(trees[:MAX_OPERANDS]), ())),
                      *trees[MAX_OPERANDS:]]  # fmt: skip
         return trees
+
+
+def _shifted_sums(nodes: list[Expr]) -> dict[Expr, tuple[Expr, ...]]:
+    """``c + u + v + ...`` read as ``(u + v + ...) + c`` where the sum ``u + v + ...`` is itself
+    a node of the graph: a traced loop's ``z + i`` next to ``z`` (canonical sums flatten both)
+    would otherwise compute ``z``'s terms twice and make each of them shared."""
+    present = set(nodes)
+    shifted: dict[Expr, tuple[Expr, ...]] = {}
+    for node in nodes:
+        if type(node) is Add and type(node.args[0]) is Num and len(node.args) >= 3:
+            rest = Add._raw(node.args[1:])
+            if rest in present:
+                shifted[node] = (rest, node.args[0])
+    return shifted
 
 
 def lower(

@@ -22,7 +22,7 @@ from symdiff.calculus.partials import chain_rule
 from symdiff.calculus.reverse import Vector, adjoints, variables_of
 from symdiff.core.constructors import add, as_expr, mul
 from symdiff.core.nodes import ZERO, Expr, Num, Sym
-from symdiff.core.traverse import free_symbols, postorder, substitute
+from symdiff.core.traverse import collection_paused, free_symbols, postorder, substitute
 
 
 def _vector(values: Any, length: int, what: str) -> list[Expr]:
@@ -60,6 +60,7 @@ def _restore(entries: list[Expr], back: dict[Sym, Expr]) -> list[Expr]:
     return [substitute(e, back) for e in entries] if back else entries
 
 
+@collection_paused
 def tangents(roots: Sequence[Expr], direction: dict[Sym, Expr]) -> list[Expr]:
     """The directional derivative of each root along ``direction`` (symbol -> tangent)."""
     tangent: dict[Expr, Expr] = {}
@@ -91,6 +92,7 @@ def vjp_expr(fs: Sequence[Expr], vars: Any, ws: Any) -> Vector:
     return Vector(_restore([table.get(v, ZERO) for v in variables], back), variables)
 
 
+@collection_paused
 def hvp(f: Expr, vars: Any, vs: Any) -> Vector:
     """``H v``, the Hessian of ``f`` times ``vs``: the gradient of ``grad(f) . v`` (no
     Hessian built)."""

@@ -24,7 +24,7 @@ from symdiff.core.errors import SymdiffError
 from symdiff.core.hooks import HOOKS
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import ONE, ZERO, Call, Expr, Num, Pow, Sym
-from symdiff.core.traverse import free_symbols, postorder, substitute
+from symdiff.core.traverse import collection_paused, free_symbols, postorder, substitute
 
 #: Functions whose derivative is zero everywhere: the sweep never looks beneath them.
 _NO_GRADIENT = frozenset({"stop_gradient"})
@@ -127,6 +127,7 @@ def multiply_out(item: Contribution) -> Expr:
     return mul(item, *factors)
 
 
+@collection_paused
 def adjoints(f: Expr, variables: Iterable[Sym], seed: Expr = ONE) -> dict[Sym, Expr]:
     """``d f / d v`` for each of ``variables`` that ``f`` depends on, by one reverse sweep.
 

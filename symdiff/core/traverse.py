@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -191,3 +192,14 @@ def no_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def collection_paused(function: Callable[..., T]) -> Callable[..., T]:
+    """``function`` run under ``no_collection`` (for derivative sweeps over large DAGs)."""
+
+    @functools.wraps(function)
+    def paused(*args: Any, **kwargs: Any) -> T:
+        with no_collection():
+            return function(*args, **kwargs)
+
+    return paused
