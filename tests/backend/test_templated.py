@@ -174,3 +174,36 @@ def test_groups_need_enough_members() -> None:
     many = [x[i] * x[i + 1] for i in range(8)]
     rest, groups = templated.group_outputs(many, x, 8)
     assert rest == [] and len(groups) == 1 and groups[0].positions == list(range(len(many)))
+
+
+def rosenbrock_like(n: int) -> tuple[list[Expr], list[Sym]]:
+    """A long sum of one shape (plus terms of other shapes and a constant), and its rows."""
+    x = [Sym(f"x{i}") for i in range(n)]
+    terms = [parse(f"100*(x{i + 1} - x{i}**2)**2 + (1 - x{i})**2") for i in range(n - 1)]
+    f = add(*terms, parse("sin(x0) + exp(x1)*x2 + 3"))
+    return [f, parse("x0*x1"), *(parse(f"x{i}**3") for i in range(n))], x
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_long_sums_of_one_shape_use_a_template(target: str) -> None:
+    roots, x = rosenbrock_like(40)
+    fast = compile_vector(roots, x, target=target)
+    slow = compile_vector(roots, x, target=target, reuse=False)
+    assert "terms of output 0" in fast.source
+    rng = np.random.default_rng(3)
+    points = rng.uniform(-2, 2, (6, len(x)))
+    agree(fast(points), slow(points))
+    agree(fast(points[0]), slow(points[0]))
+    points[2, 5] = np.nan  # one term's nan reaches the sum
+    assert np.isnan(fast(points)[2, 0]) and np.isnan(slow(points)[2, 0])
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_objective_value_of_a_long_sum(target: str) -> None:
+    roots, x = rosenbrock_like(30)
+    obj = compile_objective(roots[0], x, target=target)
+    point = np.linspace(-1.5, 1.5, len(x))
+    p = point
+    exact = sum(100 * (p[i + 1] - p[i] ** 2) ** 2 + (1 - p[i]) ** 2 for i in range(len(x) - 1))
+    exact += np.sin(p[0]) + np.exp(p[1]) * p[2] + 3
+    assert obj(point) == pytest.approx(exact, rel=1e-13)
