@@ -67,9 +67,8 @@ def _groups(
 ) -> tuple[list[int], list[Group]]:
     by_key: dict[int, list[tuple[int, tuple[Sym, ...]]]] = {}
     rest: list[int] = []
-    for i, root in enumerate(roots):
-        shape = None if isinstance(root, Sym) else shapes.of(root)
-        if shape is None:
+    for i, (root, shape) in enumerate(zip(roots, shapes.of_all(roots), strict=True)):
+        if shape is None or isinstance(root, Sym):
             rest.append(i)
         else:
             by_key.setdefault(shape.key, []).append((i, shape.symbols))

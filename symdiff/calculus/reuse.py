@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from symdiff.calculus.reverse import adjoints, finish, multiply_out, sweep
 from symdiff.calculus.sparsity import hessian_rows
+from symdiff.core.constructors import add
 from symdiff.core.nary import Add
 from symdiff.core.nodes import ZERO, Expr, Num, Sym
 from symdiff.core.shapes import Shape, Shapes, Template, rename, slots
@@ -41,11 +42,13 @@ class Terms:
         self.variables = tuple(variables)
         self.wanted = wanted = set(variables)
         terms = f.args
-        tangled = _entangled(f)
+        order = postorder(f)
+        tangled = _entangled(f, order)
         self.shapes = shapes = Shapes()
         groups: dict[tuple[object, ...], list[tuple[int, Shape]]] = {}
-        for i, term in enumerate(terms):
-            shape = None if i in tangled else shapes.of(term)
+        for i, shape in enumerate(shapes.of_all(terms, order)):
+            if i in tangled:
+                continue
             if shape is not None:
                 mask = tuple(s in wanted for s in shape.symbols)
                 groups.setdefault((shape.key, mask), []).append((i, shape))
@@ -89,20 +92,60 @@ class Terms:
                     rows.setdefault(index[symbols[a]], set()).add(index[symbols[b]])
         return rows
 
+    def hessian(self) -> dict[tuple[int, int], Expr] | None:
+        """The nonzero upper-triangle entries ``(r, c): H[r, c]`` (``r <= c``), or None when
+        some terms are not grouped (then the caller sweeps the gradient's rows).
+
+        Each group's template Hessian is built once, both orientations of every pair
+        (``d(d f/d a)/d b`` and ``d(d f/d b)/d a``), and renamed into every member; entry
+        ``(r, c)`` takes the orientation the row sweep takes (``d(d f/d x_r)/d x_c``) and sums
+        the members' parts, so neither the gradient nor its rows' shapes are needed."""
+        if self.direct:
+            return None
+        index = {v: i for i, v in enumerate(self.variables)}
+        parts: dict[tuple[int, int], list[Expr]] = {}
+        for template, active, members in self.groups:
+            holes = slots(len(members[0]))
+            wrt = [holes[k] for k in active]
+            gradient = adjoints(template, wrt)
+            pairs: list[tuple[int, int]] = []
+            entries: list[Expr] = []
+            for a in active:
+                if holes[a] not in gradient:
+                    continue
+                row = adjoints(gradient[holes[a]], wrt)
+                for b in active:
+                    entry = row.get(holes[b], ZERO)
+                    if entry is not ZERO:
+                        pairs.append((a, b))
+                        entries.append(entry)
+            renamed = Template(entries, holes)
+            for symbols in members:
+                for (a, b), entry in zip(pairs, renamed.instance(symbols), strict=True):
+                    r, c = index[symbols[a]], index[symbols[b]]
+                    if r <= c:
+                        parts.setdefault((r, c), []).append(entry)
+        table = {}
+        for key, found in parts.items():
+            entry = found[0] if len(found) == 1 else add(*found)
+            if entry is not ZERO:
+                table[key] = entry
+        return table
+
 
 def term_adjoints(f: Expr, variables: Sequence[Sym]) -> dict[Sym, Expr]:
     """``adjoints(f, variables)``, with the terms of a long sum ``f`` grouped by shape."""
     return Terms(f, variables).adjoints() if is_long_sum(f) else adjoints(f, variables)
 
 
-def _entangled(f: Expr) -> set[int]:
+def _entangled(f: Expr, order: list[Expr] | None = None) -> set[int]:
     """Indices of the terms of ``f`` that share a node other than a symbol or number.
 
     One pass parents first: each node takes the term it was reached from; a node reached
     from two terms marks both (and every term reaching its descendants)."""
     owner: dict[Expr, int] = {term: i for i, term in enumerate(f.args)}
     tangled: set[int] = set()
-    for node in reversed(postorder(f)):
+    for node in reversed(postorder(f) if order is None else order):
         mine = owner.get(node)
         if mine is None:
             continue

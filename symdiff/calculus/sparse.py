@@ -158,6 +158,10 @@ def sparse_hessian(f: Expr, vars: Any = None, *, reuse: bool = True) -> SparseMa
         variables = variables_of(vars, f)
         n = len(variables)
         terms = Terms(f, variables) if reuse and is_long_sum(f) else None
+        entries = None if terms is None else terms.hessian()
+        if entries is not None:  # from the terms' templates: no gradient rows swept
+            ordered_items = [(r, c, e) for (r, c), e in sorted(entries.items())]
+            return SparseMatrix((n, n), ordered_items, variables, symmetric=True)
         upper: list[list[int]] = [[] for _ in variables]
         if terms is None:
             for r, c in hessian_sparsity(f, variables):

@@ -65,9 +65,28 @@ class Shapes:
             found = memo[root]
         return None if found is None else Shape(found)  # type: ignore[arg-type]
 
+    def of_all(self, roots: Sequence[Expr], parent_order: Sequence[Expr] | None = None
+               ) -> list[Shape | None]:  # fmt: skip
+        """``[self.of(r) for r in roots]``, in one walk over all of them (many small roots,
+        such as the terms of a long sum, cost one traversal instead of one each).
+        ``parent_order``: the postorder of the node whose arguments ``roots`` are, when the
+        caller has it (its last node, the parent itself, is not walked)."""
+        memo = self._memo
+        if parent_order is not None:
+            order = parent_order[:-1]
+        else:
+            order = postorder(*(r for r in roots if r not in memo))
+        self._walk_nodes([n for n in order if n not in memo])
+        found = [memo[r] for r in roots]
+        return [None if f is None else Shape(f) for f in found]
+
     def _walk(self, root: Expr) -> None:
+        self._walk_nodes(postorder_missing(root, self._memo))
+
+    def _walk_nodes(self, nodes: list[Expr]) -> None:
+        """Shapes of ``nodes``, a postorder whose other nodes' shapes are known."""
         memo, ids, cap = self._memo, self._ids, self.cap
-        for node in postorder_missing(root, memo):
+        for node in nodes:
             kind = type(node)
             if kind is Sym:
                 memo[node] = (_SYMBOL, (node,))  # type: ignore[assignment]

@@ -123,3 +123,19 @@ def test_one_sweep_per_shape(monkeypatch: pytest.MonkeyPatch) -> None:
     F, x = brusselator(6)  # 72 rows of two formulas (periodic: no boundary rows)
     sparse_jacobian(F, x)
     assert calls[0] == 2
+
+
+def chained(n: int) -> tuple[Expr, list[Sym]]:
+    """Terms of three shapes over overlapping windows, none sharing a node with another."""
+    text = [f"log(1 + exp(x{i} - x{i + 1})) + (x{i}*x{i + 2} - 1)**2" for i in range(n - 2)]
+    text += [f"sin(x{i})*x{(i + 3) % n}**3" for i in range(n)]
+    return parse(" + ".join(text)), [Sym(f"x{i}") for i in range(n)]
+
+
+@pytest.mark.parametrize("model", [rosenbrock(40), chained(25)])
+def test_hessian_from_term_templates_is_the_row_sweep(model) -> None:
+    from symdiff.calculus.reuse import Terms
+
+    f, x = model
+    assert Terms(f, x).hessian() is not None  # the path under test is taken
+    identical(sparse_hessian(f, x), sparse_hessian(f, x, reuse=False))

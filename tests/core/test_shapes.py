@@ -66,3 +66,31 @@ def test_deep_expressions_walk_without_recursion() -> None:
     for _ in range(20_000):
         e = e * Sym("y") + 1
     assert Shapes().of(e) is not None
+
+
+def test_shapes_of_all_roots_at_once_group_as_one_by_one() -> None:
+    from symdiff.core.traverse import postorder
+
+    terms = [parse(f"(a{i % 3} - x{i})**2*exp(x{i + 1}) + sin(x{i})*y") for i in range(12)]
+    terms += [parse("x0*x1"), parse("log(1 + x5**2)"), Sym("z"), parse("x3*x4")]
+    f = add(*terms)
+
+    def partition(shapes: list) -> set[frozenset[int]]:
+        groups: dict = {}
+        for k, shape in enumerate(shapes):
+            groups.setdefault(None if shape is None else shape.key, set()).add(k)
+        return {frozenset(g) for g in groups.values()}
+
+    args = list(f.args)
+    one_by_one = [Shapes().of(t) for t in args]  # fresh each: ids are per Shapes
+    together = Shapes().of_all(args, postorder(f))
+    assert partition(Shapes().of_all(args)) == partition(together)
+    assert len(partition(together)) < len(args)  # repeats share a shape
+    for members in partition(together):
+        first, *others = sorted(members)
+        holes = slots(len(together[first].symbols))
+        template = rename([args[first]], dict(zip(together[first].symbols, holes, strict=True)))[0]
+        for k in others:
+            mapping = dict(zip(holes, together[k].symbols, strict=True))
+            assert rename([template], mapping)[0] is args[k]
+            assert one_by_one[k].key == one_by_one[first].key  # fresh instances agree on keys
