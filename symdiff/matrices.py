@@ -99,10 +99,11 @@ def hessian_sparsity(f: Any, vars: Any = None) -> Sparsity:
     return sparsity.hessian_sparsity(parse_any(f), vars)
 
 
-def hvp(f: Any, vars: Any, vs: Any) -> Vector:
+def hvp(f: Any, vars: Any, vs: Any, *, reuse: bool = True) -> Vector:
     """``H v``: the Hessian of ``f`` by ``vars`` times the vector ``vs`` (expressions or
-    names, ``"v1 v2"``), as expressions, without building ``H``."""
-    return products.hvp(parse_any(f), vars, vs)
+    names, ``"v1 v2"``), as expressions, without building ``H``; ``reuse=False`` sweeps a
+    long sum whole instead of once per shape of its terms (same values)."""
+    return products.hvp(parse_any(f), vars, vs, reuse=reuse)
 
 
 def jvp_expr(fs: Any, vars: Any, vs: Any) -> Vector:

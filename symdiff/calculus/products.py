@@ -19,9 +19,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from symdiff.calculus.partials import chain_rule
+from symdiff.calculus.reuse import Terms, is_long_sum
 from symdiff.calculus.reverse import Vector, adjoints, variables_of
 from symdiff.core.constructors import add, as_expr, mul
 from symdiff.core.nodes import ZERO, Expr, Num, Sym
+from symdiff.core.shapes import Template, slots
 from symdiff.core.traverse import collection_paused, free_symbols, postorder, substitute
 
 
@@ -93,11 +95,43 @@ def vjp_expr(fs: Sequence[Expr], vars: Any, ws: Any) -> Vector:
 
 
 @collection_paused
-def hvp(f: Expr, vars: Any, vs: Any) -> Vector:
+def hvp(f: Expr, vars: Any, vs: Any, *, reuse: bool = True) -> Vector:
     """``H v``, the Hessian of ``f`` times ``vs``: the gradient of ``grad(f) . v`` (no
-    Hessian built)."""
+    Hessian built).  With ``reuse``, a long sum whose directions are distinct symbols (as
+    ``compile_objective``'s ``hessp`` gives) is swept once per shape of its terms."""
     variables = variables_of(vars, f)
     held, back = _held_constant(_vector(vs, len(variables), "vs"), variables, f)
-    (slope,) = tangents([f], dict(zip(variables, held, strict=True)))
-    table = adjoints(slope, variables)
+    direction = dict(zip(variables, held, strict=True))
+    distinct = len(set(held)) == len(held) and all(type(h) is Sym for h in held)
+    if reuse and distinct and is_long_sum(f):
+        table = _term_hvp(Terms(f, variables), direction)
+    else:
+        (slope,) = tangents([f], direction)
+        table = adjoints(slope, variables)
     return Vector(_restore([table.get(v, ZERO) for v in variables], back), variables)
+
+
+def _term_hvp(terms: Terms, direction: dict[Sym, Expr]) -> dict[Sym, Expr]:
+    """``H v`` of a long sum, term by term: each group's template gets direction slots, is
+    swept once, and its entries are renamed into every member (directions: distinct
+    symbols, none a variable, so the renaming is injective)."""
+    parts: dict[Sym, list[Expr]] = {}
+    if terms.direct:
+        direct = add(*terms.direct)
+        (slope,) = tangents([direct], direction)
+        for v, e in adjoints(slope, terms.variables).items():
+            parts.setdefault(v, []).append(e)
+    for template, active, members in terms.groups:
+        holes = slots(len(members[0]) + len(active))
+        places, pointing = holes[: len(members[0])], holes[len(members[0]) :]
+        (slope,) = tangents(
+            [template], {places[k]: d for k, d in zip(active, pointing, strict=True)}
+        )
+        found = adjoints(slope, [places[k] for k in active])
+        wrt = [k for k in active if places[k] in found]
+        renamed = Template([found[places[k]] for k in wrt], holes)
+        for symbols in members:
+            values = [*symbols, *(direction[symbols[k]] for k in active)]
+            for k, entry in zip(wrt, renamed.instance(values), strict=True):
+                parts.setdefault(symbols[k], []).append(entry)
+    return {v: got[0] if len(got) == 1 else add(*got) for v, got in parts.items()}

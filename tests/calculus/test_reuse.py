@@ -139,3 +139,26 @@ def test_hessian_from_term_templates_is_the_row_sweep(model) -> None:
     f, x = model
     assert Terms(f, x).hessian() is not None  # the path under test is taken
     identical(sparse_hessian(f, x), sparse_hessian(f, x, reuse=False))
+
+
+@pytest.mark.parametrize("model", [*OBJECTIVES, chained(25)])
+def test_hvp_of_grouped_terms_has_the_sweeps_values(model) -> None:
+    from symdiff import evaluate, hvp
+
+    f, x = model
+    directions = [Sym(f"d{i}") for i in range(len(x))]
+    grouped, plain = hvp(f, x, directions), hvp(f, x, directions, reuse=False)
+    rng = random.Random(5)
+    for _ in range(3):
+        point = {s.name: rng.uniform(-1.5, 1.5) for s in [*x, *directions]}
+        for a, b in zip(grouped, plain, strict=True):
+            want = evaluate(b, point)
+            assert abs(evaluate(a, point) - want) <= 1e-12 * (1 + abs(want))
+
+
+def test_hvp_with_number_directions_takes_the_plain_sweep() -> None:
+    from symdiff import hvp
+
+    f, x = rosenbrock(12)
+    ones = [1] * len(x)
+    assert list(hvp(f, x, ones)) == list(hvp(f, x, ones, reuse=False))
