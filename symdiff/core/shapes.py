@@ -95,6 +95,16 @@ class Shapes:
             if not args:
                 memo[node] = (ids.setdefault((node,), len(ids)), ())
                 continue
+            if len(args) == 1:  # a call of one argument: its slots in their own order
+                kid = memo[args[0]]
+                if kid is None:
+                    memo[node] = None
+                    continue
+                key, symbols = kid
+                links = _links(len(symbols))
+                token1 = (node.name if kind is Call else kind, key, links)  # type: ignore[attr-defined]
+                memo[node] = (ids.setdefault(token1, len(ids)), symbols)
+                continue
             kids = [memo[a] for a in args]
             if None in kids:
                 memo[node] = None
@@ -106,8 +116,11 @@ class Shapes:
             token: list[Any] = [node.name if kind is Call else kind]  # type: ignore[attr-defined]
             for key, symbols in kids:  # type: ignore[misc]
                 token.append(key)
-                if len(symbols) == 1:
+                count = len(symbols)
+                if count == 1:
                     token.append(put(symbols[0], len(where)))
+                elif not count:
+                    token.append(())
                 else:
                     token.append(tuple([put(s, len(where)) for s in symbols]))
             if len(where) > cap:
@@ -117,6 +130,15 @@ class Shapes:
 
 
 _first = itemgetter(0)
+_LINKS: dict[int, Any] = {0: (), 1: 0}
+
+
+def _links(count: int) -> Any:
+    """The links of an only argument's ``count`` slots: as the general walk writes them."""
+    found = _LINKS.get(count)
+    if found is None:
+        found = _LINKS[count] = tuple(range(count))
+    return found
 
 
 def slots(count: int) -> tuple[Sym, ...]:
