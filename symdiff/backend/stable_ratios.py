@@ -64,7 +64,7 @@ def _ratio_plan(
                     return mul(*new[:n], first, second, power(_sigmoid_pair(d, ctx), pairs))
 
                 return (*others, p, q), build
-    if not ctx.has("logaddexp") and not (len(exponents) == 2 and ZERO in exponents):
+    if not ctx.has("logaddexp"):  # the shifted form needs it (C has none): literal code
         return None
     n, tops = len(others), len(exps)
 
@@ -138,6 +138,40 @@ def log_cosh(node: Expr, ctx: Context) -> Plan | None:
         return (u,), lambda new: add(ctx.make("logaddexp", new[0], negate(new[0])),
                                      -math.log(2))  # fmt: skip
     return None
+
+
+def reciprocal_hyperbolic(node: Expr, ctx: Context) -> Plan | None:
+    """sech(u), csch(u), cosh(u)**-k, sinh(u)**-k without overflow (cosh and sinh overflow
+    beyond |u| = 710, their reciprocals are tiny there): with e = exp(-|u|) <= 1,
+    sech(u) = 2*e/(1 + e**2) and csch(u) = sign(u)*2*e/(-expm1(-2*|u|)) (expm1: no
+    cancellation near 0, where csch has its pole)."""
+    if is_call(node, "sech") or is_call(node, "csch"):
+        kind, u, k = node.name, node.args[0], 1  # type: ignore[attr-defined]
+    elif (
+        isinstance(node, Pow) and isinstance(node.args[1], Num)
+        and not isinstance(node.args[1].value, float) and node.args[1].value < 0
+        and Fraction(node.args[1].value).denominator == 1
+        and (is_call(node.args[0], "cosh") or is_call(node.args[0], "sinh"))
+    ):  # fmt: skip
+        base = node.args[0]
+        kind = "sech" if is_call(base, "cosh") else "csch"
+        u, k = base.args[0], -int(node.args[1].value)
+    else:
+        return None
+
+    def build(new: list[Expr]) -> Expr:
+        v = new[0]
+        magnitude = call("abs", v)
+        e = call("exp", negate(magnitude))
+        if kind == "sech":
+            value = mul(2, e, power(add(ONE, power(e, 2)), -1))
+        else:
+            # sign(u) divides: at the pole u = 0 this is 2/0 as 1/sinh(0) is (not 0*inf)
+            gap = mul(call("sign", v), negate(call("expm1", mul(-2, magnitude))))
+            value = mul(2, e, power(gap, -1))
+        return power(value, k)
+
+    return (u,), build
 
 
 def tanh(node: Expr, ctx: Context) -> Plan | None:

@@ -97,6 +97,10 @@ CASES = [
     ),
     ("tanh", "sinh(x)/cosh(x)", {"x": 800.0}, lambda x: mp.tanh(x)),
     ("one-minus-tanh-squared", "1 - tanh(x)**2", {"x": 30.0}, lambda x: 1 - mp.tanh(x) ** 2),
+    ("reciprocal-hyperbolic", "sech(x)", {"x": 720.0}, lambda x: mp.sech(x)),
+    ("reciprocal-hyperbolic", "csch(x)", {"x": -715.0}, lambda x: mp.csch(x)),
+    ("reciprocal-hyperbolic", "1/cosh(x)**2", {"x": 360.0}, lambda x: mp.sech(x) ** 2),
+    ("reciprocal-hyperbolic", "csch(exp(x))", {"x": 6.6}, lambda x: mp.csch(mp.exp(x))),
     ("one-minus-cos", "1 - cos(x)", {"x": 1e-10}, lambda x: 1 - mp.cos(x)),
     ("one-minus-cos", "cos(x) - 1", {"x": 3e-9}, lambda x: mp.cos(x) - 1),
     ("difference-of-squares", "1 - x**2", {"x": 1 - 2**-40}, lambda x: 1 - x**2),
@@ -261,3 +265,42 @@ def test_rows_need_what_they_claim():
                     names = {n.name for n in postorder(node) if type(n) is Call}
                     assert names.intersection(NEEDS[name]), (name, node)
     assert len(fired) >= len([n for n in NEEDS if NEEDS[n]]) - 2  # the check is not vacuous
+
+
+@pytest.mark.parametrize("target", [*TARGETS, "c"])
+def test_reciprocal_hyperbolics_near_their_pole_and_beyond_overflow(target) -> None:
+    """sech, csch and negative powers of cosh, sinh: accurate at small and ordinary arguments
+    (csch through expm1), tiny and finite beyond |x| = 710, and at the pole as 1/sinh(0) is."""
+    formulas = {
+        "sech(x)": mp.sech, "csch(x)": mp.csch, "sinh(x)**-3": lambda x: mp.csch(x) ** 3,
+        "cosh(x)**-1*tanh(x)": lambda x: mp.sech(x) * mp.tanh(x),
+    }  # fmt: skip
+    for formula, truth in formulas.items():
+        try:
+            function = symdiff.compile(formula, "x", target)
+        except symdiff.CodegenError as error:
+            pytest.skip(f"no C compiler: {error}")
+        for x in (-1e4, -709.5, -3.0, -1e-8, 1e-100, 0.25, 2.0, 30.0, 711.0, 1e4):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                got = float(function(x))
+            assert _close(got, truth(mp.mpf(x)), rel=2e-15), (formula, x, got)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if target == "python":
+            with pytest.raises(ZeroDivisionError):
+                symdiff.compile("csch(x)", "x", target)(0.0)
+        else:
+            assert symdiff.compile("csch(x)", "x", target)(0.0) == math.inf
+
+
+def test_a_ratio_of_exponentials_compiles_where_c_has_no_logaddexp() -> None:
+    """exp(x)/(1 + exp(2*x)) is no sigmoid; its shifted form needs logaddexp, which C lacks:
+    C gets the literal formula (once an AssertionError while stabilising)."""
+    try:
+        function = symdiff.compile("exp(x)/(1 + exp(2*x))", "x", "c")
+    except symdiff.CodegenError as error:
+        pytest.skip(f"no C compiler: {error}")
+    for x in (-3.0, 0.0, 0.7, 20.0):
+        true = mp.exp(x) / (1 + mp.exp(2 * x))
+        assert _close(float(function(x)), true, rel=1e-15)
