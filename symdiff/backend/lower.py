@@ -33,10 +33,11 @@ from symdiff.backend.trees import (
     one_operation,
 )
 from symdiff.core.defined import inline_defined_all
+from symdiff.core.errors import EvaluationError
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
 from symdiff.core.traverse import no_collection, postorder_by
-from symdiff.numeric.evaluation import node_value
+from symdiff.numeric.evaluation import evaluate_all, node_value
 
 #: Deepest inline nesting before a subtree gets a statement of its own (keeps parsers happy).
 MAX_DEPTH = 12
@@ -126,10 +127,21 @@ class _Lowering(PowerWriter):
                 try:
                     value[node] = node_value(node, [value[a] for a in node.args], {})
                 except (ArithmeticError, ValueError):
-                    pass  # undefined constant (log(-1)): computed at run time, gives nan
+                    folded = _constant_beyond_floats(node)
+                    if folded is not None:  # csch(exp(8)): sinh overflows, the result is 0
+                        value[node] = folded
+                        self.tree[node] = constant_tree(folded)
+                        continue
+                    # undefined constant (log(-1)): computed at run time, gives nan
                 else:
                     self.tree[node] = constant_tree(node.value if isinstance(node, Num) else
                                                     value[node])  # fmt: skip
+                    continue
+            elif not isinstance(node, Sym) and not helper and node not in symbolic:
+                folded = _constant_beyond_floats(node)  # 1/cosh(exp(7))**2: cosh overflowed
+                if folded is not None:
+                    value[node] = folded
+                    self.tree[node] = constant_tree(folded)
                     continue
             tree = self._lower(node)
             shared = self.counts.get(node, 0) > 1 and not (self.recompute and one_operation(tree))
@@ -274,6 +286,16 @@ class _Lowering(PowerWriter):
             trees = [self.emit(("product", tuple(trees[:MAX_OPERANDS]), ())),
                      *trees[MAX_OPERANDS:]]  # fmt: skip
         return trees
+
+
+def _constant_beyond_floats(node: Expr) -> float | None:
+    """The float value of a constant whose float evaluation fails on the way (an overflowing
+    intermediate), from ``evaluate_all``'s extended range; None if it is undefined or beyond
+    the float range itself (then the generated code computes it, as it would have)."""
+    try:
+        return evaluate_all([node], {})[node]
+    except (EvaluationError, ArithmeticError, ValueError):
+        return None
 
 
 def _shifted_sums(nodes: list[Expr]) -> dict[Expr, tuple[Expr, ...]]:

@@ -304,3 +304,23 @@ def test_a_ratio_of_exponentials_compiles_where_c_has_no_logaddexp() -> None:
     for x in (-3.0, 0.0, 0.7, 20.0):
         true = mp.exp(x) / (1 + mp.exp(2 * x))
         assert _close(float(function(x)), true, rel=1e-15)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_constants_that_overflow_on_the_way_fold_to_their_value(target) -> None:
+    """A constant subtree whose float evaluation overflows inside (``cosh(exp(8))``) is folded
+    from the extended-range value, as ``evaluate`` gives it; one that overflows itself stays
+    code (``exp(1000)``: inf in NumPy, OverflowError in Python, as before)."""
+    roots = ["x + csch(exp(8))", "x*sech(cosh(30))", "x + 1/cosh(exp(7))**2"]
+    function = symdiff.compile(roots, "x", target)
+    assert [float(v) for v in function(2.0)] == [2.0, 0.0, 2.0]
+    values = function(2.0)
+    assert all(symdiff.evaluate(r, x=2.0) == float(v) for r, v in zip(roots, values, strict=True))
+    big = symdiff.compile("x + exp(1000)", "x", target)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if target == "python":
+            with pytest.raises(OverflowError):
+                big(1.0)
+        else:
+            assert big(1.0) == math.inf
