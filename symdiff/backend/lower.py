@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from symdiff.backend.powers import Exponent, PowerWriter, expanded_exponent
-from symdiff.backend.products import share_products
+from symdiff.backend.products import share_products, shifted_sums
 from symdiff.backend.program import IDENTITY, OF_RECIPROCAL, RECIPROCAL_OF, Program
 from symdiff.backend.stable import HELPERS, stabilize
 from symdiff.backend.trees import (
@@ -33,11 +33,10 @@ from symdiff.backend.trees import (
     one_operation,
 )
 from symdiff.core.defined import inline_defined_all
-from symdiff.core.errors import EvaluationError
 from symdiff.core.nary import Add, Mul
 from symdiff.core.nodes import Call, Expr, Num, Pow, Sym
 from symdiff.core.traverse import no_collection, postorder_by
-from symdiff.numeric.evaluation import evaluate_all, node_value
+from symdiff.numeric.evaluation import constant_value, node_value
 
 #: Deepest inline nesting before a subtree gets a statement of its own (keeps parsers happy).
 MAX_DEPTH = 12
@@ -102,7 +101,7 @@ class _Lowering(PowerWriter):
         products = [n for n in first if isinstance(n, Mul) and n not in self.rest]
         self.shared_products = share_products(products, cached)
         kids.update(self.shared_products)  # the new product nodes get theirs on demand
-        shifted = _shifted_sums(first)
+        shifted = shifted_sums(first)
         kids.update(shifted)
         changed = self.shared_products or shifted
         order = postorder_by(self.roots, cached) if changed else first
@@ -120,29 +119,8 @@ class _Lowering(PowerWriter):
         symbolic = self._symbolic(nodes)
         absorbed = self._absorbed_powers(nodes, symbolic)
         for node in nodes:
-            if node in absorbed:
+            if node in absorbed or self._fold(node, value, symbolic):
                 continue
-            helper = isinstance(node, Call) and node.name in HELPERS  # never constant
-            if not isinstance(node, Sym) and not helper and all(a in value for a in node.args):
-                try:
-                    value[node] = node_value(node, [value[a] for a in node.args], {})
-                except (ArithmeticError, ValueError):
-                    folded = _constant_beyond_floats(node)
-                    if folded is not None:  # csch(exp(8)): sinh overflows, the result is 0
-                        value[node] = folded
-                        self.tree[node] = constant_tree(folded)
-                        continue
-                    # undefined constant (log(-1)): computed at run time, gives nan
-                else:
-                    self.tree[node] = constant_tree(node.value if isinstance(node, Num) else
-                                                    value[node])  # fmt: skip
-                    continue
-            elif not isinstance(node, Sym) and not helper and node not in symbolic:
-                folded = _constant_beyond_floats(node)  # 1/cosh(exp(7))**2: cosh overflowed
-                if folded is not None:
-                    value[node] = folded
-                    self.tree[node] = constant_tree(folded)
-                    continue
             tree = self._lower(node)
             shared = self.counts.get(node, 0) > 1 and not (self.recompute and one_operation(tree))
             nesting = depth(tree, self.depths)
@@ -157,6 +135,31 @@ class _Lowering(PowerWriter):
             len(self.arg_index), tuple(self.statements), outputs,
             tuple(dependencies[root] for root in self.roots),
         )  # fmt: skip
+
+    def _fold(self, node: Expr, value: dict[Expr, float], symbolic: set[Expr]) -> bool:
+        """Whether ``node`` is a constant, now folded into ``value`` and its tree.  A constant
+        whose float evaluation fails on the way (csch(exp(8)): sinh overflows, the result is 0)
+        takes the extended-range value; an undefined one (log(-1)) or one beyond the float
+        range is computed at run time (nan, inf or the target's error, as before)."""
+        if isinstance(node, Sym) or (isinstance(node, Call) and node.name in HELPERS):
+            return False  # helpers are never constant
+        if all(a in value for a in node.args):
+            try:
+                value[node] = node_value(node, [value[a] for a in node.args], {})
+            except (ArithmeticError, ValueError):
+                pass
+            else:
+                self.tree[node] = constant_tree(node.value if isinstance(node, Num) else
+                                                value[node])  # fmt: skip
+                return True
+        elif node in symbolic:
+            return False
+        folded = constant_value(node)
+        if folded is None:
+            return False
+        value[node] = folded
+        self.tree[node] = constant_tree(folded)
+        return True
 
     def _remember_power(self, node: Expr, temporary: Tree) -> None:
         """A computed ``u**n`` (or ``u**(n/2)``) is reused by later powers of ``u``."""
@@ -286,30 +289,6 @@ class _Lowering(PowerWriter):
             trees = [self.emit(("product", tuple(trees[:MAX_OPERANDS]), ())),
                      *trees[MAX_OPERANDS:]]  # fmt: skip
         return trees
-
-
-def _constant_beyond_floats(node: Expr) -> float | None:
-    """The float value of a constant whose float evaluation fails on the way (an overflowing
-    intermediate), from ``evaluate_all``'s extended range; None if it is undefined or beyond
-    the float range itself (then the generated code computes it, as it would have)."""
-    try:
-        return evaluate_all([node], {})[node]
-    except (EvaluationError, ArithmeticError, ValueError):
-        return None
-
-
-def _shifted_sums(nodes: list[Expr]) -> dict[Expr, tuple[Expr, ...]]:
-    """``c + u + v + ...`` read as ``(u + v + ...) + c`` where the sum ``u + v + ...`` is itself
-    a node of the graph: a traced loop's ``z + i`` next to ``z`` (canonical sums flatten both)
-    would otherwise compute ``z``'s terms twice and make each of them shared."""
-    present = set(nodes)
-    shifted: dict[Expr, tuple[Expr, ...]] = {}
-    for node in nodes:
-        if type(node) is Add and type(node.args[0]) is Num and len(node.args) >= 3:
-            rest = Add._raw(node.args[1:])
-            if rest in present:
-                shifted[node] = (rest, node.args[0])
-    return shifted
 
 
 def lower(

@@ -1,4 +1,5 @@
-"""Sharing sub-products between products: ``a*b*c`` and ``a*b*d`` compute ``a*b`` once.
+"""Sharing parts of n-ary nodes: ``a*b*c`` and ``a*b*d`` compute ``a*b`` once, and ``u + v + 3``
+beside ``u + v`` adds 3 to it (``shifted_sums``).
 
 Hash-consing already shares equal nodes, but not *parts* of n-ary products, and gradients are
 full of products that overlap (the product and chain rules multiply the same factors into many
@@ -13,8 +14,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from itertools import combinations
 
-from symdiff.core.nary import Mul, ordered
-from symdiff.core.nodes import Expr
+from symdiff.core.nary import Add, Mul, ordered
+from symdiff.core.nodes import Expr, Num
 
 #: Products with more factors than this are left alone (the pair count grows quadratically).
 MAX_FACTORS = 12
@@ -61,3 +62,17 @@ def share_products(
                 else:
                     del factors[product]
     return changed
+
+
+def shifted_sums(nodes: list[Expr]) -> dict[Expr, tuple[Expr, ...]]:
+    """``c + u + v + ...`` read as ``(u + v + ...) + c`` where the sum ``u + v + ...`` is itself
+    a node of the graph: a traced loop's ``z + i`` next to ``z`` (canonical sums flatten both)
+    would otherwise compute ``z``'s terms twice and make each of them shared."""
+    present = set(nodes)
+    shifted: dict[Expr, tuple[Expr, ...]] = {}
+    for node in nodes:
+        if type(node) is Add and type(node.args[0]) is Num and len(node.args) >= 3:
+            rest = Add._raw(node.args[1:])
+            if rest in present:
+                shifted[node] = (rest, node.args[0])
+    return shifted

@@ -83,6 +83,16 @@ def evaluate_all(
     return memo
 
 
+def constant_value(node: Expr) -> float | None:
+    """The float value of a symbol-free ``node`` as ``evaluate`` gives it, through extended
+    range where an intermediate overflows (``csch(exp(8))`` is 0.0); None if it is undefined
+    or beyond the float range itself."""
+    try:
+        return evaluate_all([node], {})[node]
+    except (EvaluationError, ArithmeticError, ValueError):
+        return None
+
+
 #: Nodes that do not need all their arguments: a ``where`` takes one branch, and ``and``/``or``
 #: short-circuit as in Python and C (``x > 0 or sqrt(x) < 1`` is true at ``x = 1``, and at
 #: ``x = -1`` its value is that of ``sqrt(-1) < 1``, undefined).
