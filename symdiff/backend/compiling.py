@@ -119,7 +119,10 @@ def codegen(
         )
     roots, symbols, single = prepare(exprs, args)
     program = lower(roots, symbols, target in RECOMPUTE, _stable(target, stable))
-    return printer(program, [s.name for s in symbols], name, single)
+    names = [s.name for s in symbols]
+    if target == "python":  # stable Python answers an inner overflow with IEEE infinities
+        return python.source(program, names, name, single, ieee=stable)
+    return printer(program, names, name, single)
 
 
 def compile(

@@ -189,10 +189,11 @@ def _python_function(
         program = dataclasses.replace(program, output_symbols=(everything,) * len(roots))
     names = [s.name for s in symbols]
     if target == "python" and single and symbols:  # a template: a loop over the members
-        source = python_target.loop_source(program, names, name)
+        source = python_target.loop_source(program, names, name, ieee=stable)
+    elif target == "python":
+        source = python_target.source(program, names, name, single, ieee=stable)
     else:
-        printer = numpy_target.source if target == "numpy" else python_target.source
-        source = printer(program, names, name, single)
+        source = numpy_target.source(program, names, name, single)
     namespace: dict[str, Any] = {}
     exec(builtins.compile(source, f"<symdiff vector {target}>", "exec"), namespace)
     return namespace[python_target.function_name(name)], source
