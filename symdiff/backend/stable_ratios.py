@@ -13,7 +13,7 @@ from symdiff.backend.stable_terms import (
     is_call,
     negated,
     one_minus_sigmoid_split,
-    shifted_log_sum,
+    shifted_sum,
     split_constant,
     sum_of,
 )
@@ -64,8 +64,6 @@ def _ratio_plan(
                     return mul(*new[:n], first, second, power(_sigmoid_pair(d, ctx), pairs))
 
                 return (*others, p, q), build
-    if not ctx.has("logaddexp"):  # the shifted form needs it (C has none): literal code
-        return None
     n, tops = len(others), len(exps)
 
     def build_shifted(new: list[Expr]) -> Expr:
@@ -76,15 +74,34 @@ def _ratio_plan(
 
 def _shifted_ratio(tops: list[Expr], bottoms: list[Expr], k: int, ctx: Context) -> list[Expr]:
     """Factors of exp(a + b + ...)/(exp(p) + exp(q) + ...)**k shifted by m = max(p, q, ...):
-    with L = log(exp(p - m) + ...) (in [0, log n]), each exp(a - m - L) when the numerator has
-    k exps (softmax entries, shared by every output over the same sum), else
-    exp(a + ... - k*m - k*L).  ``a - m`` is exact where it matters (a near the largest
-    exponent), where exp(a - log(sum)) would carry the rounding of a log-sum near |m|."""
-    top, log_sum = shifted_log_sum(bottoms, ctx)
-    if len(tops) == k:
-        return [ctx.make("expu", Add._raw((add(a, negate(top)), negate(log_sum)))) for a in tops]
+    with s = exp(p - m) + exp(q - m) + ... (in [1, n]), the product of (exp(p - m)/s)**c when
+    the numerator is exp(c*p + d*q + ...) with c + d + ... = k (softmax entries and their
+    powers: every factor at most 1, each exp(p - m) shared with s), else
+    exp(a + ... - k*m)/s**k (finite wherever the ratio is, up to the factor s**k <= n**k).
+    ``a - m`` is exact where it matters (a near the largest exponent)."""
+    top, total = shifted_sum(bottoms, ctx)
+    counts = _multiples(tops, bottoms)
+    if counts is not None and sum(counts.values()) == k:
+        return [*(power(ctx.make("expu", add(p, negate(top))), c) for p, c in counts.items()),
+                power(total, -k)]  # fmt: skip
     shift = add(*tops, negate(mul(k, top)))
-    return [ctx.make("expu", Add._raw((shift, negate(mul(k, log_sum)))))]
+    return [ctx.make("expu", shift), power(total, -k)]
+
+
+def _multiples(tops: list[Expr], bottoms: list[Expr]) -> dict[Expr, int] | None:
+    """``{p: c, …}`` if the numerator's exponents are positive whole multiples ``c*p`` of the
+    denominator's exponents ``p`` (counted together), else None."""
+    counts: dict[Expr, int] = {}
+    for a in tops:
+        c: int | Fraction | float = 1
+        p = a
+        if isinstance(a, Mul) and isinstance(a.args[0], Num) and a not in bottoms:
+            value, rest = a.args[0].value, a.args[1:]
+            c, p = value, rest[0] if len(rest) == 1 else Mul._raw(rest)
+        if not (isinstance(c, int) and c > 0 and p in bottoms):
+            return None
+        counts[p] = counts.get(p, 0) + int(c)
+    return counts
 
 
 def _sigmoid_pair(u: Expr, ctx: Context) -> Expr:

@@ -129,21 +129,34 @@ def log_of_exps(exponents: list[Expr], ctx: Context) -> Expr:
     return call("log", add(*(call("exp", a) for a in exponents)))
 
 
-def shifted_log_sum(exponents: list[Expr], ctx: Context) -> tuple[Expr, Expr]:
-    """``(m, L)`` with ``m = max(a, b, …)`` and ``L = log(exp(a - m) + exp(b - m) + …)`` in
-    [0, log n] (nested ``logaddexp``): ``m + L`` is the log-sum and ``exp(a - m - L)`` a
-    softmax entry, accurate where ``a`` is near ``m`` (``a - m`` exact).  ``m`` is clamped to
-    ±DBL_MAX (``finite``) so that ±inf exponents give ``±inf - m = ±inf``, never
-    ``inf - inf``; the value and every ratio build the same nodes, computed once."""
+def shift_of(exponents: list[Expr], ctx: Context) -> Expr:
+    """``m = max(a, b, …)`` clamped to ±DBL_MAX (``finite``), so that ±inf exponents give
+    ``±inf - m = ±inf``, never ``inf - inf``: the shift of ``shifted_log_sum`` and
+    ``shifted_sum`` (one node, computed once for the value and every ratio)."""
     top = exponents[0]
     for a in exponents[1:]:
         top = call("max", top, a)
-    top = ctx.make("finite", top)
+    return ctx.make("finite", top)
+
+
+def shifted_log_sum(exponents: list[Expr], ctx: Context) -> tuple[Expr, Expr]:
+    """``(m, L)`` with ``m`` of ``shift_of`` and ``L = log(exp(a - m) + exp(b - m) + …)`` in
+    [0, log n] (nested ``logaddexp``, accurate also where L is tiny): ``m + L`` is the
+    log-sum."""
+    top = shift_of(exponents, ctx)
     shifted = [add(a, negate(top)) for a in exponents]
     total = shifted[0]
     for a in shifted[1:]:
         total = ctx.make("logaddexp", total, a)
     return top, total
+
+
+def shifted_sum(exponents: list[Expr], ctx: Context) -> tuple[Expr, Expr]:
+    """``(m, s)`` with ``m`` of ``shift_of`` and ``s = exp(a - m) + exp(b - m) + …`` in
+    [1, n]: ``exp(a - m)/s`` is a softmax entry, accurate where ``a`` is near ``m`` (``a - m``
+    exact), and its ``exp(a - m)`` is a term of ``s`` (one exp per exponent in all)."""
+    top = shift_of(exponents, ctx)
+    return top, add(*(ctx.make("expu", add(a, negate(top))) for a in exponents))
 
 
 def sigmoid_argument(term: Expr) -> Expr | None:

@@ -9,6 +9,7 @@ import warnings
 
 import mpmath
 import pytest
+from c_compiler import needs_compiler
 
 import symdiff
 from symdiff.backend.stable import ROWS
@@ -120,7 +121,6 @@ NEEDS_HELPER = {
     "hypot",
     "log-cosh",
     "log-of-power",
-    "exp(z)/(exp(x) + exp(y) + exp(z))",
 }
 TARGETS = ["python", "numpy"]
 
@@ -324,3 +324,49 @@ def test_constants_that_overflow_on_the_way_fold_to_their_value(target) -> None:
                 big(1.0)
         else:
             assert big(1.0) == math.inf
+
+
+#: Ratios of exponentials over a sum of three or more, and their truths.
+SHIFTED_RATIOS = [
+    ("exp(x)/(exp(x) + exp(y) + exp(z))", lambda x, y, z: mp.exp(x) / _s3(x, y, z)),
+    ("exp(2*x)/(exp(x) + exp(y) + exp(z))**2", lambda x, y, z: mp.exp(2 * x) / _s3(x, y, z) ** 2),
+    ("exp(x + y)/(exp(x) + exp(y) + exp(z))**2",
+     lambda x, y, z: mp.exp(x + y) / _s3(x, y, z) ** 2),
+    ("exp(x)/(exp(x) + exp(y) + exp(z))**2", lambda x, y, z: mp.exp(x) / _s3(x, y, z) ** 2),
+    ("exp(y - z)/(1 + exp(x) + exp(y))",
+     lambda x, y, z: mp.exp(y - z) / (1 + mp.exp(x) + mp.exp(y))),
+]  # fmt: skip
+RATIO_POINTS = [(1000.0, 999.0, 998.0), (-1000.0, -1001.0, -990.0), (800.0, -800.0, 3.0),
+                (0.5, -0.25, 1e-3), (700.0, 710.0, 705.0), (-1000.0, -700.0, -710.0),
+                (0.0, 800.0, -100.0)]  # fmt: skip
+
+
+def _s3(x, y, z):
+    return mp.exp(x) + mp.exp(y) + mp.exp(z)
+
+
+@pytest.mark.parametrize("target", [*TARGETS, pytest.param("c", marks=needs_compiler)])
+@pytest.mark.parametrize(("formula", "truth"), SHIFTED_RATIOS)
+def test_ratios_over_long_exp_sums_are_finite_and_accurate(target, formula, truth) -> None:
+    """exp(A)/(exp(p) + exp(q) + …)**k shifted by the max exponent, in every target (C too,
+    which has no logaddexp): a few ulps where the literal code gives inf/inf or 0/0."""
+    function = symdiff.compile(formula, "x y z", target)
+    literal_wrong = 0
+    for point in RATIO_POINTS:
+        true = truth(*(mp.mpf(v) for v in point))
+        if abs(true) > 1.7e308:  # beyond float64 (exp(x)/S**2 at x = -1000 is exp(980))
+            continue
+        if abs(true) < 1e-300:  # underflows to (near) 0 in float64: checked as an absolute error
+            assert abs(float(function(*point))) <= 1e-300
+            continue
+        assert _close(float(function(*point)), true, rel=2e-15), (formula, point)
+        literal_wrong += not _close(_literal(formula, "numpy", list(point)), true, rel=2e-15)
+    assert literal_wrong  # the cases are ones the literal formula gets wrong
+
+
+def test_a_softmax_gradient_takes_one_exp_per_term() -> None:
+    """The entries exp(a - m)/s share s's exps: no log-sum, no second exp per entry."""
+    f = symdiff.parse("exp(x)/(exp(x) + exp(y) + exp(z) + exp(w))")
+    source = symdiff.codegen([f, *symdiff.gradient(f, "x y z w")], "x y z w", target="numpy")
+    body = source[source.index("def f(") :]
+    assert body.count("_expu,") == 4 and "_logaddexp" not in body and "np.exp" not in body
