@@ -24,6 +24,7 @@ FUNCTIONS = {name: f"np.{name}" for name in FUNCTION_NAMES} | {
     # the stable-evaluation helpers (backend/stable.py)
     "hypot": "_hypot", "logaddexp": "_logaddexp", "softplus": "_softplus",
     "sigmoid": "_sigmoid", "sech2": "_sech2", "expu": "_expu", "finite": "_finite",
+    "log1p_rest": "_log1p_rest",
     # fusion.py's shared exp of softplus and sigmoid
     "exp709": "_exp709", "softplus_from": "_softplus_from",
     # the selecting rows, branch-free, with symdiff.evaluate's values (README "Kinks")

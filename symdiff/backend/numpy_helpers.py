@@ -161,6 +161,23 @@ def _logaddexp(_a, _b):
     _l += _m
     return _l
 """,
+    "_log1p_rest": """
+
+def _log1p_rest(*_e):
+    # log(e1 + e2 + ...) where the largest e is exactly 1 (exp(a - max)): log1p of the sum of
+    # the others, each 1 counted once less, so that a sum just above 1 keeps its digits
+    _s = _n = None
+    for _a in _e:
+        _one = np.equal(_a, 1.0)
+        _r = np.where(_one, 0.0, _a)
+        _s = _r if _s is None else _s + _r
+        _n = _one - 1.0 if _n is None else _n + _one
+    _t = _s + _n  # >= 0, inf or nan; -1 where every e is 0 (every exponent is -inf)
+    _l = _log1p_pos(np.maximum(_t, 0.0))
+    if type(_t) is np.ndarray and _t.size and _t.min() >= 0.0:
+        return _l
+    return np.where(_t < 0.0, -np.inf, _l)
+""",
     "_hypot": """
 
 def _hypot(_a, _b):

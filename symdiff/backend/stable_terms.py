@@ -56,6 +56,8 @@ FALLBACK: dict[str, Callable[..., Expr] | None] = {
     # u with +-inf as +-DBL_MAX (the shift of shifted_log_sum)
     "finite": lambda u: call("min", call("max", u, Num(-DBL_MAX)), Num(DBL_MAX)),
     "logaddexp": None,
+    # log(e1 + e2 + ...) of shifted exps, the largest exactly 1 (NumPy: log1p of the others)
+    "log1p_rest": None,
     "hypot": None,
 }
 #: The lowering-only helper names.
@@ -119,11 +121,15 @@ def sum_of(terms: list[Expr]) -> Expr:
 
 def log_of_exps(exponents: list[Expr], ctx: Context) -> Expr:
     """log(exp(a) + exp(b) + …) from the (rewritten) exponents, as stably as the target can:
-    ``softplus``, one ``logaddexp``, or (three or more) ``m + L`` of ``shifted_log_sum``."""
+    ``softplus``, one ``logaddexp``, or (three or more) ``m + log1p_rest(exp(a - m), …)``
+    where the target has it, else ``m + L`` of ``shifted_log_sum``."""
     if len(exponents) == 2 and ZERO in exponents and ctx.has("softplus"):
         return ctx.make("softplus", next(a for a in exponents if a != ZERO))
     if len(exponents) == 2 and ctx.has("logaddexp"):
         return ctx.make("logaddexp", *exponents)
+    if ctx.has("log1p_rest"):  # the shifted exps are shared with every ratio over the sum
+        top, terms = shifted_exps(exponents, ctx)
+        return add(top, ctx.make("log1p_rest", *terms))
     if ctx.has("logaddexp"):
         return add(*shifted_log_sum(exponents, ctx))
     return call("log", add(*(call("exp", a) for a in exponents)))
@@ -151,12 +157,19 @@ def shifted_log_sum(exponents: list[Expr], ctx: Context) -> tuple[Expr, Expr]:
     return top, total
 
 
-def shifted_sum(exponents: list[Expr], ctx: Context) -> tuple[Expr, Expr]:
-    """``(m, s)`` with ``m`` of ``shift_of`` and ``s = exp(a - m) + exp(b - m) + …`` in
-    [1, n]: ``exp(a - m)/s`` is a softmax entry, accurate where ``a`` is near ``m`` (``a - m``
-    exact), and its ``exp(a - m)`` is a term of ``s`` (one exp per exponent in all)."""
+def shifted_exps(exponents: list[Expr], ctx: Context) -> tuple[Expr, list[Expr]]:
+    """``(m, [exp(a - m), exp(b - m), …])`` with ``m`` of ``shift_of``: every term at most 1,
+    the largest exactly 1."""
     top = shift_of(exponents, ctx)
-    return top, add(*(ctx.make("expu", add(a, negate(top))) for a in exponents))
+    return top, [ctx.make("expu", add(a, negate(top))) for a in exponents]
+
+
+def shifted_sum(exponents: list[Expr], ctx: Context) -> tuple[Expr, Expr]:
+    """``(m, s)`` with ``s`` the sum of ``shifted_exps`` (in [1, n]): ``exp(a - m)/s`` is a
+    softmax entry, accurate where ``a`` is near ``m`` (``a - m`` exact), and its
+    ``exp(a - m)`` is a term of ``s`` (one exp per exponent in all)."""
+    top, terms = shifted_exps(exponents, ctx)
+    return top, add(*terms)
 
 
 def sigmoid_argument(term: Expr) -> Expr | None:

@@ -169,12 +169,15 @@ def test_softmax_entries_share_one_shifted_sum() -> None:
     f = symdiff.parse("log(exp(x) + exp(y) + exp(z))")
     source = symdiff.codegen([f, *symdiff.gradient(f, "x y z")], "x y z", target="numpy")
     body = source[source.index("def f(") :]
-    assert body.count("_logaddexp(") == 2  # the value: nested, accurate where it is tiny
-    assert body.count("_expu,") == 3  # the gradient: exp(a - m)/s, one exp per exponent
+    # one exp per exponent, exp(a - m), shared by the value m + log1p(sum - 1) (accurate
+    # where the log-sum is tiny) and the gradient's entries exp(a - m)/sum
+    assert body.count("_expu,") == 3 and body.count("_log1p_rest(") == 1
+    assert "_logaddexp" not in body and "np.exp" not in body
     g = symdiff.lambdify(f, "x y z", grad=True)
-    point = (np.array([1000.0, -1e3]), np.array([999.0, 5.0]), np.array([998.0, -745.0]))
+    point = (np.array([1000.0, -1e3, 0.0, 3.0]), np.array([999.0, 5.0, -40.0, 3.0]),
+             np.array([998.0, -745.0, -40.0, -1e-300]))  # fmt: skip
     value, grad = g(*point)
-    for i in range(2):
+    for i in range(4):
         x, y, z = (mp.mpf(float(a[i])) for a in point)
         total = mp.exp(x) + mp.exp(y) + mp.exp(z)
         assert ulps(value[i], mp.log(total)) <= 1
@@ -184,6 +187,8 @@ def test_softmax_entries_share_one_shifted_sum() -> None:
     with np.errstate(invalid="ignore", divide="ignore"):  # inf - inf and 0/0 inside
         ends, _ = g(np.array([inf, -inf, inf]), np.array([1, -inf, -inf]), np.array([inf, -inf, 2]))
     assert list(ends) == [inf, -inf, inf]
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(g(np.array([np.nan]), np.array([1.0]), np.array([2.0]))[0][0])
 
 
 #: Formulas whose stable code calls every helper (fused softplus/sigmoid, logaddexp, the
