@@ -43,7 +43,7 @@ def _sech2_fallback(u: Expr) -> Expr:
     return mul(4, e, power(add(ONE, e), -2))
 
 
-#: The largest float64: the shift of ``shifted_log_sum`` is kept finite with it.
+#: The largest float64: the shift of ``shift_of`` is kept finite with it.
 DBL_MAX = 1.7976931348623157e308
 
 #: helper -> its formula from vocabulary functions, for targets without it (None: no row).
@@ -53,7 +53,7 @@ FALLBACK: dict[str, Callable[..., Expr] | None] = {
     "sech2": _sech2_fallback,
     # exp(u) where u is often far below -708 (exp(-k*logaddexp(...))): NumPy's exp is slow there
     "expu": lambda u: call("exp", u),
-    # u with +-inf as +-DBL_MAX (the shift of shifted_log_sum)
+    # u with +-inf as +-DBL_MAX (the shift of shift_of)
     "finite": lambda u: call("min", call("max", u, Num(-DBL_MAX)), Num(DBL_MAX)),
     "logaddexp": None,
     # log(e1 + e2 + ...) of shifted exps, the largest exactly 1 (NumPy: log1p of the others)
